@@ -1,0 +1,96 @@
+"""Shared fixtures: an isolated Argos home, a tiny real model, a fake engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# argostranslate.settings creates its folders under $HOME when first imported;
+# point it at a throwaway place before anything imports it.
+_ARGOS_HOME = Path(tempfile.mkdtemp(prefix="tp-argos-home-"))
+for _name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+    os.environ[_name] = str(_ARGOS_HOME / _name.lower())
+os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "packages-unused")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+@dataclass(frozen=True)
+class TaggingTranslator:
+    """A fake engine that is honest about what it does: it prefixes "EN: ".
+
+    It counts its calls so tests can check batching.
+    """
+
+    calls: list[int]
+    name: str = "tagging"
+    version: str = "1"
+    batch_size: int | None = None
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        self.calls.append(len(texts))
+        return [f"EN: {text}" for text in texts]
+
+
+@pytest.fixture
+def tagging_engine() -> TaggingTranslator:
+    return TaggingTranslator(calls=[])
+
+
+@pytest.fixture(scope="session")
+def tiny_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real .argosmodel built from the seeds (SentencePiece + random CTranslate2)."""
+    from translate_pipeline.tiny_model import build_tiny_argos_package
+
+    lines = [line for path in SEED_FILES for line in path.read_text("utf-8").splitlines()]
+    out = tmp_path_factory.mktemp("tiny") / "translate-fr_en-tiny.argosmodel"
+    return build_tiny_argos_package(lines, out)
+
+
+@pytest.fixture
+def argos_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos package folder for this test (ARGOS_PACKAGES_DIR)."""
+    folder = tmp_path / "argos-packages"
+    folder.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def installed_tiny_model(argos_packages: Path, tiny_model_file: Path) -> Path:
+    """The tiny model installed through the real installer; returns its folder."""
+    from translate_pipeline.model_store import install_from_file
+
+    return install_from_file(tiny_model_file).path
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of seeds/, so tests may add broken files beside them."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def apertium_available() -> bool:
+    from translate_pipeline.engines.apertium import is_available
+
+    return is_available()
+
+
+@pytest.fixture
+def require_apertium() -> Iterator[None]:
+    """Skip where Apertium is missing, but never in CI, which installs it."""
+    if not apertium_available():
+        if os.environ.get("CI"):
+            pytest.fail("Apertium must be installed in CI (apt-get install apertium-fr-es ...)")
+        pytest.skip("apertium is not installed here")
+    yield

@@ -1,0 +1,45 @@
+"""The Argos engine on a tiny real package, loaded through argostranslate's package code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translate_pipeline.engines import EngineOptions, load_engine
+from translate_pipeline.engines.argos import ArgosTranslator, find_package
+from translate_pipeline.errors import EngineError
+
+FAST = EngineOptions(threads=1, beam_size=1)
+
+
+def test_finds_the_installed_package(installed_tiny_model: Path) -> None:
+    assert find_package() == installed_tiny_model
+
+
+def test_translate_batch_gives_one_output_per_input(installed_tiny_model: Path) -> None:
+    engine = ArgosTranslator.load(FAST)
+    texts = ["Ce matin, OpenAI a suspendu Sora.", "Bonjour.", "Le chat noir."] * 20
+    outputs = engine.translate_batch(texts)
+    assert len(outputs) == len(texts)
+    # The same input gives the same output wherever it sits in the batch.
+    assert outputs[0] == outputs[3] == outputs[57]
+    assert all(isinstance(text, str) and "\n" not in text for text in outputs)
+    assert engine.version == "translate-fr_en-tiny@0.0.1-tiny"
+
+
+def test_auto_prefers_argos_when_a_model_is_installed(installed_tiny_model: Path) -> None:
+    assert load_engine("auto", FAST).name == "argos"
+
+
+def test_no_model_is_a_clear_error(argos_packages: Path) -> None:
+    with pytest.raises(EngineError, match="no Argos French-English model is installed"):
+        load_engine("argos", FAST)
+
+
+def test_auto_without_any_engine_says_how_to_get_one(
+    argos_packages: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(EngineError, match=r"translate model install FILE\.argosmodel.*apt-get"):
+        load_engine("auto", FAST)

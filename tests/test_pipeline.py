@@ -1,0 +1,89 @@
+"""The whole run as a library call, with an honest fake engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from translate_pipeline.errors import OutputError, SourceError
+from translate_pipeline.pipeline import RunConfig, run, translate_texts
+
+from .conftest import TaggingTranslator
+
+
+def test_run_writes_three_files_per_article(
+    seeds_copy: Path, tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    out = tmp_path / "out"
+    report = run(RunConfig(sources=(seeds_copy,), out_dir=out), engine=tagging_engine)
+    assert not report.failed
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        f"{stem}{suffix}"
+        for stem in ("000_a5270921bb6c39f4", "003_2115df51cde3f6b7")
+        for suffix in (".bilingual.docx", ".bilingual.md", ".en.md")
+    )
+    assert report.segments == sum(d.segments for d in report.documents) > 40
+    # Every distinct sentence went to the engine once, in a single batch.
+    assert tagging_engine.calls == [report.translated]
+    english = (out / "003_2115df51cde3f6b7.en.md").read_text(encoding="utf-8")
+    assert english.startswith("EN: OpenAI a suspendu l’accès à Sora")
+    assert "\n## EN: OpenAI Suspend l’Accès à Sora" in english
+
+
+def test_duplicate_sentences_are_translated_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Bonjour. Bonjour. Merci.", encoding="utf-8")
+    engine = TaggingTranslator(calls=[], batch_size=1)
+    report = run(RunConfig(sources=(tmp_path / "a.txt",), out_dir=tmp_path / "o"), engine=engine)
+    assert report.segments == 3
+    assert engine.calls == [1, 1]
+
+
+def test_progress_reports_every_batch(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Un. Deux. Trois. Quatre. Cinq.", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    engine = TaggingTranslator(calls=[], batch_size=2)
+    run(
+        RunConfig(sources=(tmp_path / "a.txt",), out_dir=tmp_path / "o"),
+        progress=lambda done, total: seen.append((done, total)),
+        engine=engine,
+    )
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+
+
+def test_bad_article_is_reported_and_the_others_written(
+    seeds_copy: Path, tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    (seeds_copy / "latin1.txt").write_bytes("Café.".encode("latin-1"))
+    report = run(RunConfig(sources=(seeds_copy,), out_dir=tmp_path / "o"), engine=tagging_engine)
+    assert [d.doc_id for d in report.failed] == ["latin1"]
+    assert len(report.files_written) == 6
+
+
+def test_unwritable_output_stops_before_translating(
+    seeds_copy: Path, tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write here"):
+        run(RunConfig(sources=(seeds_copy,), out_dir=blocker / "out"), engine=tagging_engine)
+    assert tagging_engine.calls == []
+
+
+def test_missing_source_folder(tmp_path: Path, tagging_engine: TaggingTranslator) -> None:
+    with pytest.raises(SourceError, match="no such file or folder"):
+        run(RunConfig(sources=(tmp_path / "none",), out_dir=tmp_path / "o"), engine=tagging_engine)
+
+
+def test_engine_returning_too_few_outputs_is_caught() -> None:
+    class Lossy:
+        name, version, batch_size = "lossy", "1", None
+
+        def translate_batch(self, texts):  # type: ignore[no-untyped-def]
+            return list(texts)[:-1]
+
+    from translate_pipeline.errors import EngineError
+
+    with pytest.raises(EngineError, match="returned 1 translations for 2 segments"):
+        translate_texts(Lossy(), ["a", "b"])

@@ -1,0 +1,110 @@
+"""Sentence splitting: pysbd plus the French rules of rules/fr.toml, with exact offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translate_pipeline.document import BlockKind
+from translate_pipeline.segmenter import SentenceSplitter, SplitRules, segment_document
+from translate_pipeline.sources import read_document
+
+from .conftest import SEED_FILES
+
+SPLITTER = SentenceSplitter()
+
+
+def sentences(text: str) -> list[str]:
+    return [text[start:end] for start, end in SPLITTER.spans(text)]
+
+
+# Each row pins one weakness of pysbd 0.3.4 in French (it split all of these).
+REGRESSIONS = [
+    ("title_MM", "MM. Dupont et Durand sont là. Ils parlent.", 2),
+    ("title_M", "M. Dupont est arrivé. Il a parlé.", 2),
+    ("title_Mme_Mlle", "Mme Curie et Mlle Dupont sont venues. Elles parlent.", 2),
+    ("title_Dr_Pr", "Le Dr. Martin est là. Le Pr. Alain aussi.", 2),
+    ("pdg", "Le P.-D.G. de la société a parlé. Il est parti.", 2),
+    ("article", "Voir l'art. 12 du code. C'est clair.", 2),
+    ("saint", "Il habite St. Louis depuis 2010. Il aime.", 2),
+    ("inc", "Apple Inc. a annoncé un produit. Il est cher.", 2),
+    ("cf", "Voir cf. chapitre 3 pour les détails. Merci.", 2),
+    ("vol", "Le vol. 3 est paru. Il est bon.", 2),
+    ("numero", "Le n° 5 est gagnant. Bravo.", 2),
+    ("months", "Le 3 janv. 2024 il a plu. Le 4 févr. aussi.", 2),
+    ("guillemets_inner_stop", "Il a dit : « Je pars. Tu restes. » Puis il est parti.", 1),
+    ("guillemets_exclamation", "Il a dit : « Je pars ! » Puis il est parti.", 1),
+    ("ellipsis_dots", "Attendez... Je réfléchis. Bon.", 3),
+    ("ellipsis_char", "Il était une fois… La suite demain.", 2),
+    ("url", "Voir https://huggingface.co/spaces/PR-Puppets/PR-Puppet-Sora. Merci.", 2),
+    ("billions", "Une entreprise de 150 milliards de dollars. Oui.", 2),
+    ("percent", "Le taux est de 3,5 % cette année. Il monte.", 2),
+    ("decimal_point", "Le prix est de 3.5 dollars. Il monte.", 2),
+    ("question", "Que s'est-il passé ? Je vous propose de revenir sur cet événement.", 2),
+    ("sentence_starting_with_number", "Il est parti. 300 artistes ont signé.", 2),
+    ("repeated_sentences", "Oui. Oui. Oui.", 3),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "count"), REGRESSIONS, ids=[r[0] for r in REGRESSIONS])
+def test_french_split_regressions(case: str, text: str, count: int) -> None:
+    assert len(sentences(text)) == count, sentences(text)
+
+
+def test_months_and_pdg_split_exactly() -> None:
+    assert sentences("Le 3 janv. 2024 il a plu. Le 4 févr. aussi.") == [
+        "Le 3 janv. 2024 il a plu.",
+        "Le 4 févr. aussi.",
+    ]
+    assert sentences("Le P.-D.G. de la société a parlé. Il est parti.") == [
+        "Le P.-D.G. de la société a parlé.",
+        "Il est parti.",
+    ]
+
+
+def test_rules_are_data() -> None:
+    rules = SplitRules.load("fr")
+    assert "P.-D.G." in rules.no_split_after
+    assert "janv." in rules.no_split_after
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=[p.stem for p in SEED_FILES])
+def test_seed_segments_have_exact_offsets_and_stable_ids(path) -> None:  # type: ignore[no-untyped-def]
+    document = read_document(path)
+    segments = segment_document(document, SPLITTER)
+    blocks = {block.index: block for block in document.blocks}
+    ids = [segment.segment_id for segment in segments]
+    assert len(ids) == len(set(ids))
+    for segment in segments:
+        assert blocks[segment.block_index].text[segment.start : segment.end] == segment.text
+        assert (
+            segment.segment_id
+            == f"{document.doc_id}:p{segment.block_index}:s{segment.sentence_index}"
+        )
+    assert segment_document(document, SPLITTER) == segments
+
+
+def test_headings_are_never_split() -> None:
+    document = read_document(SEED_FILES[1])
+    headings = [s for s in segment_document(document, SPLITTER) if s.kind is BlockKind.HEADING]
+    assert [s.sentence_index for s in headings] == [1, 1]
+
+
+french_text = st.text(
+    alphabet=st.sampled_from(list("abcdeéèàôçMDrPIn°.,;:!?…«»\"' -0123456789ABC\u00a0")),
+    max_size=120,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(french_text)
+def test_spans_cover_all_text_in_order_without_overlap(text: str) -> None:
+    spans = SPLITTER.spans(text)
+    cursor = 0
+    for start, end in spans:
+        assert cursor <= start < end <= len(text)
+        assert text[start:end] == text[start:end].strip()
+        assert not text[cursor:start].strip()
+        cursor = end
+    assert not text[cursor:].strip()

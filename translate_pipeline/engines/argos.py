@@ -1,0 +1,123 @@
+"""Argos Translate models, run directly on CTranslate2 in large batches.
+
+The package is found and read with argostranslate's own package code. The
+translation itself calls ``ctranslate2.Translator.translate_batch`` once for
+many segments, sorted into token batches by CTranslate2, instead of
+``argostranslate.translate``'s one call per paragraph (which also imports stanza
+and torch). Decoding uses SentencePiece directly: argostranslate's decoder turns
+every underscore into a space, which would break URLs and names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from translate_pipeline.errors import EngineError
+
+if TYPE_CHECKING:
+    from translate_pipeline.engines import EngineOptions
+
+SOURCE, TARGET = "fr", "en"
+# Tokens per CTranslate2 batch: large enough to keep both cores busy, small
+# enough that a batch of long sentences stays well under a gigabyte.
+MAX_BATCH_TOKENS = 4096
+SEGMENTS_PER_CALL = 256
+
+
+def find_package() -> Path | None:
+    """The installed French-English Argos package folder, or ``None``."""
+    from translate_pipeline.model_store import list_models
+
+    for model in list_models():
+        if model.from_code == SOURCE and model.to_code == TARGET:
+            return model.path
+    return None
+
+
+@dataclass(frozen=True)
+class ArgosTranslator:
+    """French to English with an installed Argos package."""
+
+    version: str
+    package_path: Path
+    beam_size: int
+    _translator: Any
+    _sentencepiece: Any
+    _target_prefix: str
+    name: str = "argos"
+    batch_size: int | None = SEGMENTS_PER_CALL
+
+    @classmethod
+    def load(cls, options: EngineOptions, package_path: Path | None = None) -> ArgosTranslator:
+        """Load the installed French-English package onto the CPU.
+
+        Raises:
+            EngineError: No French-English package is installed, or it cannot be loaded.
+        """
+        path = package_path or find_package()
+        if path is None:
+            raise EngineError(
+                "no Argos French-English model is installed. Install one with "
+                "'translate model install FILE.argosmodel' (or '--online fr en' where there "
+                "is a network), or use --engine apertium"
+            )
+        import ctranslate2
+        import sentencepiece
+        from argostranslate.package import Package
+
+        package = Package(path)
+        sp_model = path / "sentencepiece.model"
+        if not sp_model.is_file():
+            raise EngineError(
+                f"{path}: this package has no sentencepiece.model; only SentencePiece "
+                "packages are supported. Install a current Argos fr->en package"
+            )
+        try:
+            translator = ctranslate2.Translator(
+                str(path / "model"),
+                device="cpu",
+                compute_type="auto",
+                inter_threads=1,
+                intra_threads=options.threads,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise EngineError(
+                f"{path / 'model'}: cannot load the CTranslate2 model ({exc})"
+            ) from None
+        return cls(
+            version=f"{path.name}@{package.package_version or 'unknown'}",
+            package_path=path,
+            beam_size=max(1, options.beam_size),
+            _translator=translator,
+            _sentencepiece=sentencepiece.SentencePieceProcessor(model_file=str(sp_model)),
+            _target_prefix=getattr(package, "target_prefix", "") or "",
+        )
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        """Translate ``texts`` in one CTranslate2 call."""
+        if not texts:
+            return []
+        tokens = self._sentencepiece.encode(list(texts), out_type=str)
+        prefix = [[self._target_prefix]] * len(tokens) if self._target_prefix else None
+        results = self._translator.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            beam_size=self.beam_size,
+            max_batch_size=MAX_BATCH_TOKENS,
+            batch_type="tokens",
+            replace_unknowns=True,
+            length_penalty=0.2,
+            # Guard against a model that loops: no English sentence needs twice
+            # the French one's tokens plus ten.
+            max_decoding_length=2 * max(len(t) for t in tokens) + 10,
+        )
+        outputs = []
+        for result in results:
+            hypothesis = list(result.hypotheses[0])
+            if self._target_prefix and hypothesis[:1] == [self._target_prefix]:
+                hypothesis = hypothesis[1:]
+            outputs.append(self._sentencepiece.decode_pieces(hypothesis).strip())
+        return outputs

@@ -1,0 +1,84 @@
+"""Where outputs go, and writing them safely: temporary file, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate_pipeline.errors import OutputError
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    """The three files written for one article."""
+
+    bilingual_docx: Path
+    bilingual_md: Path
+    english_md: Path
+
+    @classmethod
+    def for_document(cls, out_dir: Path, doc_id: str) -> OutputPaths:
+        """The output paths of article ``doc_id`` in ``out_dir``."""
+        return cls(
+            bilingual_docx=out_dir / f"{doc_id}.bilingual.docx",
+            bilingual_md=out_dir / f"{doc_id}.bilingual.md",
+            english_md=out_dir / f"{doc_id}.en.md",
+        )
+
+    def all(self) -> tuple[Path, ...]:
+        """Every path, in the order they are written."""
+        return (self.bilingual_docx, self.bilingual_md, self.english_md)
+
+
+def prepare_output_folder(out_dir: Path) -> None:
+    """Create ``out_dir`` if needed and prove it is writable, before any work is done.
+
+    Raises:
+        OutputError: The folder cannot be created or written to.
+    """
+    fix = "Choose another folder with --out, or fix its permissions"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(out_dir, "exists and is not a folder", fix)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise OutputError(out_dir, f"cannot write here ({exc.strerror or exc})", fix) from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place.
+
+    A reader never sees a half-written file, and an interrupted write leaves the
+    previous version intact.
+
+    Raises:
+        OutputError: The file cannot be written.
+    """
+    tmp_name = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as tmp:
+            tmp_name = tmp.name
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        # NamedTemporaryFile creates 0600; give the file the mode open() would.
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise OutputError(
+            path, f"cannot write ({exc.strerror or exc})", "Free some space or fix permissions"
+        ) from None
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,125 @@
+"""Rendering the bilingual DOCX: a three-column table, ID | Français | English."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from translate_pipeline.document import AlignedDocument, BlockKind
+from translate_pipeline.output_files import write_atomic
+
+# A4 portrait with 1.5 cm margins leaves 18 cm: a narrow ID column and two
+# equal text columns, so the French and English of a row sit level.
+COLUMN_WIDTHS_CM = (3.2, 7.4, 7.4)
+HEADER_LABELS = ("ID", "Français", "English")
+BODY_PT = 10
+ID_PT = 6.5
+ID_GREY = (0x80, 0x80, 0x80)
+HEADER_FILL = "D9D9D9"
+HEADING_FILL = "DEEAF6"
+
+
+def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
+    """Build the bilingual DOCX in memory.
+
+    Row ``n + 1`` of the table (after the header row) is segment ``n``: its ID, the
+    French exactly as in the source, and the English.
+    """
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc = docx.Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    normal = doc.styles["Normal"]
+    normal.font.name = "Liberation Sans"
+    normal.font.size = Pt(BODY_PT)
+
+    doc.add_heading(f"{document.doc_id}: French | English", level=1)
+    meta = doc.add_paragraph(
+        f"Source: {document.source_path.name} · Engine: {engine_label} · "
+        f"{len(document.rows)} segments"
+    )
+    meta.runs[0].font.size = Pt(8)
+    meta.runs[0].font.color.rgb = RGBColor(*ID_GREY)
+
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    table.autofit = False
+    widths = [Cm(w) for w in COLUMN_WIDTHS_CM]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, label, width in zip(header.cells, HEADER_LABELS, widths, strict=True):
+        cell.width = width
+        _shade(cell, HEADER_FILL)
+        run = cell.paragraphs[0].add_run(label)
+        run.bold = True
+
+    for row in document.rows:
+        cells = table.add_row().cells
+        for cell, width in zip(cells, widths, strict=True):
+            cell.width = width
+        # The ID breaks after the document part ("doc:" / "p1:s1") instead of
+        # wherever the narrow column runs out; read back, cell text minus
+        # whitespace is the ID again.
+        doc_part, _, local_part = row.segment.segment_id.partition(":")
+        id_paragraph = cells[0].paragraphs[0]
+        first = id_paragraph.add_run(f"{doc_part}:")
+        first.add_break()
+        second = id_paragraph.add_run(local_part)
+        for id_run in (first, second):
+            id_run.font.size = Pt(ID_PT)
+            id_run.font.color.rgb = RGBColor(*ID_GREY)
+        is_heading = row.segment.kind is BlockKind.HEADING
+        for cell, text in ((cells[1], row.segment.text), (cells[2], row.english)):
+            run = cell.paragraphs[0].add_run(text)
+            run.bold = is_heading
+            if is_heading:
+                _shade(cell, HEADING_FILL)
+        if is_heading:
+            _shade(cells[0], HEADING_FILL)
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def segment_id_from_cell(text: str) -> str:
+    """The segment ID shown in an ID cell (the rendered line break removed)."""
+    return "".join(text.split())
+
+
+def write_bilingual_docx(document: AlignedDocument, engine_label: str, path: Path) -> None:
+    """Write the bilingual DOCX to ``path`` atomically."""
+    write_atomic(path, bilingual_docx_bytes(document, engine_label))
+
+
+def _shade(cell: Any, fill: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    properties.append(shading)
+
+
+def _repeat_as_header(row: Any) -> None:
+    # Word and LibreOffice repeat a row marked tblHeader at the top of every page.
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)

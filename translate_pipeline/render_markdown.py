@@ -1,0 +1,78 @@
+"""Rendering the bilingual Markdown table and the English article."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from translate_pipeline.align import english_blocks
+from translate_pipeline.document import AlignedDocument, BlockKind
+from translate_pipeline.output_files import write_atomic
+
+_ESCAPED = re.compile(r"\\([\\|])")
+
+
+def escape_cell(text: str) -> str:
+    """Make ``text`` safe inside a Markdown table cell.
+
+    Backslashes and pipes are escaped (GitHub-flavoured tables render ``\\|`` as a
+    pipe and ``\\\\`` as a backslash), and line breaks become spaces.
+    """
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def unescape_cell(cell: str) -> str:
+    """Undo :func:`escape_cell` on a cell read back from a bilingual table."""
+    return _ESCAPED.sub(lambda match: match.group(1), cell.strip())
+
+
+def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
+    """The bilingual table: one row per segment, ID | Français | English.
+
+    Heading segments are set in bold so they stand out both raw and rendered.
+    """
+    lines = [
+        f"# {document.doc_id}: French | English",
+        "",
+        f"Source: `{document.source_path.name}` · Engine: {engine_label} · "
+        f"{len(document.rows)} segments",
+        "",
+        "| ID | Français | English |",
+        "| --- | --- | --- |",
+    ]
+    for row in document.rows:
+        french, english = escape_cell(row.segment.text), escape_cell(row.english)
+        if row.segment.kind is BlockKind.HEADING:
+            french, english = f"**{french}**", f"**{english}**" if english else english
+        lines.append(f"| `{row.segment.segment_id}` | {french} | {english} |")
+    return "\n".join(lines) + "\n"
+
+
+def english_markdown(document: AlignedDocument) -> str:
+    """The English article, ready to publish: headings, paragraphs and list items."""
+    parts: list[str] = []
+    previous_kind: BlockKind | None = None
+    for first, text in english_blocks(document):
+        if first.kind is BlockKind.HEADING:
+            parts.append(f"{'#' * max(1, first.level)} {text}")
+        elif first.kind is BlockKind.LIST_ITEM:
+            item = f"- {text}"
+            if previous_kind is BlockKind.LIST_ITEM:
+                parts[-1] += "\n" + item
+                previous_kind = first.kind
+                continue
+            parts.append(item)
+        else:
+            parts.append(text)
+        previous_kind = first.kind
+    return "\n\n".join(parts) + "\n"
+
+
+def write_bilingual_markdown(document: AlignedDocument, engine_label: str, path: Path) -> None:
+    """Write the bilingual Markdown to ``path`` atomically."""
+    write_atomic(path, bilingual_markdown(document, engine_label).encode("utf-8"))
+
+
+def write_english_markdown(document: AlignedDocument, path: Path) -> None:
+    """Write the English article to ``path`` atomically."""
+    write_atomic(path, english_markdown(document).encode("utf-8"))

@@ -1,0 +1,158 @@
+"""Splitting blocks into sentence segments with pysbd and French rules kept as data."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from translate_pipeline.document import Block, BlockKind, Document, Segment, segment_id
+
+
+@dataclass(frozen=True)
+class SplitRules:
+    """Corrections applied to pysbd's sentences, loaded from ``rules/<lang>.toml``.
+
+    Attributes:
+        no_split_after: Abbreviations after which a sentence never ends.
+        never_starts_with: Characters that never open a sentence.
+        glue_lowercase_start: Glue a span that starts with a lower-case letter.
+        split_after_ellipsis_before_capital: Split after "…" followed by a capital.
+    """
+
+    no_split_after: tuple[str, ...]
+    never_starts_with: tuple[str, ...]
+    glue_lowercase_start: bool
+    split_after_ellipsis_before_capital: bool
+
+    @classmethod
+    def load(cls, language: str = "fr") -> SplitRules:
+        """Load the packaged rules for ``language``."""
+        raw = (
+            resources.files("translate_pipeline")
+            .joinpath(f"rules/{language}.toml")
+            .read_text(encoding="utf-8")
+        )
+        data: dict[str, Any] = tomllib.loads(raw)
+        return cls(
+            no_split_after=tuple(data.get("no_split_after", ())),
+            never_starts_with=tuple(data.get("never_starts_with", ())),
+            glue_lowercase_start=bool(data.get("glue_lowercase_start", False)),
+            split_after_ellipsis_before_capital=bool(
+                data.get("split_after_ellipsis_before_capital", False)
+            ),
+        )
+
+
+_ELLIPSIS_THEN_CAPITAL = re.compile(r"(?:…|\.\.\.)\s+(?=[«\"“]?\s*[A-ZÀ-ÖØ-Þ])")
+
+
+class SentenceSplitter:
+    """Splits text into sentence spans; holds one pysbd segmenter for a whole run."""
+
+    def __init__(self, rules: SplitRules | None = None, language: str = "fr") -> None:
+        import pysbd
+
+        self._rules = rules or SplitRules.load(language)
+        self._pysbd = pysbd.Segmenter(language=language, clean=False)
+        words = sorted(self._rules.no_split_after, key=len, reverse=True)
+        self._ends_with_abbreviation = re.compile(
+            r"(?:^|[\s(«\"'’])(?:" + "|".join(re.escape(w) for w in words) + r")$"
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Return ``(start, end)`` character offsets of each sentence of ``text``.
+
+        Offsets index into ``text`` itself; surrounding spaces are not included, and
+        ``text[start:end]`` is exactly the sentence.
+        """
+        pieces = self._locate(text, self._pysbd.segment(text))
+        pieces = self._glue(text, pieces)
+        if self._rules.split_after_ellipsis_before_capital:
+            pieces = self._split_ellipses(text, pieces)
+        return pieces
+
+    def _locate(self, text: str, sentences: list[str]) -> list[tuple[int, int]]:
+        # pysbd's own char_span uses str.find from the start and goes wrong on
+        # repeated sentences; walking a cursor keeps offsets exact.
+        spans: list[tuple[int, int]] = []
+        cursor = 0
+        for sentence in sentences:
+            stripped = sentence.strip()
+            if not stripped:
+                continue
+            start = text.find(stripped, cursor)
+            if start < 0:
+                # pysbd changed the text; fall back to one span for the rest.
+                rest = text[cursor:]
+                lead = len(rest) - len(rest.lstrip())
+                if rest.strip():
+                    spans.append((cursor + lead, cursor + len(rest.rstrip())))
+                return spans
+            spans.append((start, start + len(stripped)))
+            cursor = start + len(stripped)
+        return spans
+
+    def _glue(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        glued: list[tuple[int, int]] = []
+        for start, end in spans:
+            if glued and self._must_glue(text[glued[-1][0] : glued[-1][1]], text[start:end]):
+                glued[-1] = (glued[-1][0], end)
+            else:
+                glued.append((start, end))
+        return glued
+
+    def _must_glue(self, previous: str, current: str) -> bool:
+        if self._ends_with_abbreviation.search(previous):
+            return True
+        first = current[0]
+        if first in self._rules.never_starts_with:
+            return True
+        return self._rules.glue_lowercase_start and first.islower()
+
+    @staticmethod
+    def _split_ellipses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        result: list[tuple[int, int]] = []
+        for start, end in spans:
+            cursor = start
+            for match in _ELLIPSIS_THEN_CAPITAL.finditer(text, start, end):
+                cut = match.start() + len(match.group(0).rstrip())
+                result.append((cursor, cut))
+                cursor = match.end()
+            result.append((cursor, end))
+        return result
+
+
+def segment_document(document: Document, splitter: SentenceSplitter) -> tuple[Segment, ...]:
+    """Split every block of ``document`` into segments with stable IDs.
+
+    Headings are one segment each; paragraphs and list items are split into sentences.
+    """
+    segments: list[Segment] = []
+    for block in document.blocks:
+        segments.extend(_segment_block(document.doc_id, block, splitter))
+    return tuple(segments)
+
+
+def _segment_block(doc_id: str, block: Block, splitter: SentenceSplitter) -> list[Segment]:
+    if block.kind is BlockKind.HEADING:
+        lead = len(block.text) - len(block.text.lstrip())
+        spans = [(lead, len(block.text.rstrip()))]
+    else:
+        spans = splitter.spans(block.text)
+    return [
+        Segment(
+            segment_id=segment_id(doc_id, block.index, number),
+            doc_id=doc_id,
+            block_index=block.index,
+            sentence_index=number,
+            text=block.text[start:end],
+            start=start,
+            end=end,
+            kind=block.kind,
+            level=block.level,
+        )
+        for number, (start, end) in enumerate(spans, start=1)
+    ]
