@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from translate_pipeline.document import BlockKind
@@ -99,6 +99,8 @@ french_text = st.text(
 
 @settings(max_examples=200, deadline=None)
 @given(french_text)
+@example(":.??")  # pysbd 0.3.4 returns [":."] and drops the "??"
+@example("a. b. a. b.")
 def test_spans_cover_all_text_in_order_without_overlap(text: str) -> None:
     spans = SPLITTER.spans(text)
     cursor = 0

@@ -76,7 +76,9 @@ class SentenceSplitter:
 
     def _locate(self, text: str, sentences: list[str]) -> list[tuple[int, int]]:
         # pysbd's own char_span uses str.find from the start and goes wrong on
-        # repeated sentences; walking a cursor keeps offsets exact.
+        # repeated sentences; walking a cursor keeps offsets exact. pysbd also
+        # drops text now and then (":.??" comes back as [":."]): whatever it
+        # skipped is put back, so no source text is ever lost.
         spans: list[tuple[int, int]] = []
         cursor = 0
         for sentence in sentences:
@@ -85,14 +87,11 @@ class SentenceSplitter:
                 continue
             start = text.find(stripped, cursor)
             if start < 0:
-                # pysbd changed the text; fall back to one span for the rest.
-                rest = text[cursor:]
-                lead = len(rest) - len(rest.lstrip())
-                if rest.strip():
-                    spans.append((cursor + lead, cursor + len(rest.rstrip())))
-                return spans
+                break
+            _put_back(text, cursor, start, spans)
             spans.append((start, start + len(stripped)))
             cursor = start + len(stripped)
+        _put_back(text, cursor, len(text), spans)
         return spans
 
     def _glue(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -123,6 +122,22 @@ class SentenceSplitter:
                 cursor = match.end()
             result.append((cursor, end))
         return result
+
+
+def _put_back(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Add ``text[start:end]`` to ``spans`` if it holds anything but spaces.
+
+    Punctuation alone is glued onto the previous span; words make a span of their own.
+    """
+    gap = text[start:end]
+    if not gap.strip():
+        return
+    lead = len(gap) - len(gap.lstrip())
+    gap_start, gap_end = start + lead, start + len(gap.rstrip())
+    if spans and not any(char.isalnum() for char in gap):
+        spans[-1] = (spans[-1][0], gap_end)
+    else:
+        spans.append((gap_start, gap_end))
 
 
 def segment_document(document: Document, splitter: SentenceSplitter) -> tuple[Segment, ...]:
