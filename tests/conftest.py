@@ -34,6 +34,7 @@ class TaggingTranslator:
     name: str = "tagging"
     version: str = "1"
     batch_size: int | None = None
+    uses_placeholders: bool = True
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         self.calls.append(len(texts))

@@ -33,7 +33,7 @@ def markdown_rows(path: Path) -> list[tuple[str, str, str]]:
         if line.startswith("| `"):
             cells = re.split(r"(?<!\\)\|", line)[1:-1]
             seg_id, french, english = (unescape_cell(c) for c in cells)
-            rows.append((seg_id.strip("`"), french.strip("*"), english.strip("*")))
+            rows.append((seg_id.split("`")[1], french.strip("*"), english.strip("*")))
     return rows
 
 
@@ -42,9 +42,7 @@ def assert_outputs_match_sources(out: Path) -> None:
     for source in SEED_FILES:
         segments = segment_document(read_document(source), splitter)
         table = docx.Document(str(out / f"{source.stem}.bilingual.docx")).tables[0]
-        docx_rows = [
-            (segment_id_from_cell(r.cells[0].text), r.cells[1].text) for r in table.rows[1:]
-        ]
+        docx_rows = [(segment_id_from_cell(r.cells[0]), r.cells[1].text) for r in table.rows[1:]]
         assert docx_rows == [(s.segment_id, s.text) for s in segments]
         md_rows = markdown_rows(out / f"{source.stem}.bilingual.md")
         assert [(i, f) for i, f, _ in md_rows] == [(s.segment_id, s.text) for s in segments]
@@ -78,7 +76,7 @@ def test_argos_path_through_a_real_argosmodel_file(
     summary = json.loads(result.stdout)
     assert summary["engine"] == "argos"
     assert summary["engine_version"] == "translate-fr_en-tiny@0.0.1-tiny"
-    assert len(summary["files_written"]) == 6
+    assert len(summary["files_written"]) == 8  # 3 per article and the QA report pair
     assert_outputs_match_sources(out)
 
 
@@ -204,3 +202,137 @@ def test_help_imports_nothing_heavy() -> None:
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
     assert "Usage: translate run [OPTIONS] [PATHS]..." in result.stdout
+
+
+BROKEN_GLOSSARY = (
+    "source,target,case_sensitive,note\nSora,,yes,\n,x,yes,\nSora,,yes,\nIA,AI,yes,\nIA,A.I.,yes,\n"
+)
+
+
+def test_glossary_check_reports_each_broken_row(tmp_path: Path) -> None:
+    path = tmp_path / "terms.csv"
+    path.write_text(BROKEN_GLOSSARY, encoding="utf-8")
+    result = invoke("glossary", "check", "--glossary", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:3: the source cell is empty",
+        f"{path}:4: duplicate of row 2 ('Sora')",
+        f"{path}:6: conflicts with row 5: 'IA' -> 'A.I.' here, 'AI' there",
+        f"Error: {path}: 3 problem(s); fix the rows above",
+    ]
+
+
+def test_run_refuses_a_broken_glossary_before_translating(
+    seeds_copy: Path, tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    path = tmp_path / "terms.csv"
+    path.write_text(BROKEN_GLOSSARY, encoding="utf-8")
+    out = tmp_path / "o"
+    result = invoke("run", str(seeds_copy), "--out", str(out), "--glossary", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"Error: {path}:3: the source cell is empty"
+    assert len(result.stderr.splitlines()) == 3
+    assert not out.exists()
+
+
+def test_glossary_add_list_remove(tmp_path: Path) -> None:
+    path = tmp_path / "terms.csv"
+    assert invoke("glossary", "add", "Sora", "--glossary", str(path)).exit_code == 0
+    added = invoke(
+        "glossary",
+        "add",
+        "accord de confidentialité",
+        "non-disclosure agreement",
+        "--ignore-case",
+        "--note",
+        "legal",
+        "--glossary",
+        str(path),
+    )
+    assert (
+        added.stdout
+        == f"Added accord de confidentialité (-> non-disclosure agreement) to {path}.\n"
+    )
+    listed = invoke("glossary", "list", "--glossary", str(path))
+    assert listed.stdout.splitlines() == [
+        f"2 terms in {path}:",
+        "  Sora  protected",
+        "  accord de confidentialité  -> non-disclosure agreement (any case)  # legal",
+    ]
+    duplicate = invoke("glossary", "add", "Sora", "--glossary", str(path))
+    assert duplicate.exit_code == 1
+    assert duplicate.stderr == f"Error: {path}:2: 'Sora' is already in the glossary\n"
+    assert invoke("glossary", "remove", "Sora", "--glossary", str(path)).exit_code == 0
+    assert "Sora" not in path.read_text(encoding="utf-8")
+
+
+def english_cells(out: Path, stem: str) -> dict[str, tuple[str, str]]:
+    """Segment ID -> (ID cell with flags, English) from the bilingual Markdown."""
+    cells = {}
+    for line in (out / f"{stem}.bilingual.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `"):
+            parts = re.split(r"(?<!\\)\|", line)[1:-1]
+            cells[parts[0].split("`")[1]] = (parts[0], unescape_cell(parts[2]).strip("*"))
+    return cells
+
+
+def assert_every_term_present_or_flagged(out: Path) -> int:
+    """Count term occurrences in the seeds; fail on any that is neither in the
+    English of its row nor flagged there."""
+    from translate_pipeline.glossary import load_glossary
+    from translate_pipeline.protect import SpanKind, find_spans
+
+    terms = load_glossary(Path(__file__).parent.parent / "glossary" / "terms.csv").terms
+    splitter = SentenceSplitter()
+    occurrences = 0
+    for source in SEED_FILES:
+        rows = english_cells(out, source.stem)
+        for segment in segment_document(read_document(source), splitter):
+            id_cell, english = rows[segment.segment_id]
+            wanted: dict[tuple[str, str], int] = {}
+            for span in find_spans(segment.text, terms):
+                if span.kind is SpanKind.TERM:
+                    key = (span.label, span.expected)
+                    wanted[key] = wanted.get(key, 0) + 1
+            for (source_term, target), count in wanted.items():
+                occurrences += count
+                have = len(re.findall(rf"(?<![\w-]){re.escape(target)}(?![\w-])", english))
+                flag = target if source_term == target else f"{source_term} -> {target}"
+                flagged = f"term-missing: {flag}" in id_cell
+                assert have >= count or flagged, (segment.segment_id, target, english)
+    return occurrences
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_apertium_keeps_every_term_url_and_number_on_the_seeds(
+    seeds_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", str(seeds_copy), "--out", str(out), "--engine", "apertium", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert assert_every_term_present_or_flagged(out) > 50
+    english = (out / "000_a5270921bb6c39f4.en.md").read_text(encoding="utf-8")
+    assert "https://huggingface.co/spaces/PR-Puppets/PR-Puppet-Sora" in english
+    assert "non-disclosure agreement (NDA)" in english
+    other = (out / "003_2115df51cde3f6b7.en.md").read_text(encoding="utf-8")
+    assert other.count("150 billion dollars") == 2
+    assert "Hugging Face" in other and "Hugging Expensive" not in other
+    report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["url"] == {"kept": 1, "repaired": 0, "missing": 0}
+
+
+def test_argos_tiny_model_terms_are_present_or_flagged(
+    seeds_copy: Path, tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", str(seeds_copy), "--out", str(out), "--threads", "1", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert assert_every_term_present_or_flagged(out) > 50
+    summary = json.loads(result.stdout)
+    # The noise model keeps nothing: every term must be flagged, none claimed kept.
+    terms = summary["qa"]["protected_spans"]["term"]
+    assert terms["kept"] == 0
+    assert terms["missing"] == summary["qa"]["flags"]["term-missing"]
+    docx_table = docx.Document(str(out / "000_a5270921bb6c39f4.bilingual.docx")).tables[0]
+    flagged = [r for r in docx_table.rows[1:] if "⚠ term-missing" in r.cells[0].text]
+    assert flagged and all('w:fill="FCE4D6"' in r.cells[2]._tc.xml for r in flagged)

@@ -20,9 +20,12 @@ def test_run_writes_three_files_per_article(
     assert not report.failed
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        f"{stem}{suffix}"
-        for stem in ("000_a5270921bb6c39f4", "003_2115df51cde3f6b7")
-        for suffix in (".bilingual.docx", ".bilingual.md", ".en.md")
+        [
+            f"{stem}{suffix}"
+            for stem in ("000_a5270921bb6c39f4", "003_2115df51cde3f6b7")
+            for suffix in (".bilingual.docx", ".bilingual.md", ".en.md")
+        ]
+        + ["qa-report.json", "qa-report.md"]
     )
     assert report.segments == sum(d.segments for d in report.documents) > 40
     # Every distinct sentence went to the engine once, in a single batch.
@@ -58,7 +61,7 @@ def test_bad_article_is_reported_and_the_others_written(
     (seeds_copy / "latin1.txt").write_bytes("Café.".encode("latin-1"))
     report = run(RunConfig(sources=(seeds_copy,), out_dir=tmp_path / "o"), engine=tagging_engine)
     assert [d.doc_id for d in report.failed] == ["latin1"]
-    assert len(report.files_written) == 6
+    assert len(report.files_written) == 8
 
 
 def test_unwritable_output_stops_before_translating(

@@ -28,7 +28,7 @@ def test_one_row_per_segment_with_exact_french(tmp_path: Path) -> None:
     assert len(body) == len(segments)
     for row, segment in zip(body, segments, strict=True):
         id_cell, french, english_cell = row.cells
-        assert segment_id_from_cell(id_cell.text) == segment.segment_id
+        assert segment_id_from_cell(id_cell) == segment.segment_id
         assert french.text == segment.text
         assert english_cell.text == english[segment.text]
 

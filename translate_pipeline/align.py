@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from translate_pipeline.document import AlignedDocument, AlignedRow, Document, Segment
+from translate_pipeline.document import AlignedDocument, AlignedRow, Document, QaFlag, Segment
 
 
 def align_document(
@@ -12,6 +12,7 @@ def align_document(
     segments: Sequence[Segment],
     english: Mapping[str, str],
     origin: str,
+    flags: Mapping[str, tuple[QaFlag, ...]] | None = None,
 ) -> AlignedDocument:
     """Build the aligned document: one row per segment, in source order.
 
@@ -20,12 +21,19 @@ def align_document(
         segments: Its segments, in order.
         english: English text keyed by French segment text.
         origin: Where the English came from, recorded on every row.
+        flags: QA flags keyed by French segment text.
 
     Raises:
         KeyError: A segment has no English (a pipeline bug, never user input).
     """
+    flags = flags or {}
     rows = tuple(
-        AlignedRow(segment=segment, english=english[segment.text], origin=origin)
+        AlignedRow(
+            segment=segment,
+            english=english[segment.text],
+            origin=origin,
+            flags=flags.get(segment.text, ()),
+        )
         for segment in segments
     )
     return AlignedDocument(doc_id=document.doc_id, source_path=document.path, rows=rows)

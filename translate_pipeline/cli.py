@@ -22,11 +22,26 @@ EXIT_PARTIAL = 3
 
 
 class CommandFailed(click.ClickException):
-    """A library error shown as one line on stderr, with a meaningful exit code."""
+    """A library error shown on stderr (one line per problem), with a meaningful exit code."""
 
     def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
-        super().__init__(message)
+        # Click prefixes "Error: " once; a multi-problem message gets it on every line.
+        super().__init__(message.replace("\n", "\nError: "))
         self.exit_code = exit_code
+
+    @classmethod
+    def from_error(cls, error: PipelineError) -> CommandFailed:
+        """Wrap a library error."""
+        return cls(str(error), error.exit_code)
+
+
+glossary_option = click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Glossary CSV (default: glossary/terms.csv when it exists).",
+)
 
 
 @click.group(
@@ -69,6 +84,7 @@ def main() -> None:
     show_default=True,
     help="Beam size for the Argos engine (1: greedy, fastest).",
 )
+@glossary_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def run(
@@ -77,13 +93,16 @@ def run(
     engine: str,
     threads: int,
     beam_size: int,
+    glossary_path: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
     """Translate PATHS (files or folders of .txt, .md, .docx; default: seeds/).
 
     For each article, writes <stem>.bilingual.docx, <stem>.bilingual.md and
-    <stem>.en.md into the output folder.
+    <stem>.en.md into the output folder, plus qa-report.json and qa-report.md
+    for the run. Glossary terms, URLs, e-mail addresses and numbers are
+    protected and checked on every segment.
     """
     from translate_pipeline.engines import EngineOptions
     from translate_pipeline.pipeline import RunConfig
@@ -94,6 +113,7 @@ def run(
         out_dir=out_dir,
         engine=engine,
         engine_options=EngineOptions(threads=threads, beam_size=beam_size),
+        glossary=glossary_path,
     )
     # A bar only on a terminal: in logs and pipes it would be noise.
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
@@ -109,7 +129,7 @@ def run(
     try:
         report = run_pipeline(config, progress if show_progress else None)
     except PipelineError as exc:
-        raise CommandFailed(str(exc), exc.exit_code) from None
+        raise CommandFailed.from_error(exc) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -133,6 +153,18 @@ def _print_summary(report: Any) -> None:
         f"{report.segments} segments ({report.translated} sent to the engine) "
         f"with {report.engine} [{report.engine_version}] in {report.seconds:.2f} s."
     )
+    glossary = f"{report.glossary} ({report.glossary_version})" if report.glossary else "none"
+    click.echo(f"Glossary: {glossary}")
+    for kind, counts in report.qa.spans.items():
+        click.echo(
+            f"  {kind}: {counts['kept']} kept, {counts['repaired']} repaired, "
+            f"{counts['missing']} missing (flagged)"
+        )
+    flags = ", ".join(f"{code} {count}" for code, count in report.qa.flags.items())
+    click.echo(
+        f"QA: {report.qa.flagged_segments} of {report.qa.segments} segments flagged"
+        + (f" ({flags})" if flags else "")
+    )
     for path in report.files_written:
         click.echo(f"  wrote {path}")
 
@@ -144,6 +176,14 @@ def _report_dict(report: Any) -> dict[str, Any]:
         "segments": report.segments,
         "translated": report.translated,
         "seconds": round(report.seconds, 3),
+        "glossary": str(report.glossary) if report.glossary else None,
+        "glossary_version": report.glossary_version,
+        "qa": {
+            "segments": report.qa.segments,
+            "flagged_segments": report.qa.flagged_segments,
+            "flags": report.qa.flags,
+            "protected_spans": report.qa.spans,
+        },
         "documents": [
             {
                 "source": str(doc.source),
@@ -185,7 +225,7 @@ def model_install(args: tuple[str, ...], online: bool) -> None:
                 raise click.UsageError("give one .argosmodel file (or --online FROM TO)")
             installed = model_store.install_from_file(Path(args[0]))
     except PipelineError as exc:
-        raise CommandFailed(str(exc), exc.exit_code) from None
+        raise CommandFailed.from_error(exc) from None
     click.echo(
         f"Installed {installed.name} ({installed.from_code}->{installed.to_code}, "
         f"version {installed.version or 'unknown'}) in {installed.path}"
@@ -202,7 +242,7 @@ def model_list(as_json: bool) -> None:
         models = model_store.list_models()
         folder = model_store.packages_dir()
     except PipelineError as exc:
-        raise CommandFailed(str(exc), exc.exit_code) from None
+        raise CommandFailed.from_error(exc) from None
     if as_json:
         rows = [
             {
@@ -222,3 +262,86 @@ def model_list(as_json: bool) -> None:
     click.echo(f"Argos models in {folder}:")
     for m in models:
         click.echo(f"  {m.name}  {m.from_code}->{m.to_code}  version {m.version or 'unknown'}")
+
+
+@main.group()
+def glossary() -> None:
+    """List, edit and check the glossary of protected terms (glossary/terms.csv)."""
+
+
+def _glossary_file(path: Path | None) -> Path:
+    from translate_pipeline.glossary import DEFAULT_GLOSSARY
+
+    return path or DEFAULT_GLOSSARY
+
+
+@glossary.command("list")
+@glossary_option
+def glossary_list(glossary_path: Path | None) -> None:
+    """Show every term: protected ones and fixed translations."""
+    from translate_pipeline.glossary import load_glossary
+
+    path = _glossary_file(glossary_path)
+    try:
+        terms = load_glossary(path).terms
+    except PipelineError as exc:
+        raise CommandFailed.from_error(exc) from None
+    click.echo(f"{len(terms)} terms in {path}:")
+    for term in terms:
+        rule = "protected" if term.protected else f"-> {term.target}"
+        case = "" if term.case_sensitive else " (any case)"
+        note = f"  # {term.note}" if term.note else ""
+        click.echo(f"  {term.source}  {rule}{case}{note}")
+
+
+@glossary.command("add")
+@click.argument("source")
+@click.argument("target", required=False, default="")
+@click.option("--note", default="", help="A note for editors.")
+@click.option(
+    "--ignore-case", is_flag=True, help="Match the term in any case (default: exact case)."
+)
+@glossary_option
+def glossary_add(
+    source: str, target: str, note: str, ignore_case: bool, glossary_path: Path | None
+) -> None:
+    """Add SOURCE, kept as written, or translated as TARGET when given."""
+    from translate_pipeline.glossary import add_term
+
+    path = _glossary_file(glossary_path)
+    try:
+        term = add_term(path, source, target, case_sensitive=not ignore_case, note=note)
+    except PipelineError as exc:
+        raise CommandFailed.from_error(exc) from None
+    rule = "protected" if term.protected else f"-> {term.target}"
+    click.echo(f"Added {term.source} ({rule}) to {path}.")
+
+
+@glossary.command("remove")
+@click.argument("source")
+@glossary_option
+def glossary_remove(source: str, glossary_path: Path | None) -> None:
+    """Remove the row whose source is SOURCE."""
+    from translate_pipeline.glossary import remove_term
+
+    path = _glossary_file(glossary_path)
+    try:
+        remove_term(path, source)
+    except PipelineError as exc:
+        raise CommandFailed.from_error(exc) from None
+    click.echo(f"Removed {source} from {path}.")
+
+
+@glossary.command("check")
+@glossary_option
+def glossary_check(glossary_path: Path | None) -> None:
+    """Report duplicates, empty cells, conflicting rows and bad encoding, as file:row."""
+    from translate_pipeline.glossary import check_glossary
+
+    path = _glossary_file(glossary_path)
+    terms, problems = check_glossary(path)
+    for problem in problems:
+        click.echo(f"{problem.where(path)}: {problem.message}", err=True)
+    if problems:
+        raise CommandFailed(f"{path}: {len(problems)} problem(s); fix the rows above")
+    click.echo(f"{path}: {len(terms)} terms, no problems.")

@@ -86,6 +86,28 @@ def segment_id(doc_id: str, block_index: int, sentence_index: int) -> str:
     return f"{doc_id}:p{block_index}:s{sentence_index}"
 
 
+class FlagCode(StrEnum):
+    """The kinds of QA flag a row can carry."""
+
+    TERM_MISSING = "term-missing"
+    URL_CHANGED = "url-changed"
+    NUMBER_MISMATCH = "number-mismatch"
+    UNTRANSLATED = "untranslated"
+    EMPTY = "empty"
+    LENGTH_RATIO = "length-ratio"
+
+
+@dataclass(frozen=True)
+class QaFlag:
+    """One problem found on a row: its kind and a short detail for the editor."""
+
+    code: FlagCode
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.code.value}: {self.detail}" if self.detail else self.code.value
+
+
 @dataclass(frozen=True)
 class AlignedRow:
     """A source segment beside its English.
@@ -94,13 +116,13 @@ class AlignedRow:
         segment: The French segment.
         english: Its English translation.
         origin: Where the English came from (``machine:<engine>`` or ``reviewed``).
-        flags: QA flags raised on this row, as short human-readable strings.
+        flags: QA flags raised on this row.
     """
 
     segment: Segment
     english: str
     origin: str = "machine"
-    flags: tuple[str, ...] = ()
+    flags: tuple[QaFlag, ...] = ()
 
 
 @dataclass(frozen=True)

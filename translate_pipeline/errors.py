@@ -6,6 +6,7 @@ it, so that the command line can print it as one line and exit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -37,3 +38,25 @@ class OutputError(PipelineError):
     def __init__(self, path: Path | str, problem: str, fix: str) -> None:
         self.path = Path(path)
         super().__init__(f"{path}: {problem}. {fix}")
+
+
+@dataclass(frozen=True)
+class GlossaryProblem:
+    """One broken row of a glossary file (row 0: the file as a whole)."""
+
+    row: int
+    message: str
+
+    def where(self, path: Path) -> str:
+        """``file:row`` (or just the file for problems of the whole file)."""
+        return f"{path}:{self.row}" if self.row else str(path)
+
+
+class GlossaryError(PipelineError):
+    """The glossary file is missing, unreadable or has broken rows."""
+
+    def __init__(self, path: Path | str, problems: tuple[GlossaryProblem, ...]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        self.lines = tuple(f"{p.where(self.path)}: {p.message}" for p in problems)
+        super().__init__("\n".join(self.lines))

@@ -7,17 +7,27 @@ The command line calls :func:`run` with a frozen :class:`RunConfig` and prints t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.align import align_document
-from translate_pipeline.document import Document, Segment
+from translate_pipeline.document import AlignedDocument, Document, Segment
 from translate_pipeline.engines import EngineOptions, Translator, load_engine
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
+from translate_pipeline.glossary import (
+    DEFAULT_GLOSSARY,
+    Glossary,
+    Term,
+    empty_glossary,
+    load_glossary,
+)
 from translate_pipeline.output_files import OutputPaths, prepare_output_folder
+from translate_pipeline.protect import SpanResult, find_spans, mask, restore
+from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown, write_english_markdown
+from translate_pipeline.render_qa import write_qa_reports
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 from translate_pipeline.sources import find_sources, read_document
 
@@ -33,12 +43,14 @@ class RunConfig:
         out_dir: Where outputs are written.
         engine: "auto", "argos" or "apertium".
         engine_options: Threads and beam size for the neural engine.
+        glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
     """
 
     sources: tuple[Path, ...]
     out_dir: Path
     engine: str = "auto"
     engine_options: EngineOptions = field(default_factory=EngineOptions)
+    glossary: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +73,12 @@ class RunReport:
         skipped: Files in source folders that are not articles.
         engine: Engine name.
         engine_version: Engine and model version.
+        glossary: The glossary file used, if any.
+        glossary_version: Digest of its terms.
         segments: Segments in the written documents.
         translated: Distinct segment texts sent to the engine.
+        qa: Flag and protected-span counts.
+        qa_reports: The QA report files written.
         seconds: Wall time of the run.
     """
 
@@ -70,8 +86,12 @@ class RunReport:
     skipped: tuple[Path, ...]
     engine: str
     engine_version: str
+    glossary: Path | None
+    glossary_version: str
     segments: int
     translated: int
+    qa: QaSummary
+    qa_reports: tuple[Path, ...]
     seconds: float
 
     @property
@@ -82,7 +102,15 @@ class RunReport:
     @property
     def files_written(self) -> tuple[Path, ...]:
         """Every file written, in order."""
-        return tuple(path for report in self.documents for path in report.outputs)
+        return (*(p for report in self.documents for p in report.outputs), *self.qa_reports)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The English of one distinct French text, and what became of its protected spans."""
+
+    english: str
+    spans: tuple[SpanResult, ...]
 
 
 def run(
@@ -90,7 +118,7 @@ def run(
     progress: ProgressCallback | None = None,
     engine: Translator | None = None,
 ) -> RunReport:
-    """Translate every article of ``config.sources`` and write its three outputs.
+    """Translate every article of ``config.sources`` and write its outputs.
 
     Args:
         config: What to translate and where to write it.
@@ -98,14 +126,15 @@ def run(
         engine: An engine to use instead of loading ``config.engine``.
 
     An article that cannot be read is reported and the others go on. A problem
-    that concerns the whole run (no source, an unwritable output folder, no
-    engine) raises before anything is translated.
+    that concerns the whole run (no source, a broken glossary, an unwritable
+    output folder, no engine) raises before anything is translated.
 
     Raises:
         PipelineError: The run as a whole cannot proceed.
     """
     started = time.perf_counter()
     scan = find_sources(config.sources)
+    glossary = _load_glossary(config.glossary)
     prepare_output_folder(config.out_dir)
 
     splitter = SentenceSplitter()
@@ -126,18 +155,38 @@ def run(
             skipped=scan.skipped,
             engine="",
             engine_version="",
+            glossary=glossary.path,
+            glossary_version=glossary.version,
             segments=0,
             translated=0,
+            qa=QaSummary.empty(),
+            qa_reports=(),
             seconds=time.perf_counter() - started,
         )
     engine = engine or load_engine(config.engine, config.engine_options)
 
     texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
-    english = translate_texts(engine, texts, progress)
+    translations = translate_protected(engine, texts, glossary.terms, progress)
 
     label = f"{engine.name} ({engine.version})"
+    aligned_documents: list[AlignedDocument] = []
+    span_results: list[SpanResult] = []
     for document, segments in readable:
-        aligned = align_document(document, segments, english, origin=f"machine:{engine.name}")
+        english = {text: translations[text].english for text in {s.text for s in segments}}
+        aligned = align_document(
+            document,
+            segments,
+            english,
+            origin=f"machine:{engine.name}",
+            flags={
+                s.text: check_segment(
+                    SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
+                )
+                for s in segments
+            },
+        )
+        span_results.extend(r for s in segments for r in translations[s.text].spans)
+        aligned_documents.append(aligned)
         paths = OutputPaths.for_document(config.out_dir, document.doc_id)
         try:
             write_bilingual_docx(aligned, label, paths.bilingual_docx)
@@ -155,16 +204,54 @@ def run(
             outputs=paths.all(),
         )
 
+    summary = QaSummary.build(aligned_documents, span_results)
+    qa_reports = write_qa_reports(
+        config.out_dir, aligned_documents, summary, label, glossary.path, glossary.version
+    )
     ordered = tuple(reports[path] for path in scan.files)
     return RunReport(
         documents=ordered,
         skipped=scan.skipped,
         engine=engine.name,
         engine_version=engine.version,
+        glossary=glossary.path,
+        glossary_version=glossary.version,
         segments=sum(report.segments for report in ordered if not report.error),
         translated=len(texts),
+        qa=summary,
+        qa_reports=qa_reports,
         seconds=time.perf_counter() - started,
     )
+
+
+def _load_glossary(path: Path | None) -> Glossary:
+    if path is not None:
+        return load_glossary(path)
+    if DEFAULT_GLOSSARY.exists():
+        return load_glossary(DEFAULT_GLOSSARY)
+    return empty_glossary()
+
+
+def translate_protected(
+    engine: Translator,
+    texts: Sequence[str],
+    terms: Sequence[Term],
+    progress: ProgressCallback | None = None,
+) -> dict[str, Translation]:
+    """Translate distinct French ``texts`` with their protected spans kept.
+
+    Spans are masked as the engine prefers, the masked texts translated in the
+    engine's batch size, then every span restored and verified.
+    """
+    masked = {text: mask(text, find_spans(text, terms), engine.uses_placeholders) for text in texts}
+    english = translate_texts(
+        engine, list(dict.fromkeys(m.text for m in masked.values())), progress
+    )
+    translations = {}
+    for text, item in masked.items():
+        restored = restore(english[item.text], item)
+        translations[text] = Translation(english=restored.text, spans=restored.results)
+    return translations
 
 
 def translate_texts(

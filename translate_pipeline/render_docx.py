@@ -18,6 +18,8 @@ ID_PT = 6.5
 ID_GREY = (0x80, 0x80, 0x80)
 HEADER_FILL = "D9D9D9"
 HEADING_FILL = "DEEAF6"
+FLAGGED_FILL = "FCE4D6"
+FLAG_RED = (0xC0, 0x00, 0x00)
 
 
 def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
@@ -86,15 +88,26 @@ def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
                 _shade(cell, HEADING_FILL)
         if is_heading:
             _shade(cells[0], HEADING_FILL)
+        if row.flags:
+            # Flags go under the ID, not into the English cell, so that an editor's
+            # corrections to the English can be read back cleanly.
+            _shade(cells[2], FLAGGED_FILL)
+            for flag in row.flags:
+                flag_run = cells[0].add_paragraph().add_run(f"⚠ {flag}")
+                flag_run.font.size = Pt(ID_PT)
+                flag_run.font.color.rgb = RGBColor(*FLAG_RED)
 
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def segment_id_from_cell(text: str) -> str:
-    """The segment ID shown in an ID cell (the rendered line break removed)."""
-    return "".join(text.split())
+def segment_id_from_cell(cell: Any) -> str:
+    """The segment ID shown in an ID cell: its first paragraph, line break removed.
+
+    Later paragraphs of the cell hold QA flags.
+    """
+    return "".join(cell.paragraphs[0].text.split())
 
 
 def write_bilingual_docx(document: AlignedDocument, engine_label: str, path: Path) -> None:

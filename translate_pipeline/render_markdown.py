@@ -29,7 +29,8 @@ def unescape_cell(cell: str) -> str:
 def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     """The bilingual table: one row per segment, ID | Français | English.
 
-    Heading segments are set in bold so they stand out both raw and rendered.
+    Heading segments are set in bold so they stand out both raw and rendered; QA
+    flags follow the ID, each after a ⚠.
     """
     lines = [
         f"# {document.doc_id}: French | English",
@@ -44,7 +45,8 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         french, english = escape_cell(row.segment.text), escape_cell(row.english)
         if row.segment.kind is BlockKind.HEADING:
             french, english = f"**{french}**", f"**{english}**" if english else english
-        lines.append(f"| `{row.segment.segment_id}` | {french} | {english} |")
+        marker = "".join(f" ⚠ {escape_cell(str(flag))}" for flag in row.flags)
+        lines.append(f"| `{row.segment.segment_id}`{marker} | {french} | {english} |")
     return "\n".join(lines) + "\n"
 
 

@@ -21,12 +21,15 @@ class Translator(Protocol):
 
     ``name`` and ``version`` identify the engine and its model in summaries and
     in translation-memory keys; ``batch_size`` is how many segments one call
-    should carry (``None``: all of them at once).
+    should carry (``None``: all of them at once); ``uses_placeholders`` says
+    whether protected spans are sent as opaque placeholders (engines that pass
+    them through) or left in the text and verified afterwards.
     """
 
     name: str
     version: str
     batch_size: int | None
+    uses_placeholders: bool
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         """Translate each French text into English, one output per input."""

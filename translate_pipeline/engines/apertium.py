@@ -56,6 +56,9 @@ class ApertiumTranslator:
     version: str
     name: str = "apertium"
     batch_size: int | None = None
+    # Measured: Apertium passes ZQX0QZ-style tokens through in place, while it
+    # translates names ("Hugging Face" -> "Hugging Expensive") and lower-cases URLs.
+    uses_placeholders: bool = True
 
     @classmethod
     def load(cls) -> ApertiumTranslator:

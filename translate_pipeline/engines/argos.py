@@ -49,6 +49,9 @@ class ArgosTranslator:
     _target_prefix: str
     name: str = "argos"
     batch_size: int | None = SEGMENTS_PER_CALL
+    # Neural models rewrite or drop opaque placeholders but copy most names, so
+    # terms stay in the text and are verified and repaired afterwards.
+    uses_placeholders: bool = False
 
     @classmethod
     def load(cls, options: EngineOptions, package_path: Path | None = None) -> ArgosTranslator:

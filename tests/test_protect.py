@@ -1,0 +1,225 @@
+"""Term, URL and number protection: finding, masking, restoring, verifying."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translate_pipeline.glossary import Term
+from translate_pipeline.protect import (
+    Outcome,
+    SpanKind,
+    find_spans,
+    mask,
+    placeholder,
+    restore,
+)
+
+TERMS = (
+    Term("Sora", "Sora"),
+    Term("PR-Puppets", "PR-Puppets"),
+    Term("NDA", "NDA"),
+    Term("OpenAI", "OpenAI"),
+    Term("Hugging Face", "Hugging Face"),
+    Term("Hugging", "Hugging"),
+    Term("Niko Felix", "Niko Felix"),
+    Term("accord de confidentialité", "non-disclosure agreement", case_sensitive=False),
+    Term("IA", "AI"),
+)
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(s.kind.value, s.source, s.expected) for s in find_spans(text, TERMS)]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("la demande des fondateurs", []),  # NDA never inside a word
+        ("un NDA signé", [("term", "NDA", "NDA")]),
+        ("un nda signé", []),  # case matters unless the row says otherwise
+        ("l'OpenAI et d'OpenAI, qu’OpenAI", [("term", "OpenAI", "OpenAI")] * 3),
+        ("Sora.", [("term", "Sora", "Sora")]),
+        ("« Sora »", [("term", "Sora", "Sora")]),
+        ('"Sora"', [("term", "Sora", "Sora")]),
+        ("Sorah et XSora", []),
+        ("sur Hugging Face hier", [("term", "Hugging Face", "Hugging Face")]),  # longest first
+        ("sur Hugging seul", [("term", "Hugging", "Hugging")]),
+        (
+            "Un Accord de Confidentialité",
+            [("term", "Accord de Confidentialité", "non-disclosure agreement")],
+        ),
+        ("l'IA et l’IA", [("term", "IA", "AI")] * 2),
+        (
+            "lien : https://huggingface.co/spaces/PR-Puppets/PR-Puppet-Sora.",
+            [
+                (
+                    "url",
+                    "https://huggingface.co/spaces/PR-Puppets/PR-Puppet-Sora",
+                )
+                * 2
+            ],
+        ),
+        ("(voir https://ex.com/a_(b))", [("url", "https://ex.com/a_(b)", "https://ex.com/a_(b)")]),
+        ("[lien](https://ex.com/x)", [("url", "https://ex.com/x", "https://ex.com/x")]),
+        (
+            "écrire à jean.dupont@example.fr.",
+            [
+                (
+                    "email",
+                    "jean.dupont@example.fr",
+                )
+                * 2
+            ],
+        ),
+        (
+            "150 milliards de dollars",
+            [("number", "150 milliards de dollars", "150 billion dollars")],
+        ),
+        ("3,5 % de plus", [("number", "3,5 %", "3.5%")]),
+        ("3,5% de plus", [("number", "3,5%", "3.5%")]),
+        ("1 000 000 d'euros", [("number", "1 000 000", "1,000,000")]),
+        ("2 millions d’euros", [("number", "2 millions d’euros", "2 million euros")]),
+        ("300 artistes en 2024", []),  # same in English: nothing to protect
+    ],
+)
+def test_find_spans(text: str, spans: list[tuple[str, ...]]) -> None:
+    expected = [s if len(s) == 3 else (s[0], s[1], s[1]) for s in spans]
+    assert found(text) == expected
+
+
+def test_placeholders_round_trip_through_an_engine_that_keeps_them() -> None:
+    text = "OpenAI a signé un accord de confidentialité (NDA) : https://x.org/a, 3,5 %."
+    spans = find_spans(text, TERMS)
+    masked = mask(text, spans, use_placeholders=True)
+    assert masked.text == "ZQX0QZ a signé un ZQX1QZ (ZQX2QZ) : ZQX3QZ, ZQX4QZ."
+    engine_output = "ZQX0QZ signed a ZQX1QZ (ZQX2QZ): ZQX3QZ, ZQX4QZ."
+    restored = restore(engine_output, masked)
+    assert restored.text == (
+        "OpenAI signed a non-disclosure agreement (NDA): https://x.org/a, 3.5%."
+    )
+    assert {r.outcome for r in restored.results} == {Outcome.KEPT}
+
+
+def test_mangled_placeholder_is_repaired_and_lost_one_flagged() -> None:
+    text = "Sora et OpenAI."
+    masked = mask(text, find_spans(text, TERMS), use_placeholders=True)
+    restored = restore("zqx0qz and", masked)
+    assert restored.text == "Sora and"
+    assert [r.outcome for r in restored.results] == [Outcome.REPAIRED, Outcome.MISSING]
+
+
+@pytest.mark.parametrize(
+    ("french", "english", "fixed", "outcomes"),
+    [
+        # Copied names are kept.
+        ("Sora et OpenAI.", "Sora and OpenAI.", "Sora and OpenAI.", ["kept", "kept"]),
+        # Accent or case variants are safe to repair.
+        ("Niko Felix a dit.", "Niko Félix said.", "Niko Felix said.", ["repaired"]),
+        (
+            "Voir https://ex.com/PR-Puppets.",
+            "See https://ex.com/pr-puppets.",
+            "See https://ex.com/PR-Puppets.",
+            ["repaired"],
+        ),
+        # A fixed-translation term left in French is replaced by its target.
+        (
+            "un accord de confidentialité",
+            "an accord de confidentialité",
+            "an non-disclosure agreement",
+            ["repaired"],
+        ),
+        # A French-form number is put into English form.
+        ("taux de 3,5 %", "rate of 3,5 %", "rate of 3.5%", ["repaired"]),
+        # Twice in French but once in English: one kept, one missing, never two kept.
+        ("Sora, Sora.", "Sora.", "Sora.", ["kept", "missing"]),
+        # Gone: flagged, nothing invented.
+        (
+            "Hugging Face a publié.",
+            "Hugging Expensive published.",
+            "Hugging Expensive published.",
+            ["missing"],
+        ),
+    ],
+)
+def test_verbatim_strategy_verifies_and_repairs(
+    french: str, english: str, fixed: str, outcomes: list[str]
+) -> None:
+    masked = mask(french, find_spans(french, TERMS), use_placeholders=False)
+    assert masked.text == french
+    restored = restore(english, masked)
+    assert restored.text == fixed
+    assert [r.outcome.value for r in restored.results] == outcomes
+
+
+word = st.sampled_from(
+    [
+        "Sora",
+        "NDA",
+        "OpenAI",
+        "l'IA",
+        "Hugging Face",
+        "demande",
+        "le",
+        "chat",
+        "3,5 %",
+        "https://a.b/PR-Puppets",
+        "accord de confidentialité",
+        "«",
+        "»",
+        ".",
+        ",",
+        "150 milliards",
+    ]
+)
+sentences = st.lists(word, max_size=12).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences)
+def test_identity_engine_round_trip_with_placeholders(text: str) -> None:
+    """Masking then restoring through an engine that changes nothing gives the text
+    with each span replaced by its expected English, every span kept."""
+    spans = find_spans(text, TERMS)
+    masked = mask(text, spans, use_placeholders=True)
+    # Each span is sent as exactly one placeholder.
+    assert all(masked.text.count(token) == 1 for token in masked.placeholders)
+    restored = restore(masked.text, masked)
+    expected = text
+    for span in reversed(spans):
+        expected = expected[: span.start] + span.expected + expected[span.end :]
+    assert restored.text == expected
+    assert all(r.outcome is Outcome.KEPT for r in restored.results)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences)
+def test_spans_are_ordered_disjoint_and_exact(text: str) -> None:
+    spans = find_spans(text, TERMS)
+    end = 0
+    for span in spans:
+        assert span.start >= end
+        assert text[span.start : span.end] == span.source
+        end = span.end
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences)
+def test_verbatim_identity_keeps_every_protected_term(text: str) -> None:
+    """With terms left in the text, an engine that copies the French keeps every
+    protected term and URL; nothing is ever reported kept that is not there."""
+    masked = mask(text, find_spans(text, TERMS), use_placeholders=False)
+    restored = restore(text, masked)
+    for result in restored.results:
+        if result.outcome is Outcome.KEPT:
+            assert result.span.expected in restored.text
+        if (
+            result.span.kind in (SpanKind.URL, SpanKind.TERM)
+            and result.span.expected == result.span.source
+        ):
+            assert result.outcome is Outcome.KEPT
+
+
+def test_placeholder_tokens_are_letters_and_digits() -> None:
+    assert placeholder(12) == "ZQX12QZ"

@@ -1,0 +1,321 @@
+"""Keeping glossary terms, URLs, e-mail addresses and numbers intact through an engine.
+
+Pure functions, in three steps:
+
+1. :func:`find_spans` lists what must come out a given way: each URL and e-mail
+   address (byte-identical), each glossary term (its target), each French number
+   expression whose English form differs ("3,5 %" -> "3.5%").
+2. :func:`mask` replaces them with opaque placeholders for engines that pass such
+   tokens through (measured: Apertium keeps ``ZQX0QZ`` in place, but translates
+   text inside square brackets), or leaves the text as it is for engines that do
+   not (neural models mangle placeholders; they copy most names).
+3. :func:`restore` puts the expected English back, repairs what is safe to repair
+   (a mangled placeholder, a case or accent variant, an untranslated French term),
+   and reports each span as kept, repaired or missing. A span is never reported
+   kept unless its English is in the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from translate_pipeline.glossary import Term
+
+
+class SpanKind(StrEnum):
+    """What a protected span is."""
+
+    URL = "url"
+    EMAIL = "email"
+    TERM = "term"
+    NUMBER = "number"
+
+
+class Outcome(StrEnum):
+    """What became of a protected span in the English."""
+
+    KEPT = "kept"
+    REPAIRED = "repaired"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class ProtectedSpan:
+    """A piece of a French segment that must come out a given way.
+
+    Attributes:
+        kind: URL, e-mail, glossary term or number.
+        start: Offset in the segment.
+        end: End offset in the segment.
+        source: The French text.
+        expected: The exact English it must become.
+        label: How reports name it (the glossary source, or the text itself).
+    """
+
+    kind: SpanKind
+    start: int
+    end: int
+    source: str
+    expected: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MaskedText:
+    """A segment ready for an engine.
+
+    Attributes:
+        text: What the engine receives.
+        spans: The protected spans of the original segment.
+        placeholders: The placeholder standing for each span ("" where left as is).
+    """
+
+    text: str
+    spans: tuple[ProtectedSpan, ...]
+    placeholders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SpanResult:
+    """The outcome of one protected span."""
+
+    span: ProtectedSpan
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Restored:
+    """The English after restoring protected spans, and what happened to each."""
+
+    text: str
+    results: tuple[SpanResult, ...]
+
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TRAILING = ".,;:!?'\"»”’"
+# French numbers: "150", "1 000 000" (space or narrow no-break space groups),
+# "3,5"; optionally a percent sign, or a scale word and a currency.
+_SPACE = "[ \u00a0\u202f]"
+_FRENCH_NUMBER = re.compile(
+    rf"(?<![\w.,])(?P<int>\d{{1,3}}(?:{_SPACE}\d{{3}})+|\d+)(?:,(?P<frac>\d+))?(?![\d])"
+    rf"(?:(?P<pct>{_SPACE}?%)"
+    rf"|{_SPACE}(?P<scale>mille|millions?|milliards?)"
+    rf"(?:{_SPACE}(?:de{_SPACE}|d['’])(?P<cur>dollars|euros|livres|francs))?)?(?![\w])"
+)
+_SCALES = {
+    "mille": "thousand",
+    "million": "million",
+    "millions": "million",
+    "milliard": "billion",
+    "milliards": "billion",
+}
+_CURRENCIES = {"dollars": "dollars", "euros": "euros", "livres": "pounds", "francs": "francs"}
+
+
+def find_spans(text: str, terms: Iterable[Term]) -> tuple[ProtectedSpan, ...]:
+    """Every protected span of ``text``, in order and never overlapping.
+
+    URLs and e-mail addresses come first (a term inside a URL is left to the URL);
+    then glossary terms, longest first; then number expressions outside both.
+    """
+    taken: list[ProtectedSpan] = []
+    for match in _URL.finditer(text):
+        url = _trim_url(match.group(0))
+        taken.append(
+            ProtectedSpan(SpanKind.URL, match.start(), match.start() + len(url), url, url, url)
+        )
+    for match in _EMAIL.finditer(text):
+        if not _overlaps(match.start(), match.end(), taken):
+            taken.append(
+                ProtectedSpan(
+                    SpanKind.EMAIL,
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                    match.group(0),
+                    match.group(0),
+                )
+            )
+    for start, end, term in _term_matches(text, terms):
+        if not _overlaps(start, end, taken):
+            taken.append(
+                ProtectedSpan(SpanKind.TERM, start, end, text[start:end], term.target, term.source)
+            )
+    for match in _FRENCH_NUMBER.finditer(text):
+        english = english_number(match)
+        if english != match.group(0) and not _overlaps(match.start(), match.end(), taken):
+            taken.append(
+                ProtectedSpan(
+                    SpanKind.NUMBER,
+                    match.start(),
+                    match.end(),
+                    match.group(0),
+                    english,
+                    match.group(0),
+                )
+            )
+    return tuple(sorted(taken, key=lambda span: span.start))
+
+
+def _trim_url(url: str) -> str:
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    return url
+
+
+def _overlaps(start: int, end: int, spans: list[ProtectedSpan]) -> bool:
+    return any(start < span.end and span.start < end for span in spans)
+
+
+def term_pattern(term: Term) -> re.Pattern[str]:
+    """The regex of a term: whole words only, elided articles allowed before it.
+
+    "NDA" never matches inside "demande"; "OpenAI" matches in "d'OpenAI".
+    """
+    body = r"\s+".join(re.escape(word) for word in term.source.split())
+    flags = 0 if term.case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)
+
+
+def _term_matches(text: str, terms: Iterable[Term]) -> list[tuple[int, int, Term]]:
+    found = [
+        (m.start(), m.end(), term) for term in terms for m in term_pattern(term).finditer(text)
+    ]
+    # Longest match first; among equals, the earliest.
+    found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
+    chosen: list[tuple[int, int, Term]] = []
+    for start, end, term in found:
+        if all(end <= s or e <= start for s, e, _ in chosen):
+            chosen.append((start, end, term))
+    return sorted(chosen, key=lambda item: item[0])
+
+
+def english_number(match: re.Match[str]) -> str:
+    """The English form of a matched French number expression."""
+    integer = re.sub(_SPACE, "", match.group("int"))
+    value = f"{int(integer):,}" if len(integer) > 4 else integer
+    if match.group("frac"):
+        value += "." + match.group("frac")
+    if match.group("pct"):
+        return value + "%"
+    if match.group("scale"):
+        value += " " + _SCALES[match.group("scale")]
+        if match.group("cur"):
+            value += " " + _CURRENCIES[match.group("cur")]
+    return value
+
+
+def placeholder(index: int) -> str:
+    """The opaque token standing for span ``index`` (letters an engine leaves alone)."""
+    return f"ZQX{index}QZ"
+
+
+def _placeholder_variants(index: int) -> re.Pattern[str]:
+    # The same token with spaces slipped in or its case changed: safe to repair,
+    # since no other text can look like it.
+    return re.compile(rf"Z\s*Q\s*X\s*{index}\s*Q\s*Z", re.IGNORECASE)
+
+
+def mask(text: str, spans: tuple[ProtectedSpan, ...], use_placeholders: bool) -> MaskedText:
+    """Prepare ``text`` for an engine: placeholders for ``spans``, or the text as is."""
+    if not use_placeholders or not spans:
+        return MaskedText(text=text, spans=spans, placeholders=("",) * len(spans))
+    pieces: list[str] = []
+    tokens: list[str] = []
+    cursor = 0
+    for index, span in enumerate(spans):
+        token = placeholder(index)
+        pieces.append(text[cursor : span.start])
+        pieces.append(token)
+        tokens.append(token)
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return MaskedText(text="".join(pieces), spans=spans, placeholders=tuple(tokens))
+
+
+def restore(english: str, masked: MaskedText) -> Restored:
+    """Put each span's expected English into ``english`` and report what happened."""
+    results: list[SpanResult] = []
+    text = english
+    # Placeholders first: they are unambiguous.
+    pending: list[ProtectedSpan] = []
+    for index, (span, token) in enumerate(zip(masked.spans, masked.placeholders, strict=True)):
+        if not token:
+            pending.append(span)
+            continue
+        if token in text:
+            text = text.replace(token, span.expected, 1)
+            results.append(SpanResult(span, Outcome.KEPT))
+            continue
+        variant = _placeholder_variants(index).search(text)
+        if variant:
+            text = text[: variant.start()] + span.expected + text[variant.end() :]
+            results.append(SpanResult(span, Outcome.REPAIRED))
+        else:
+            results.append(SpanResult(span, Outcome.MISSING))
+    # Spans left in the text: count what is there, repair safe variants.
+    remaining_need: dict[str, int] = {}
+    for span in pending:
+        remaining_need[span.expected] = remaining_need.get(span.expected, 0) + 1
+    present = {expected: _count(text, expected) for expected in remaining_need}
+    for span in pending:
+        if present[span.expected] > 0:
+            present[span.expected] -= 1
+            results.append(SpanResult(span, Outcome.KEPT))
+            continue
+        repaired = _repair(text, span)
+        if repaired is not None:
+            text = repaired
+            results.append(SpanResult(span, Outcome.REPAIRED))
+        else:
+            results.append(SpanResult(span, Outcome.MISSING))
+    order = {id(span): n for n, span in enumerate(masked.spans)}
+    results.sort(key=lambda result: order[id(result.span)])
+    return Restored(text=text, results=tuple(results))
+
+
+def _count(text: str, expected: str) -> int:
+    return len(re.findall(rf"(?<![\w-]){re.escape(expected)}(?![\w-])", text))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _repair(text: str, span: ProtectedSpan) -> str | None:
+    """Replace one safe variant of ``span.expected`` in ``text``, or return None.
+
+    Safe variants: the expected English with other case or accents ("Niko Félix",
+    a lower-cased URL), the French source left untranslated, or for numbers the
+    French form ("3,5 %").
+    """
+    candidates = [span.expected]
+    if span.source != span.expected:
+        candidates.append(span.source)
+    for candidate in candidates:
+        folded = _fold(candidate)
+        if not folded.strip():
+            continue
+        # Compare on folded text; folding keeps one character per character for
+        # the Latin scripts this tool handles, so offsets carry over.
+        haystack = _fold(text)
+        if len(haystack) != len(text):
+            continue
+        words = r"\s+".join(re.escape(word) for word in folded.split())
+        for match in re.finditer(rf"(?<![\w-]){words}(?![\w-])", haystack):
+            # An exact occurrence was already counted as kept for another span:
+            # only a variant may be rewritten.
+            if text[match.start() : match.end()] != span.expected:
+                return text[: match.start()] + span.expected + text[match.end() :]
+    if span.kind is SpanKind.NUMBER:
+        loose = re.escape(span.source).replace(r"\ ", r"\s?").replace("\\\u00a0", r"\s?")
+        match = re.search(loose, text)
+        if match:
+            return text[: match.start()] + span.expected + text[match.end() :]
+    return None

@@ -1,0 +1,149 @@
+"""Quality checks on every translated segment.
+
+Each check looks at the French, the English and what became of the protected
+spans, and returns flags; nothing here changes the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from translate_pipeline.document import AlignedDocument, FlagCode, QaFlag
+from translate_pipeline.protect import Outcome, SpanKind, SpanResult
+
+# English is usually 0.8-1.2 times as long as French; outside this band a
+# sentence was most likely cut or padded.
+LENGTH_RATIO_BAND = (0.5, 2.0)
+LENGTH_RATIO_MIN_CHARS = 20
+
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_FRENCH_NUMERAL = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|(?<![\w.,])\d+(?:,\d+)?(?!\d)"
+)
+_ENGLISH_NUMERAL = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\d)"
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass(frozen=True)
+class SegmentCheck:
+    """Everything the checks need about one segment."""
+
+    french: str
+    english: str
+    spans: Sequence[SpanResult]
+
+
+def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
+    """Run every check on one segment and return its flags, in a stable order."""
+    flags: list[QaFlag] = []
+    flags.extend(_span_flags(item.spans))
+    flags.extend(_number_flags(item))
+    english = item.english.strip()
+    if not english and _WORD.search(item.french):
+        flags.append(QaFlag(FlagCode.EMPTY, "no English"))
+        return tuple(flags)
+    if _is_untranslated(item):
+        flags.append(QaFlag(FlagCode.UNTRANSLATED, "English is identical to the French"))
+    ratio = len(english) / max(1, len(item.french))
+    low, high = LENGTH_RATIO_BAND
+    if len(item.french) >= LENGTH_RATIO_MIN_CHARS and not low <= ratio <= high:
+        flags.append(QaFlag(FlagCode.LENGTH_RATIO, f"English is {ratio:.1f}x the French length"))
+    return tuple(flags)
+
+
+def _span_flags(spans: Sequence[SpanResult]) -> list[QaFlag]:
+    flags = []
+    for result in spans:
+        if result.outcome is not Outcome.MISSING:
+            continue
+        span = result.span
+        if span.kind is SpanKind.TERM:
+            wanted = (
+                span.expected
+                if span.expected == span.source
+                else f"{span.source} -> {span.expected}"
+            )
+            flags.append(QaFlag(FlagCode.TERM_MISSING, wanted))
+        elif span.kind in (SpanKind.URL, SpanKind.EMAIL):
+            flags.append(QaFlag(FlagCode.URL_CHANGED, span.source))
+        else:
+            flags.append(
+                QaFlag(FlagCode.NUMBER_MISMATCH, f"{span.source} (expected {span.expected})")
+            )
+    return flags
+
+
+def _numbers(text: str, pattern: re.Pattern[str], decimal: str, group: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for match in pattern.finditer(_URLISH.sub(" ", text)):
+        raw = re.sub(group, "", match.group(0))
+        found[raw.replace(decimal, ".")] += 1
+    return found
+
+
+def _number_flags(item: SegmentCheck) -> list[QaFlag]:
+    french = item.french
+    # Numbers inside protected number spans were judged with their span.
+    for result in sorted(item.spans, key=lambda r: -r.span.start):
+        if result.span.kind is SpanKind.NUMBER:
+            french = french[: result.span.start] + " " + french[result.span.end :]
+    wanted = _numbers(french, _FRENCH_NUMERAL, ",", "[ \u00a0\u202f]")
+    have = _numbers(item.english, _ENGLISH_NUMERAL, ".", ",")
+    for result in item.spans:
+        if result.span.kind is SpanKind.NUMBER and result.outcome is not Outcome.MISSING:
+            have -= _numbers(result.span.expected, _ENGLISH_NUMERAL, ".", ",")
+    missing = wanted - have
+    return [QaFlag(FlagCode.NUMBER_MISMATCH, f"{value} missing") for value in sorted(missing)]
+
+
+def _is_untranslated(item: SegmentCheck) -> bool:
+    if " ".join(item.english.split()).casefold() != " ".join(item.french.split()).casefold():
+        return False
+    # A segment that is only names ("OpenAI") is rightly left as it is.
+    rest = item.french
+    for result in sorted(item.spans, key=lambda r: -r.span.start):
+        rest = rest[: result.span.start] + " " + rest[result.span.end :]
+    return len(_WORD.findall(rest)) >= 2
+
+
+@dataclass(frozen=True)
+class QaSummary:
+    """Counts for the run summary and the QA report.
+
+    Attributes:
+        segments: Rows checked.
+        flagged_segments: Rows with at least one flag.
+        flags: Number of flags of each code.
+        spans: For each kind of protected span, how many were kept, repaired, missing.
+    """
+
+    segments: int
+    flagged_segments: int
+    flags: dict[str, int]
+    spans: dict[str, dict[str, int]]
+
+    @classmethod
+    def empty(cls) -> QaSummary:
+        """The summary of a run that translated nothing."""
+        return cls(0, 0, {}, {})
+
+    @classmethod
+    def build(cls, documents: Sequence[AlignedDocument], spans: Sequence[SpanResult]) -> QaSummary:
+        """Count flags over ``documents`` and outcomes over ``spans`` (one per row)."""
+        rows = [row for document in documents for row in document.rows]
+        flags = Counter(flag.code.value for row in rows for flag in row.flags)
+        by_kind: dict[str, dict[str, int]] = {}
+        for result in spans:
+            outcomes = by_kind.setdefault(result.span.kind.value, {o.value: 0 for o in Outcome})
+            outcomes[result.outcome.value] += 1
+        return cls(
+            segments=len(rows),
+            flagged_segments=sum(1 for row in rows if row.flags),
+            flags=dict(sorted(flags.items())),
+            spans=dict(sorted(by_kind.items())),
+        )

@@ -1,0 +1,105 @@
+"""Rendering the run's QA report: JSON for tools, Markdown for people."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from translate_pipeline.document import AlignedDocument
+from translate_pipeline.output_files import write_atomic
+from translate_pipeline.qa import QaSummary
+from translate_pipeline.render_markdown import escape_cell
+
+QA_JSON = "qa-report.json"
+QA_MARKDOWN = "qa-report.md"
+
+
+def qa_report_dict(
+    documents: Sequence[AlignedDocument],
+    summary: QaSummary,
+    engine_label: str,
+    glossary: Path | None,
+    glossary_version: str,
+) -> dict[str, Any]:
+    """The QA report as plain data: counts, then every flagged row."""
+    return {
+        "engine": engine_label,
+        "glossary": str(glossary) if glossary else None,
+        "glossary_version": glossary_version,
+        "segments": summary.segments,
+        "flagged_segments": summary.flagged_segments,
+        "flags": summary.flags,
+        "protected_spans": summary.spans,
+        "rows": [
+            {
+                "document": document.doc_id,
+                "segment_id": row.segment.segment_id,
+                "flags": [{"code": f.code.value, "detail": f.detail} for f in row.flags],
+                "french": row.segment.text,
+                "english": row.english,
+            }
+            for document in documents
+            for row in document.rows
+            if row.flags
+        ],
+    }
+
+
+def qa_report_markdown(report: dict[str, Any]) -> str:
+    """The QA report for a person: what was checked, what to look at."""
+    lines = [
+        "# QA report",
+        "",
+        f"Engine: {report['engine']} · Glossary: {report['glossary'] or 'none'} "
+        f"({report['glossary_version']})",
+        "",
+        f"{report['flagged_segments']} of {report['segments']} segments flagged.",
+        "",
+    ]
+    if report["protected_spans"]:
+        lines += ["| protected | kept | repaired | missing |", "| --- | --- | --- | --- |"]
+        for kind, counts in report["protected_spans"].items():
+            lines.append(
+                f"| {kind} | {counts['kept']} | {counts['repaired']} | {counts['missing']} |"
+            )
+        lines.append("")
+    if report["flags"]:
+        lines += ["| flag | count |", "| --- | --- |"]
+        lines += [f"| {code} | {count} |" for code, count in report["flags"].items()]
+        lines.append("")
+    if report["rows"]:
+        lines += [
+            "## Flagged segments",
+            "",
+            "| ID | flags | Français | English |",
+            "| --- | --- | --- | --- |",
+        ]
+        for row in report["rows"]:
+            flags = "; ".join(
+                f"{f['code']}: {f['detail']}" if f["detail"] else f["code"] for f in row["flags"]
+            )
+            lines.append(
+                f"| `{row['segment_id']}` | {escape_cell(flags)} | {escape_cell(row['french'])} "
+                f"| {escape_cell(row['english'])} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_qa_reports(
+    out_dir: Path,
+    documents: Sequence[AlignedDocument],
+    summary: QaSummary,
+    engine_label: str,
+    glossary: Path | None,
+    glossary_version: str,
+) -> tuple[Path, ...]:
+    """Write ``qa-report.json`` and ``qa-report.md`` into ``out_dir``; return their paths."""
+    report = qa_report_dict(documents, summary, engine_label, glossary, glossary_version)
+    json_path, md_path = out_dir / QA_JSON, out_dir / QA_MARKDOWN
+    write_atomic(
+        json_path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    )
+    write_atomic(md_path, qa_report_markdown(report).encode("utf-8"))
+    return (json_path, md_path)
