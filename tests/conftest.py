@@ -41,6 +41,14 @@ class TaggingTranslator:
         return [f"EN: {text}" for text in texts]
 
 
+@pytest.fixture(autouse=True)
+def isolated_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own default translation memory (under XDG_DATA_HOME)."""
+    data_home = tmp_path / "xdg-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    return data_home / "translate-pipeline" / "memory.sqlite"
+
+
 @pytest.fixture
 def tagging_engine() -> TaggingTranslator:
     return TaggingTranslator(calls=[])

@@ -18,7 +18,7 @@ def test_one_row_per_segment_with_exact_french(tmp_path: Path) -> None:
     document = read_document(SEED_FILES[1])
     segments = segment_document(document, SentenceSplitter())
     english = {s.text: f"EN {n}" for n, s in enumerate(segments)}
-    aligned = align_document(document, segments, english, origin="machine:test")
+    aligned = align_document(document, segments, english)
     path = tmp_path / "out.docx"
     write_bilingual_docx(aligned, "test (1)", path)
 
@@ -36,7 +36,7 @@ def test_one_row_per_segment_with_exact_french(tmp_path: Path) -> None:
 def test_heading_rows_are_bold_and_shaded(tmp_path: Path) -> None:
     document = read_document(SEED_FILES[1])
     segments = segment_document(document, SentenceSplitter())
-    aligned = align_document(document, segments, {s.text: s.text for s in segments}, "x")
+    aligned = align_document(document, segments, {s.text: s.text for s in segments})
     path = tmp_path / "out.docx"
     write_bilingual_docx(aligned, "test", path)
     rows = docx.Document(str(path)).tables[0].rows[1:]

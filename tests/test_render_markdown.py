@@ -36,7 +36,7 @@ DOC = Document(
 def aligned():  # type: ignore[no-untyped-def]
     segments = segment_document(DOC, SentenceSplitter())
     english = {s.text: s.text.replace("Une", "A").replace("phrase", "sentence") for s in segments}
-    return align_document(DOC, segments, english, "machine:test")
+    return align_document(DOC, segments, english)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ def align_document(
     document: Document,
     segments: Sequence[Segment],
     english: Mapping[str, str],
-    origin: str,
+    origins: Mapping[str, str] | None = None,
     flags: Mapping[str, tuple[QaFlag, ...]] | None = None,
 ) -> AlignedDocument:
     """Build the aligned document: one row per segment, in source order.
@@ -20,18 +20,20 @@ def align_document(
         document: The source article.
         segments: Its segments, in order.
         english: English text keyed by French segment text.
-        origin: Where the English came from, recorded on every row.
+        origins: Where each English came from ("machine:<engine>", "memory",
+            "reviewed"), keyed by French segment text; "machine" when absent.
         flags: QA flags keyed by French segment text.
 
     Raises:
         KeyError: A segment has no English (a pipeline bug, never user input).
     """
     flags = flags or {}
+    origins = origins or {}
     rows = tuple(
         AlignedRow(
             segment=segment,
             english=english[segment.text],
-            origin=origin,
+            origin=origins.get(segment.text, "machine"),
             flags=flags.get(segment.text, ()),
         )
         for segment in segments

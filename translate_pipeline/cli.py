@@ -35,6 +35,14 @@ class CommandFailed(click.ClickException):
         return cls(str(error), error.exit_code)
 
 
+memory_option = click.option(
+    "--memory",
+    "memory_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Translation memory file [default: $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
+)
+
 glossary_option = click.option(
     "--glossary",
     "glossary_path",
@@ -78,6 +86,13 @@ def main() -> None:
     help="CPU threads for the Argos engine (0: all cores).",
 )
 @click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Segments per engine call; each finished call is saved to the memory "
+    "[default: 256 for Argos, all at once for Apertium].",
+)
+@click.option(
     "--beam-size",
     type=click.IntRange(min=1),
     default=2,
@@ -85,6 +100,7 @@ def main() -> None:
     help="Beam size for the Argos engine (1: greedy, fastest).",
 )
 @glossary_option
+@memory_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def run(
@@ -92,8 +108,10 @@ def run(
     out_dir: Path,
     engine: str,
     threads: int,
+    batch_size: int | None,
     beam_size: int,
     glossary_path: Path | None,
+    memory_path: Path | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -112,8 +130,9 @@ def run(
         sources=paths or (Path("seeds"),),
         out_dir=out_dir,
         engine=engine,
-        engine_options=EngineOptions(threads=threads, beam_size=beam_size),
+        engine_options=EngineOptions(threads=threads, beam_size=beam_size, batch_size=batch_size),
         glossary=glossary_path,
+        memory=memory_path,
     )
     # A bar only on a terminal: in logs and pipes it would be noise.
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
@@ -153,6 +172,10 @@ def _print_summary(report: Any) -> None:
         f"{report.segments} segments ({report.translated} sent to the engine) "
         f"with {report.engine} [{report.engine_version}] in {report.seconds:.2f} s."
     )
+    click.echo(
+        f"Memory: {report.memory_hits} found ({report.reviewed} reviewed), "
+        f"{report.translated} translated now; {report.memory}"
+    )
     glossary = f"{report.glossary} ({report.glossary_version})" if report.glossary else "none"
     click.echo(f"Glossary: {glossary}")
     for kind, counts in report.qa.spans.items():
@@ -176,6 +199,12 @@ def _report_dict(report: Any) -> dict[str, Any]:
         "segments": report.segments,
         "translated": report.translated,
         "seconds": round(report.seconds, 3),
+        "memory": {
+            "path": str(report.memory) if report.memory else None,
+            "hits": report.memory_hits,
+            "reviewed": report.reviewed,
+            "misses": report.translated,
+        },
         "glossary": str(report.glossary) if report.glossary else None,
         "glossary_version": report.glossary_version,
         "qa": {

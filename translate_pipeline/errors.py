@@ -60,3 +60,15 @@ class GlossaryError(PipelineError):
         self.problems = problems
         self.lines = tuple(f"{p.where(self.path)}: {p.message}" for p in problems)
         super().__init__("\n".join(self.lines))
+
+
+class MemoryFileError(PipelineError):
+    """The translation memory file is corrupt, foreign or cannot be opened."""
+
+    def __init__(self, path: Path | str, problem: str, fix: str) -> None:
+        self.path = Path(path)
+        super().__init__(f"{path}: {problem}. {fix}")
+
+
+class ReviewImportError(PipelineError):
+    """A reviewed file cannot be imported (unreadable, or its French was altered)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Segment
-from translate_pipeline.engines import EngineOptions, Translator, load_engine
+from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
 from translate_pipeline.glossary import (
     DEFAULT_GLOSSARY,
@@ -22,8 +22,16 @@ from translate_pipeline.glossary import (
     empty_glossary,
     load_glossary,
 )
+from translate_pipeline.memory import (
+    REVIEWED,
+    MachineKey,
+    MemoryHit,
+    SegmentRecord,
+    TranslationMemory,
+    default_memory_path,
+)
 from translate_pipeline.output_files import OutputPaths, prepare_output_folder
-from translate_pipeline.protect import SpanResult, find_spans, mask, restore
+from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown, write_english_markdown
@@ -44,6 +52,7 @@ class RunConfig:
         engine: "auto", "argos" or "apertium".
         engine_options: Threads and beam size for the neural engine.
         glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
+        memory: The translation memory file; ``None`` uses the default place.
     """
 
     sources: tuple[Path, ...]
@@ -51,6 +60,7 @@ class RunConfig:
     engine: str = "auto"
     engine_options: EngineOptions = field(default_factory=EngineOptions)
     glossary: Path | None = None
+    memory: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,10 @@ class RunReport:
         glossary: The glossary file used, if any.
         glossary_version: Digest of its terms.
         segments: Segments in the written documents.
-        translated: Distinct segment texts sent to the engine.
+        translated: Distinct segment texts sent to the engine (memory misses).
+        memory: The translation memory file.
+        memory_hits: Distinct segment texts found in the memory (machine or reviewed).
+        reviewed: Of those, how many were reviewed translations.
         qa: Flag and protected-span counts.
         qa_reports: The QA report files written.
         seconds: Wall time of the run.
@@ -90,6 +103,9 @@ class RunReport:
     glossary_version: str
     segments: int
     translated: int
+    memory: Path | None
+    memory_hits: int
+    reviewed: int
     qa: QaSummary
     qa_reports: tuple[Path, ...]
     seconds: float
@@ -111,6 +127,7 @@ class Translation:
 
     english: str
     spans: tuple[SpanResult, ...]
+    origin: str = "machine"
 
 
 def run(
@@ -159,50 +176,77 @@ def run(
             glossary_version=glossary.version,
             segments=0,
             translated=0,
+            memory=None,
+            memory_hits=0,
+            reviewed=0,
             qa=QaSummary.empty(),
             qa_reports=(),
             seconds=time.perf_counter() - started,
         )
-    engine = engine or load_engine(config.engine, config.engine_options)
+    choice = (
+        EngineChoice.of(engine) if engine else choose_engine(config.engine, config.engine_options)
+    )
+    memory_path = config.memory or default_memory_path()
+    with TranslationMemory.open(memory_path) as memory:
+        texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
+        key = MachineKey(choice.name, choice.version, glossary.version)
+        hits = memory.lookup(texts, key)
+        translations = {text: from_memory(text, hit, glossary.terms) for text, hit in hits.items()}
+        misses = [text for text in texts if text not in hits]
+        if misses:
 
-    texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
-    translations = translate_protected(engine, texts, glossary.terms, progress)
+            def save(done: dict[str, Translation]) -> None:
+                memory.store_machine([(text, t.english) for text, t in done.items()], key)
 
-    label = f"{engine.name} ({engine.version})"
-    aligned_documents: list[AlignedDocument] = []
-    span_results: list[SpanResult] = []
-    for document, segments in readable:
-        english = {text: translations[text].english for text in {s.text for s in segments}}
-        aligned = align_document(
-            document,
-            segments,
-            english,
-            origin=f"machine:{engine.name}",
-            flags={
-                s.text: check_segment(
-                    SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
-                )
-                for s in segments
-            },
-        )
-        span_results.extend(r for s in segments for r in translations[s.text].spans)
-        aligned_documents.append(aligned)
-        paths = OutputPaths.for_document(config.out_dir, document.doc_id)
-        try:
-            write_bilingual_docx(aligned, label, paths.bilingual_docx)
-            write_bilingual_markdown(aligned, label, paths.bilingual_md)
-            write_english_markdown(aligned, paths.english_md)
-        except PipelineError as exc:
-            reports[document.path] = DocumentReport(
-                source=document.path, doc_id=document.doc_id, segments=len(segments), error=str(exc)
+            translations.update(
+                translate_protected(choice.load(), misses, glossary.terms, progress, on_batch=save)
             )
-            continue
-        reports[document.path] = DocumentReport(
-            source=document.path,
-            doc_id=document.doc_id,
-            segments=len(segments),
-            outputs=paths.all(),
-        )
+
+        label = f"{choice.name} ({choice.version})"
+        aligned_documents: list[AlignedDocument] = []
+        span_results: list[SpanResult] = []
+        for document, segments in readable:
+            aligned = align_document(
+                document,
+                segments,
+                {s.text: translations[s.text].english for s in segments},
+                origins={s.text: translations[s.text].origin for s in segments},
+                flags={
+                    s.text: check_segment(
+                        SegmentCheck(
+                            s.text, translations[s.text].english, translations[s.text].spans
+                        )
+                    )
+                    for s in segments
+                },
+            )
+            span_results.extend(r for s in segments for r in translations[s.text].spans)
+            aligned_documents.append(aligned)
+            paths = OutputPaths.for_document(config.out_dir, document.doc_id)
+            try:
+                write_bilingual_docx(aligned, label, paths.bilingual_docx)
+                write_bilingual_markdown(aligned, label, paths.bilingual_md)
+                write_english_markdown(aligned, paths.english_md)
+            except PipelineError as exc:
+                reports[document.path] = DocumentReport(
+                    source=document.path,
+                    doc_id=document.doc_id,
+                    segments=len(segments),
+                    error=str(exc),
+                )
+                continue
+            memory.record_segments(
+                SegmentRecord(
+                    row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value
+                )
+                for row in aligned.rows
+            )
+            reports[document.path] = DocumentReport(
+                source=document.path,
+                doc_id=document.doc_id,
+                segments=len(segments),
+                outputs=paths.all(),
+            )
 
     summary = QaSummary.build(aligned_documents, span_results)
     qa_reports = write_qa_reports(
@@ -212,12 +256,15 @@ def run(
     return RunReport(
         documents=ordered,
         skipped=scan.skipped,
-        engine=engine.name,
-        engine_version=engine.version,
+        engine=choice.name,
+        engine_version=choice.version,
         glossary=glossary.path,
         glossary_version=glossary.version,
         segments=sum(report.segments for report in ordered if not report.error),
-        translated=len(texts),
+        translated=len(misses),
+        memory=memory_path,
+        memory_hits=len(hits),
+        reviewed=sum(1 for hit in hits.values() if hit.origin == REVIEWED),
         qa=summary,
         qa_reports=qa_reports,
         seconds=time.perf_counter() - started,
@@ -232,30 +279,62 @@ def _load_glossary(path: Path | None) -> Glossary:
     return empty_glossary()
 
 
+def from_memory(text: str, hit: MemoryHit, terms: Sequence[Term]) -> Translation:
+    """A translation found in the memory, verified against the current glossary.
+
+    A machine translation gets the usual safe repairs. A reviewed one is the
+    editor's word and is never changed: a term it lacks is flagged instead.
+    """
+    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
+    if hit.origin != REVIEWED:
+        return Translation(restored.text, restored.results, origin="memory")
+    results = tuple(
+        SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
+        for r in restored.results
+    )
+    return Translation(hit.target, results, origin=REVIEWED)
+
+
 def translate_protected(
     engine: Translator,
     texts: Sequence[str],
     terms: Sequence[Term],
     progress: ProgressCallback | None = None,
+    on_batch: Callable[[dict[str, Translation]], None] | None = None,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
     Spans are masked as the engine prefers, the masked texts translated in the
-    engine's batch size, then every span restored and verified.
+    engine's batch size, then every span restored and verified. ``on_batch``
+    receives each batch's translations as soon as they are done.
     """
     masked = {text: mask(text, find_spans(text, terms), engine.uses_placeholders) for text in texts}
-    english = translate_texts(
-        engine, list(dict.fromkeys(m.text for m in masked.values())), progress
-    )
-    translations = {}
+    sources_of: dict[str, list[str]] = {}
     for text, item in masked.items():
-        restored = restore(english[item.text], item)
-        translations[text] = Translation(english=restored.text, spans=restored.results)
+        sources_of.setdefault(item.text, []).append(text)
+    translations: dict[str, Translation] = {}
+
+    def finish(batch: dict[str, str]) -> None:
+        done = {}
+        for masked_text, english in batch.items():
+            for text in sources_of[masked_text]:
+                restored = restore(english, masked[text])
+                done[text] = Translation(
+                    restored.text, restored.results, origin=f"machine:{engine.name}"
+                )
+        translations.update(done)
+        if on_batch:
+            on_batch(done)
+
+    translate_texts(engine, list(sources_of), progress, on_batch=finish)
     return translations
 
 
 def translate_texts(
-    engine: Translator, texts: list[str], progress: ProgressCallback | None = None
+    engine: Translator,
+    texts: list[str],
+    progress: ProgressCallback | None = None,
+    on_batch: Callable[[dict[str, str]], None] | None = None,
 ) -> dict[str, str]:
     """Translate distinct ``texts`` in the engine's batch size, reporting progress.
 
@@ -274,7 +353,10 @@ def translate_texts(
                 f"the {engine.name} engine returned {len(outputs)} translations for "
                 f"{len(batch)} segments"
             )
-        english.update(zip(batch, outputs, strict=True))
+        done = dict(zip(batch, outputs, strict=True))
+        english.update(done)
+        if on_batch:
+            on_batch(done)
         if progress:
             progress(len(english), len(texts))
     return english

@@ -6,7 +6,7 @@ Each engine lives in its own module and is imported only when chosen, so that
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -43,10 +43,35 @@ class EngineOptions:
     Attributes:
         threads: CPU threads for the neural engine (0: let CTranslate2 decide).
         beam_size: Beam size for the neural engine (1 is greedy search).
+        batch_size: Segments per engine call, overriding the engine's own choice;
+            each finished call is saved to the translation memory.
     """
 
     threads: int = 0
     beam_size: int = 2
+    batch_size: int | None = None
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """An engine identified (name and version, for memory keys) but not yet loaded.
+
+    Loading a neural model takes time and memory; a run whose sentences are all
+    in the translation memory never does it.
+    """
+
+    name: str
+    version: str
+    loader: Callable[[], Translator]
+
+    def load(self) -> Translator:
+        """Load the engine."""
+        return self.loader()
+
+    @classmethod
+    def of(cls, engine: Translator) -> EngineChoice:
+        """Wrap an engine that is already loaded."""
+        return cls(engine.name, engine.version, lambda: engine)
 
 
 NO_ENGINE_HELP = (
@@ -57,8 +82,8 @@ NO_ENGINE_HELP = (
 )
 
 
-def load_engine(name: str, options: EngineOptions) -> Translator:
-    """Return the engine called ``name`` ("auto", "argos" or "apertium").
+def choose_engine(name: str, options: EngineOptions) -> EngineChoice:
+    """Identify the engine called ``name`` ("auto", "argos" or "apertium").
 
     "auto" takes an installed Argos French-English model when there is one, else
     Apertium when it is installed.
@@ -69,14 +94,15 @@ def load_engine(name: str, options: EngineOptions) -> Translator:
     """
     from translate_pipeline.engines import apertium, argos
 
-    if name == "argos":
-        return argos.ArgosTranslator.load(options)
-    if name == "apertium":
-        return apertium.ApertiumTranslator.load()
-    if name != "auto":
+    if name not in ENGINE_NAMES:
         raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
-    if argos.find_package() is not None:
-        return argos.ArgosTranslator.load(options)
-    if apertium.is_available():
-        return apertium.ApertiumTranslator.load()
+    if name == "argos" or (name == "auto" and argos.find_package() is not None):
+        return argos.choose(options)
+    if name == "apertium" or apertium.is_available():
+        return EngineChoice.of(apertium.ApertiumTranslator.load(options.batch_size))
     raise EngineError(NO_ENGINE_HELP)
+
+
+def load_engine(name: str, options: EngineOptions) -> Translator:
+    """Identify and load the engine called ``name`` (see :func:`choose_engine`)."""
+    return choose_engine(name, options).load()

@@ -61,8 +61,11 @@ class ApertiumTranslator:
     uses_placeholders: bool = True
 
     @classmethod
-    def load(cls) -> ApertiumTranslator:
+    def load(cls, batch_size: int | None = None) -> ApertiumTranslator:
         """Check that Apertium and both pairs are installed.
+
+        Args:
+            batch_size: Segments per pipeline; ``None`` sends all of a run at once.
 
         Raises:
             EngineError: Apertium or one of the pairs is missing.
@@ -74,7 +77,7 @@ class ApertiumTranslator:
             raise EngineError(
                 f"Apertium lacks the {', '.join(missing)} translation direction(s). {INSTALL_HELP}"
             )
-        return cls(version=_data_version())
+        return cls(version=_data_version(), batch_size=batch_size)
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         """Translate all ``texts`` through one Apertium pipeline."""

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from translate_pipeline.errors import EngineError
 
 if TYPE_CHECKING:
-    from translate_pipeline.engines import EngineOptions
+    from translate_pipeline.engines import EngineChoice, EngineOptions
+    from translate_pipeline.model_store import InstalledModel
 
 SOURCE, TARGET = "fr", "en"
 # Tokens per CTranslate2 batch: large enough to keep both cores busy, small
@@ -27,14 +28,40 @@ MAX_BATCH_TOKENS = 4096
 SEGMENTS_PER_CALL = 256
 
 
-def find_package() -> Path | None:
-    """The installed French-English Argos package folder, or ``None``."""
+NO_MODEL_HELP = (
+    "no Argos French-English model is installed. Install one with "
+    "'translate model install FILE.argosmodel' (or '--online fr en' where there "
+    "is a network), or use --engine apertium"
+)
+
+
+def find_package() -> InstalledModel | None:
+    """The installed French-English Argos package, or ``None``."""
     from translate_pipeline.model_store import list_models
 
     for model in list_models():
         if model.from_code == SOURCE and model.to_code == TARGET:
-            return model.path
+            return model
     return None
+
+
+def model_version(model: InstalledModel) -> str:
+    """The version recorded in memory keys: package folder and package version."""
+    return f"{model.name}@{model.version or 'unknown'}"
+
+
+def choose(options: EngineOptions) -> EngineChoice:
+    """Identify the installed package without loading it.
+
+    Raises:
+        EngineError: No French-English package is installed.
+    """
+    from translate_pipeline.engines import EngineChoice
+
+    model = find_package()
+    if model is None:
+        raise EngineError(NO_MODEL_HELP)
+    return EngineChoice("argos", model_version(model), lambda: ArgosTranslator.load(options, model))
 
 
 @dataclass(frozen=True)
@@ -54,19 +81,16 @@ class ArgosTranslator:
     uses_placeholders: bool = False
 
     @classmethod
-    def load(cls, options: EngineOptions, package_path: Path | None = None) -> ArgosTranslator:
+    def load(cls, options: EngineOptions, model: InstalledModel | None = None) -> ArgosTranslator:
         """Load the installed French-English package onto the CPU.
 
         Raises:
             EngineError: No French-English package is installed, or it cannot be loaded.
         """
-        path = package_path or find_package()
-        if path is None:
-            raise EngineError(
-                "no Argos French-English model is installed. Install one with "
-                "'translate model install FILE.argosmodel' (or '--online fr en' where there "
-                "is a network), or use --engine apertium"
-            )
+        model = model or find_package()
+        if model is None:
+            raise EngineError(NO_MODEL_HELP)
+        path = model.path
         import ctranslate2
         import sentencepiece
         from argostranslate.package import Package
@@ -91,12 +115,13 @@ class ArgosTranslator:
                 f"{path / 'model'}: cannot load the CTranslate2 model ({exc})"
             ) from None
         return cls(
-            version=f"{path.name}@{package.package_version or 'unknown'}",
+            version=model_version(model),
             package_path=path,
             beam_size=max(1, options.beam_size),
             _translator=translator,
             _sentencepiece=sentencepiece.SentencePieceProcessor(model_file=str(sp_model)),
             _target_prefix=getattr(package, "target_prefix", "") or "",
+            batch_size=options.batch_size or SEGMENTS_PER_CALL,
         )
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:

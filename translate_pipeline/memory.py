@@ -1,0 +1,299 @@
+"""The translation memory: an SQLite file of every sentence translated or reviewed.
+
+A reviewed translation always wins and survives any change of engine, model or
+glossary; a machine translation is reused only when engine, model version and
+glossary version are all unchanged. The file runs in WAL mode and every batch is
+committed as it finishes, so a run killed with ``kill -9`` keeps what it did.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from translate_pipeline.errors import MemoryFileError
+
+# "TPTM" in ASCII: marks the file as ours, so a foreign SQLite file is refused.
+APPLICATION_ID = 0x5450544D
+SCHEMA_VERSION = 1
+REVIEWED = "reviewed"
+MACHINE = "machine"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    source_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('machine', 'reviewed')),
+    engine TEXT NOT NULL DEFAULT '',
+    engine_version TEXT NOT NULL DEFAULT '',
+    glossary_version TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (source_key, origin, engine, engine_version, glossary_version)
+);
+CREATE TABLE IF NOT EXISTS segments (
+    segment_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+def default_memory_path() -> Path:
+    """``$XDG_DATA_HOME/translate-pipeline/memory.sqlite`` (``~/.local/share/...`` by default).
+
+    It lives outside ``output/`` so that deleting the generated documents keeps it.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "translate-pipeline" / "memory.sqlite"
+
+
+def normalise_source(text: str) -> str:
+    """The memory key of a source sentence: NFC, whitespace collapsed, case kept."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@dataclass(frozen=True)
+class MachineKey:
+    """What a machine translation depends on."""
+
+    engine: str
+    engine_version: str
+    glossary_version: str
+
+
+@dataclass(frozen=True)
+class MemoryHit:
+    """A translation found in the memory."""
+
+    target: str
+    origin: str
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """What a segment ID showed in the last documents written."""
+
+    segment_id: str
+    source: str
+    target: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """The best translation the memory holds for one source sentence (for export)."""
+
+    source: str
+    target: str
+    origin: str
+    engine: str
+    engine_version: str
+    updated_at: str
+
+
+class TranslationMemory:
+    """An open memory file. Use as a context manager; every write is committed."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+
+    @classmethod
+    def open(cls, path: Path) -> TranslationMemory:
+        """Open the memory at ``path``, creating it if it does not exist.
+
+        Raises:
+            MemoryFileError: The file is corrupt, not a memory of this tool, or
+                cannot be created; it is never overwritten.
+        """
+        existed = path.exists() and path.stat().st_size > 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise MemoryFileError(
+                path, f"cannot open ({exc})", "Choose another file with --memory"
+            ) from None
+        try:
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            has_tables = connection.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+            if existed and app_id != APPLICATION_ID:
+                what = "an SQLite file of another program" if has_tables or app_id else "not empty"
+                raise MemoryFileError(
+                    path,
+                    f"not a translate_pipeline memory ({what})",
+                    "Move it away or choose another file with --memory; it was not changed",
+                )
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise MemoryFileError(
+                    path,
+                    f"written by a newer translate_pipeline (schema {version})",
+                    "Upgrade translate_pipeline",
+                )
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            with connection:
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise MemoryFileError(
+                path,
+                f"not a readable memory file ({exc})",
+                "Move it away or choose another file with --memory; it was not changed",
+            ) from None
+        except MemoryFileError:
+            connection.close()
+            raise
+        return cls(path, connection)
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    def lookup(self, sources: Iterable[str], key: MachineKey) -> dict[str, MemoryHit]:
+        """Find translations for ``sources``: reviewed first, then a machine one made
+        with exactly this engine, model and glossary.
+
+        Returns:
+            Hits keyed by the source text as given; misses are absent.
+        """
+        hits: dict[str, MemoryHit] = {}
+        by_key: dict[str, list[str]] = {}
+        for source in sources:
+            by_key.setdefault(normalise_source(source), []).append(source)
+        keys = list(by_key)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"""SELECT source_key, target, origin FROM entries
+                    WHERE source_key IN ({marks}) AND (
+                        origin = 'reviewed'
+                        OR (engine = ? AND engine_version = ? AND glossary_version = ?))
+                    ORDER BY origin = 'reviewed'""",
+                (*chunk, key.engine, key.engine_version, key.glossary_version),
+            ).fetchall()
+            # Ordered so that a reviewed row, when there is one, is written last.
+            for source_key, target, origin in rows:
+                for source in by_key[source_key]:
+                    hits[source] = MemoryHit(target=target, origin=origin)
+        return hits
+
+    def store_machine(self, pairs: Sequence[tuple[str, str]], key: MachineKey) -> None:
+        """Store machine translations and commit at once."""
+        now = _now()
+        with self._db:
+            self._db.executemany(
+                """INSERT INTO entries (source_key, source, target, origin, engine,
+                                        engine_version, glossary_version, created_at, updated_at)
+                   VALUES (?, ?, ?, 'machine', ?, ?, ?, ?, ?)
+                   ON CONFLICT (source_key, origin, engine, engine_version, glossary_version)
+                   DO UPDATE SET target = excluded.target, updated_at = excluded.updated_at""",
+                [
+                    (
+                        normalise_source(source),
+                        source,
+                        target,
+                        key.engine,
+                        key.engine_version,
+                        key.glossary_version,
+                        now,
+                        now,
+                    )
+                    for source, target in pairs
+                ],
+            )
+
+    def store_reviewed(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Store reviewed translations (replacing earlier reviews) and commit at once."""
+        now = _now()
+        with self._db:
+            self._db.executemany(
+                """INSERT INTO entries (source_key, source, target, origin, created_at, updated_at)
+                   VALUES (?, ?, ?, 'reviewed', ?, ?)
+                   ON CONFLICT (source_key, origin, engine, engine_version, glossary_version)
+                   DO UPDATE SET target = excluded.target, updated_at = excluded.updated_at""",
+                [(normalise_source(source), source, target, now, now) for source, target in pairs],
+            )
+
+    def record_segments(self, records: Iterable[SegmentRecord]) -> None:
+        """Remember what each segment ID showed in the documents just written."""
+        now = _now()
+        with self._db:
+            self._db.executemany(
+                """INSERT INTO segments (segment_id, source, target, kind, updated_at)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (segment_id) DO UPDATE SET source = excluded.source,
+                       target = excluded.target, kind = excluded.kind,
+                       updated_at = excluded.updated_at""",
+                [(r.segment_id, r.source, r.target, r.kind, now) for r in records],
+            )
+
+    def segments(self, segment_ids: Iterable[str]) -> dict[str, SegmentRecord]:
+        """The last written state of the given segment IDs (unknown IDs are absent)."""
+        found: dict[str, SegmentRecord] = {}
+        ids = list(dict.fromkeys(segment_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = (
+                "SELECT segment_id, source, target, kind FROM segments "
+                f"WHERE segment_id IN ({marks})"
+            )
+            for row in self._db.execute(query, chunk):
+                found[row[0]] = SegmentRecord(*row)
+        return found
+
+    def best_entries(self) -> Iterator[MemoryEntry]:
+        """One entry per source sentence: the reviewed one, else the latest machine one."""
+        rows = self._db.execute(
+            """SELECT source, target, origin, engine, engine_version, updated_at
+               FROM entries AS e
+               WHERE rowid = (SELECT rowid FROM entries AS f
+                              WHERE f.source_key = e.source_key
+                              ORDER BY f.origin = 'reviewed' DESC, f.updated_at DESC, f.rowid DESC
+                              LIMIT 1)
+               ORDER BY source_key"""
+        )
+        for row in rows:
+            yield MemoryEntry(*row)
+
+    def count(self, origin: str | None = None) -> int:
+        """How many entries the memory holds (of one origin, if given)."""
+        if origin is None:
+            return int(self._db.execute("SELECT count(*) FROM entries").fetchone()[0])
+        return int(
+            self._db.execute("SELECT count(*) FROM entries WHERE origin = ?", (origin,)).fetchone()[
+                0
+            ]
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
