@@ -374,3 +374,78 @@ def glossary_check(glossary_path: Path | None) -> None:
     if problems:
         raise CommandFailed(f"{path}: {len(problems)} problem(s); fix the rows above")
     click.echo(f"{path}: {len(terms)} terms, no problems.")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@memory_option
+def import_reviews(files: tuple[Path, ...], memory_path: Path | None) -> None:
+    """Store the English an editor corrected in bilingual FILES (.docx or .md).
+
+    Rows are matched by segment ID; changed English cells become reviewed
+    translations, which the next 'translate run' puts in every output. A file
+    in which a French cell was altered is refused, with its rows named.
+    """
+    from translate_pipeline.memory import TranslationMemory, default_memory_path
+    from translate_pipeline.review_import import import_reviews as import_file
+
+    failures = 0
+    try:
+        with TranslationMemory.open(memory_path or default_memory_path()) as memory:
+            for path in files:
+                try:
+                    report = import_file(path, memory)
+                except PipelineError as exc:
+                    failures += 1
+                    click.echo("Error: " + str(exc).replace("\n", "\nError: "), err=True)
+                    continue
+                click.echo(
+                    f"{path}: {report.changed} changed, {report.unchanged} unchanged, "
+                    f"{len(report.unknown)} unknown IDs"
+                    + (f", {report.empty} empty English cells skipped" if report.empty else "")
+                )
+                for segment_id in report.unknown:
+                    click.echo(
+                        f"  unknown ID {segment_id}: not written by a run with this memory",
+                        err=True,
+                    )
+    except PipelineError as exc:
+        raise CommandFailed.from_error(exc) from None
+    if failures:
+        sys.exit(EXIT_FAILED if failures == len(files) else EXIT_PARTIAL)
+
+
+@main.command("export")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("output/memory.tmx"),
+    show_default=True,
+    help="The TMX file to write.",
+)
+@memory_option
+def export_memory(out_file: Path, memory_path: Path | None) -> None:
+    """Write the translation memory as TMX 1.4b: one unit per sentence, reviewed
+    translations preferred over machine ones."""
+    from translate_pipeline.memory import TranslationMemory, default_memory_path
+    from translate_pipeline.render_tmx import write_tmx
+
+    path = memory_path or default_memory_path()
+    if not path.exists():
+        raise CommandFailed(f"{path}: no translation memory yet. Run 'translate run' first")
+    try:
+        with TranslationMemory.open(path) as memory:
+            entries = list(memory.best_entries())
+            out_file.parent.mkdir(parents=True, exist_ok=True)
+            write_tmx(entries, out_file)
+    except PipelineError as exc:
+        raise CommandFailed.from_error(exc) from None
+    except OSError as exc:
+        raise CommandFailed(f"{out_file}: cannot write ({exc.strerror or exc})") from None
+    reviewed = sum(1 for entry in entries if entry.origin == "reviewed")
+    click.echo(f"Wrote {len(entries)} translation units ({reviewed} reviewed) to {out_file}.")
+
+
+if __name__ == "__main__":
+    main()

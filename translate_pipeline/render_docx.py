@@ -20,6 +20,7 @@ HEADER_FILL = "D9D9D9"
 HEADING_FILL = "DEEAF6"
 FLAGGED_FILL = "FCE4D6"
 FLAG_RED = (0xC0, 0x00, 0x00)
+REVIEWED_GREEN = (0x38, 0x76, 0x1D)
 
 
 def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
@@ -88,6 +89,10 @@ def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
                 _shade(cell, HEADING_FILL)
         if is_heading:
             _shade(cells[0], HEADING_FILL)
+        if row.origin == "reviewed":
+            mark = cells[0].add_paragraph().add_run("✓ reviewed")
+            mark.font.size = Pt(ID_PT)
+            mark.font.color.rgb = RGBColor(*REVIEWED_GREEN)
         if row.flags:
             # Flags go under the ID, not into the English cell, so that an editor's
             # corrections to the English can be read back cleanly.

@@ -29,8 +29,8 @@ def unescape_cell(cell: str) -> str:
 def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     """The bilingual table: one row per segment, ID | Français | English.
 
-    Heading segments are set in bold so they stand out both raw and rendered; QA
-    flags follow the ID, each after a ⚠.
+    Heading segments are set in bold so they stand out both raw and rendered; a
+    reviewed row says so after its ID, and QA flags follow, each after a ⚠.
     """
     lines = [
         f"# {document.doc_id}: French | English",
@@ -45,7 +45,8 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         french, english = escape_cell(row.segment.text), escape_cell(row.english)
         if row.segment.kind is BlockKind.HEADING:
             french, english = f"**{french}**", f"**{english}**" if english else english
-        marker = "".join(f" ⚠ {escape_cell(str(flag))}" for flag in row.flags)
+        marker = " ✓ reviewed" if row.origin == "reviewed" else ""
+        marker += "".join(f" ⚠ {escape_cell(str(flag))}" for flag in row.flags)
         lines.append(f"| `{row.segment.segment_id}`{marker} | {french} | {english} |")
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,249 @@
+"""The review loop through the real CLI: run, edit, import, run again; export; kill -9."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from translate.storage.tmx import tmxfile
+
+from translate_pipeline.cli import main
+
+STEM = "003_2115df51cde3f6b7"
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def first_run(seeds_copy: Path, tmp_path: Path, installed_tiny_model: Path) -> Path:
+    out = tmp_path / "out"
+    result = invoke("run", str(seeds_copy), "--out", str(out), "--threads", "1", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["memory"]["misses"] == 53
+    return out
+
+
+def run_json(seeds: Path, out: Path) -> dict:  # type: ignore[type-arg]
+    result = invoke("run", str(seeds), "--out", str(out), "--threads", "1", "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_second_run_translates_nothing(first_run: Path, seeds_copy: Path) -> None:
+    summary = run_json(seeds_copy, first_run)
+    assert summary["memory"] == {
+        "path": summary["memory"]["path"],
+        "hits": 53,
+        "reviewed": 0,
+        "misses": 0,
+    }
+    assert summary["translated"] == 0
+
+
+def test_second_run_never_loads_the_model(
+    first_run: Path, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_pipeline.engines import argos
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the model was loaded although every sentence was in memory")
+
+    monkeypatch.setattr(argos.ArgosTranslator, "load", refuse)
+    assert run_json(seeds_copy, first_run)["memory"]["misses"] == 0
+
+
+def edit_docx(path: Path, edits: dict[int, str], french: dict[int, str] | None = None) -> None:
+    document = docx.Document(str(path))
+    rows = document.tables[0].rows
+    for index, text in edits.items():
+        rows[index].cells[2].paragraphs[0].runs[0].text = text
+    for index, text in (french or {}).items():
+        rows[index].cells[1].paragraphs[0].runs[0].text = text
+    document.save(str(path))
+
+
+EDITS = {
+    1: "OpenAI suspended access to Sora, its video tool.",
+    4: "OpenAI Suspends Access to Sora After Artists' Backlash",  # a heading row
+    6: "However, the feedback was not what the company expected.",
+}
+
+
+def assert_edits_everywhere(out: Path) -> None:
+    rows = docx.Document(str(out / f"{STEM}.bilingual.docx")).tables[0].rows
+    for index, text in EDITS.items():
+        assert rows[index].cells[2].text == text
+        assert "✓ reviewed" in rows[index].cells[0].text
+    markdown = (out / f"{STEM}.bilingual.md").read_text(encoding="utf-8")
+    english = (out / f"{STEM}.en.md").read_text(encoding="utf-8")
+    for text in EDITS.values():
+        assert text in markdown
+        assert text in english
+    assert "## OpenAI Suspends Access to Sora After Artists' Backlash" in english
+
+
+def test_docx_edits_reach_all_three_outputs(first_run: Path, seeds_copy: Path) -> None:
+    edit_docx(first_run / f"{STEM}.bilingual.docx", EDITS)
+    result = invoke("import", str(first_run / f"{STEM}.bilingual.docx"))
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout
+        == f"{first_run / STEM}.bilingual.docx: 3 changed, 13 unchanged, 0 unknown IDs\n"
+    )
+    summary = run_json(seeds_copy, first_run)
+    assert summary["memory"]["reviewed"] == 3
+    assert summary["memory"]["misses"] == 0
+    assert_edits_everywhere(first_run)
+    # Importing the file again changes nothing.
+    again = invoke("import", str(first_run / f"{STEM}.bilingual.docx"))
+    assert "0 changed, 16 unchanged" in again.stdout
+
+
+def test_markdown_edits_reach_all_three_outputs(first_run: Path, seeds_copy: Path) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rows = [n for n, line in enumerate(lines) if line.startswith("| `")]
+    for index, text in EDITS.items():
+        number = rows[index - 1]
+        cells = lines[number].split(" | ")
+        cells[-1] = f"**{text}** |" if index == 4 else f"{text} |"
+        lines[number] = " | ".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "3 changed, 13 unchanged, 0 unknown IDs" in result.stdout
+    run_json(seeds_copy, first_run)
+    assert_edits_everywhere(first_run)
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_reviewed_translation_survives_an_engine_change(first_run: Path, seeds_copy: Path) -> None:
+    edit_docx(first_run / f"{STEM}.bilingual.docx", EDITS)
+    invoke("import", str(first_run / f"{STEM}.bilingual.docx"))
+    result = invoke(
+        "run", str(seeds_copy), "--out", str(first_run), "--engine", "apertium", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["memory"]["reviewed"] == 3
+    assert summary["memory"]["misses"] == 53 - 3
+    assert_edits_everywhere(first_run)
+
+
+def test_altered_french_is_refused_with_the_row(first_run: Path) -> None:
+    path = first_run / f"{STEM}.bilingual.docx"
+    edit_docx(path, {1: "A fine edit."}, french={3: "Du français modifié."})
+    result = invoke("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: table row 4 ({STEM}:p1:s3): the French was changed",
+        "Error: Nothing from this file was imported: restore the French cells (edit only "
+        "the English), then import again",
+    ]
+    markdown = first_run / f"{STEM}.bilingual.md"
+    text = markdown.read_text(encoding="utf-8").replace(
+        "| OpenAI a récemment", "| OpenAI a hier", 1
+    )
+    markdown.write_text(text, encoding="utf-8")
+    result = invoke("import", str(markdown))
+    assert result.exit_code == 1
+    assert f"{markdown}: line 11 ({STEM}:p3:s1): the French was changed" in result.stderr
+
+
+def test_unknown_ids_are_counted(first_run: Path, tmp_path: Path) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    text = path.read_text(encoding="utf-8").replace(f"`{STEM}:p1:s1`", "`other:p1:s1`")
+    path.write_text(text, encoding="utf-8")
+    result = invoke("import", str(path))
+    assert result.exit_code == 0
+    assert "0 changed, 15 unchanged, 1 unknown IDs" in result.stdout
+    assert "unknown ID other:p1:s1" in result.stderr
+
+
+def test_export_tmx_holds_every_segment(first_run: Path, tmp_path: Path) -> None:
+    edit_docx(first_run / f"{STEM}.bilingual.docx", EDITS)
+    invoke("import", str(first_run / f"{STEM}.bilingual.docx"))
+    target = tmp_path / "memory.tmx"
+    result = invoke("export", "--out", str(target))
+    assert result.stdout == f"Wrote 53 translation units (3 reviewed) to {target}.\n"
+    units = tmxfile(target.read_bytes()).units
+    assert len(units) == 53
+    targets = {unit.target for unit in units}
+    assert set(EDITS.values()) <= targets
+
+
+def test_memory_file_that_is_not_ours_stops_the_run(
+    seeds_copy: Path, tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    bad = tmp_path / "tm.sqlite"
+    bad.write_bytes(b"garbage" * 1000)
+    result = invoke("run", str(seeds_copy), "--out", str(tmp_path / "o"), "--memory", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {bad}: not a readable memory file")
+    assert bad.read_bytes() == b"garbage" * 1000
+
+
+def test_kill_9_keeps_finished_batches_and_the_rerun_resumes(
+    tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    sentences = [
+        f"Le chat numéro {n} a mangé {n * 7 % 1000} souris hier soir." for n in range(1000)
+    ]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+    (corpus / "long.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    memory = tmp_path / "tm.sqlite"
+    command = [
+        sys.executable,
+        "-m",
+        "translate_pipeline.cli",
+        "run",
+        str(corpus),
+        "--out",
+        str(tmp_path / "out"),
+        "--memory",
+        str(memory),
+        "--threads",
+        "1",
+        "--batch-size",
+        "50",
+        "--json",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    saved = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        if memory.exists():
+            try:
+                with sqlite3.connect(memory) as db:
+                    saved = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+            except sqlite3.Error:
+                continue
+            if saved >= 100:
+                break
+    assert process.poll() is None, "the run finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with sqlite3.connect(memory) as db:
+        kept = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+    assert 100 <= kept < 1000
+    assert kept % 50 == 0  # whole batches, committed as they finished
+
+    rerun = subprocess.run(command, capture_output=True, text=True, check=True)
+    summary = json.loads(rerun.stdout)
+    assert summary["memory"]["hits"] == kept
+    assert summary["memory"]["misses"] == 1000 - kept
+    table = docx.Document(str(tmp_path / "out" / "long.bilingual.docx")).tables[0]
+    assert len(table.rows) == 1001
