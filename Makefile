@@ -25,7 +25,7 @@ lint: setup-dev
 	$(VENV_BIN)/ruff format --check .
 
 setup: $(UV)
-	$(UV) sync --locked --no-dev
+	$(UV) sync --locked --no-dev --inexact
 
 setup-dev: $(UV)
 	$(UV) sync --locked
