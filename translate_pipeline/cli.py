@@ -199,6 +199,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
         "segments": report.segments,
         "translated": report.translated,
         "seconds": round(report.seconds, 3),
+        "stage_seconds": {name: round(value, 3) for name, value in report.stage_seconds.items()},
         "memory": {
             "path": str(report.memory) if report.memory else None,
             "hits": report.memory_hits,

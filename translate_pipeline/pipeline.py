@@ -7,7 +7,8 @@ The command line calls :func:`run` with a frozen :class:`RunConfig` and prints t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +94,7 @@ class RunReport:
         qa: Flag and protected-span counts.
         qa_reports: The QA report files written.
         seconds: Wall time of the run.
+        stage_seconds: Wall time of each stage.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -109,6 +111,7 @@ class RunReport:
     qa: QaSummary
     qa_reports: tuple[Path, ...]
     seconds: float
+    stage_seconds: dict[str, float]
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -149,22 +152,14 @@ def run(
     Raises:
         PipelineError: The run as a whole cannot proceed.
     """
-    started = time.perf_counter()
-    scan = find_sources(config.sources)
-    glossary = _load_glossary(config.glossary)
-    prepare_output_folder(config.out_dir)
-
-    splitter = SentenceSplitter()
-    readable: list[tuple[Document, tuple[Segment, ...]]] = []
+    watch = Stopwatch()
+    with watch.stage("setup"):
+        scan = find_sources(config.sources)
+        glossary = _load_glossary(config.glossary)
+        prepare_output_folder(config.out_dir)
     reports: dict[Path, DocumentReport] = {}
-    for path in scan.files:
-        try:
-            document = read_document(path)
-        except SourceError as exc:
-            reports[path] = DocumentReport(source=path, doc_id=path.stem, error=str(exc))
-            continue
-        readable.append((document, segment_document(document, splitter)))
-
+    with watch.stage("read and segment"):
+        readable = _read_sources(scan.files, reports)
     if not readable:
         # Every article failed to read: nothing to translate, so no engine is needed.
         return RunReport(
@@ -181,77 +176,55 @@ def run(
             reviewed=0,
             qa=QaSummary.empty(),
             qa_reports=(),
-            seconds=time.perf_counter() - started,
+            seconds=watch.total(),
+            stage_seconds=watch.seconds,
         )
-    choice = (
-        EngineChoice.of(engine) if engine else choose_engine(config.engine, config.engine_options)
-    )
+    with watch.stage("choose engine"):
+        choice = (
+            EngineChoice.of(engine)
+            if engine
+            else choose_engine(config.engine, config.engine_options)
+        )
     memory_path = config.memory or default_memory_path()
+    label = f"{choice.name} ({choice.version})"
     with TranslationMemory.open(memory_path) as memory:
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         key = MachineKey(choice.name, choice.version, glossary.version)
-        hits = memory.lookup(texts, key)
-        translations = {text: from_memory(text, hit, glossary.terms) for text, hit in hits.items()}
+        with watch.stage("memory lookup"):
+            hits = memory.lookup(texts, key)
+            translations = {t: from_memory(t, hit, glossary.terms) for t, hit in hits.items()}
         misses = [text for text in texts if text not in hits]
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
                 memory.store_machine([(text, t.english) for text, t in done.items()], key)
 
-            translations.update(
-                translate_protected(choice.load(), misses, glossary.terms, progress, on_batch=save)
-            )
-
-        label = f"{choice.name} ({choice.version})"
-        aligned_documents: list[AlignedDocument] = []
-        span_results: list[SpanResult] = []
+            with watch.stage("load model"):
+                translator = choice.load()
+            with watch.stage("translate"):
+                translations.update(
+                    translate_protected(translator, misses, glossary.terms, progress, on_batch=save)
+                )
+        aligned_documents = []
         for document, segments in readable:
-            aligned = align_document(
-                document,
-                segments,
-                {s.text: translations[s.text].english for s in segments},
-                origins={s.text: translations[s.text].origin for s in segments},
-                flags={
-                    s.text: check_segment(
-                        SegmentCheck(
-                            s.text, translations[s.text].english, translations[s.text].spans
-                        )
-                    )
-                    for s in segments
-                },
-            )
-            span_results.extend(r for s in segments for r in translations[s.text].spans)
+            with watch.stage("QA"):
+                aligned = _align_checked(document, segments, translations)
             aligned_documents.append(aligned)
-            paths = OutputPaths.for_document(config.out_dir, document.doc_id)
-            try:
-                write_bilingual_docx(aligned, label, paths.bilingual_docx)
-                write_bilingual_markdown(aligned, label, paths.bilingual_md)
-                write_english_markdown(aligned, paths.english_md)
-            except PipelineError as exc:
-                reports[document.path] = DocumentReport(
-                    source=document.path,
-                    doc_id=document.doc_id,
-                    segments=len(segments),
-                    error=str(exc),
-                )
-                continue
-            memory.record_segments(
-                SegmentRecord(
-                    row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value
-                )
-                for row in aligned.rows
-            )
-            reports[document.path] = DocumentReport(
-                source=document.path,
-                doc_id=document.doc_id,
-                segments=len(segments),
-                outputs=paths.all(),
-            )
+            with watch.stage("write documents"):
+                reports[document.path] = _write_document(aligned, config.out_dir, label, memory)
 
-    summary = QaSummary.build(aligned_documents, span_results)
-    qa_reports = write_qa_reports(
-        config.out_dir, aligned_documents, summary, label, glossary.path, glossary.version
-    )
+    with watch.stage("QA"):
+        spans = [
+            result
+            for _, segments in readable
+            for segment in segments
+            for result in translations[segment.text].spans
+        ]
+        summary = QaSummary.build(aligned_documents, spans)
+    with watch.stage("write documents"):
+        qa_reports = write_qa_reports(
+            config.out_dir, aligned_documents, summary, label, glossary.path, glossary.version
+        )
     ordered = tuple(reports[path] for path in scan.files)
     return RunReport(
         documents=ordered,
@@ -267,7 +240,91 @@ def run(
         reviewed=sum(1 for hit in hits.values() if hit.origin == REVIEWED),
         qa=summary,
         qa_reports=qa_reports,
-        seconds=time.perf_counter() - started,
+        seconds=watch.total(),
+        stage_seconds=watch.seconds,
+    )
+
+
+class Stopwatch:
+    """Wall time spent in each stage of a run, for the summary and the benchmark."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Add the time spent in the ``with`` block to stage ``name``."""
+        begun = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - begun
+
+    def total(self) -> float:
+        """Seconds since the stopwatch was made."""
+        return time.perf_counter() - self.started
+
+
+def _read_sources(
+    files: Sequence[Path], reports: dict[Path, DocumentReport]
+) -> list[tuple[Document, tuple[Segment, ...]]]:
+    """Read and segment every article; record the ones that fail in ``reports``."""
+    splitter = SentenceSplitter()
+    readable = []
+    for path in files:
+        try:
+            document = read_document(path)
+        except SourceError as exc:
+            reports[path] = DocumentReport(source=path, doc_id=path.stem, error=str(exc))
+            continue
+        readable.append((document, segment_document(document, splitter)))
+    return readable
+
+
+def _align_checked(
+    document: Document, segments: Sequence[Segment], translations: dict[str, Translation]
+) -> AlignedDocument:
+    """Pair segments with their English and QA flags."""
+    return align_document(
+        document,
+        segments,
+        {s.text: translations[s.text].english for s in segments},
+        origins={s.text: translations[s.text].origin for s in segments},
+        flags={
+            s.text: check_segment(
+                SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
+            )
+            for s in segments
+        },
+    )
+
+
+def _write_document(
+    aligned: AlignedDocument, out_dir: Path, label: str, memory: TranslationMemory
+) -> DocumentReport:
+    """Write one article's three files and remember what they show."""
+    paths = OutputPaths.for_document(out_dir, aligned.doc_id)
+    try:
+        write_bilingual_docx(aligned, label, paths.bilingual_docx)
+        write_bilingual_markdown(aligned, label, paths.bilingual_md)
+        write_english_markdown(aligned, paths.english_md)
+    except PipelineError as exc:
+        return DocumentReport(
+            source=aligned.source_path,
+            doc_id=aligned.doc_id,
+            segments=len(aligned.rows),
+            error=str(exc),
+        )
+    memory.record_segments(
+        SegmentRecord(row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value)
+        for row in aligned.rows
+    )
+    return DocumentReport(
+        source=aligned.source_path,
+        doc_id=aligned.doc_id,
+        segments=len(aligned.rows),
+        outputs=paths.all(),
     )
 
 

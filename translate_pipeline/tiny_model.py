@@ -150,7 +150,9 @@ def _save_random_transformer(vocab: list[str], model_dir: Path, spec: TinyModelS
         elif attr == "beta":
             array = np.zeros(shape, dtype=np.float32)
         else:
-            array = rng.normal(0.0, 0.3, size=shape).astype(np.float32)
+            # Scaled by fan-in, so activations keep their size through the layers
+            # whatever d_model is, and the end-of-sentence bias means the same.
+            array = rng.normal(0.0, 1.0 / np.sqrt(shape[-1]), size=shape).astype(np.float32)
         setattr(owner, attr, array)
 
     model_spec.visit_spec(model, fill)
