@@ -12,7 +12,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV_BIN := .venv/bin
 APERTIUM_PACKAGES := apertium apertium-fr-es apertium-eng-spa
 
-.PHONY: run test lint setup setup-dev engine clean
+.PHONY: run test lint bench setup setup-dev engine clean
 
 run: setup engine
 	$(VENV_BIN)/translate run
@@ -23,6 +23,17 @@ test: setup-dev lint
 lint: setup-dev
 	$(VENV_BIN)/ruff check .
 	$(VENV_BIN)/ruff format --check .
+
+# The benchmark compares against argostranslate's own translate(), which needs
+# its full dependencies (stanza, torch): they go in a separate environment,
+# bench/.venv-argos (about 1.5 GB, CPU torch), never in .venv.
+bench: setup-dev bench/.venv-argos/bin/python
+	$(VENV_BIN)/python bench/run_bench.py $(ARGS)
+
+bench/.venv-argos/bin/python:
+	$(PYTHON) -m venv bench/.venv-argos
+	bench/.venv-argos/bin/pip install --quiet "torch==2.13.0" "argostranslate==1.11.0" \
+		|| { rm -rf bench/.venv-argos; echo "Could not install argostranslate for the comparison; it will be skipped." >&2; }
 
 setup: $(UV)
 	$(UV) sync --locked --no-dev --inexact
@@ -49,4 +60,4 @@ engine:
 	fi
 
 clean:
-	rm -rf .venv .tools .pytest_cache .ruff_cache .hypothesis
+	rm -rf .venv .tools bench/.venv-argos .pytest_cache .ruff_cache .hypothesis

@@ -90,3 +90,53 @@ def test_engine_returning_too_few_outputs_is_caught() -> None:
 
     with pytest.raises(EngineError, match="returned 1 translations for 2 segments"):
         translate_texts(Lossy(), ["a", "b"])
+
+
+def test_unchanged_outputs_are_not_rewritten_and_deleted_ones_are(
+    seeds_copy: Path, tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    out = tmp_path / "out"
+    config = RunConfig(sources=(seeds_copy,), out_dir=out)
+    run(config, engine=tagging_engine)
+    docx_file = out / "003_2115df51cde3f6b7.bilingual.docx"
+    before = docx_file.stat().st_mtime_ns
+    (out / "003_2115df51cde3f6b7.en.md").unlink()
+    report = run(config, engine=tagging_engine)
+    assert not report.failed
+    assert docx_file.stat().st_mtime_ns == before
+    assert (out / "003_2115df51cde3f6b7.en.md").read_text(encoding="utf-8").startswith("EN: ")
+
+
+def test_output_edited_since_written_is_never_overwritten(
+    seeds_copy: Path, tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    out = tmp_path / "out"
+    config = RunConfig(sources=(seeds_copy,), out_dir=out)
+    run(config, engine=tagging_engine)
+    edited = out / "003_2115df51cde3f6b7.bilingual.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nmy corrections\n", encoding="utf-8")
+    # A changed source forces new content, which would otherwise overwrite the file.
+    source = seeds_copy / "003_2115df51cde3f6b7.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "Une phrase de plus.\n", "utf-8")
+    report = run(config, engine=tagging_engine)
+    assert [d.error for d in report.failed] == [
+        f"{edited}: changed since translate wrote it, so it was not overwritten; import the "
+        f"corrections first (translate import {edited}), or move the file away to have it "
+        "written again"
+    ]
+    assert edited.read_text(encoding="utf-8").endswith("my corrections\n")
+    assert len([d for d in report.documents if not d.error]) == 1
+
+
+def test_second_run_uses_cached_sentence_spans(
+    seeds_copy: Path, tmp_path: Path, tagging_engine: TaggingTranslator, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    config = RunConfig(sources=(seeds_copy,), out_dir=tmp_path / "out")
+    first = run(config, engine=tagging_engine)
+
+    def no_pysbd(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("pysbd was used although every paragraph was cached")
+
+    monkeypatch.setattr("translate_pipeline.pipeline.SentenceSplitter", no_pysbd)
+    second = run(config, engine=tagging_engine)
+    assert second.segments == first.segments

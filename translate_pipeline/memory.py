@@ -1,5 +1,9 @@
 """The translation memory: an SQLite file of every sentence translated or reviewed.
 
+It also keeps what a run needs to be cheap and safe the next time: the sentence
+spans of each paragraph, and the digest, size and mtime of every file written (so
+an unchanged file is not rewritten and a file an editor changed is not overwritten).
+
 A reviewed translation always wins and survives any change of engine, model or
 glossary; a machine translation is reused only when engine, model version and
 glossary version are all unchanged. The file runs in WAL mode and every batch is
@@ -8,6 +12,7 @@ committed as it finishes, so a run killed with ``kill -9`` keeps what it did.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import unicodedata
@@ -37,6 +42,16 @@ CREATE TABLE IF NOT EXISTS entries (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (source_key, origin, engine, engine_version, glossary_version)
+);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sentence_spans (
+    block_key TEXT PRIMARY KEY,
+    spans TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS segments (
     segment_id TEXT PRIMARY KEY,
@@ -87,6 +102,15 @@ class SegmentRecord:
     source: str
     target: str
     kind: str
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """A file as this tool last wrote it: what it held, and its size and mtime then."""
+
+    digest: str
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -269,6 +293,43 @@ class TranslationMemory:
             for row in self._db.execute(query, chunk):
                 found[row[0]] = SegmentRecord(*row)
         return found
+
+    def output_state(self, path: Path) -> OutputState | None:
+        """How this tool last wrote ``path``, if it did."""
+        row = self._db.execute(
+            "SELECT digest, size, mtime_ns FROM outputs WHERE path = ?", (str(path.resolve()),)
+        ).fetchone()
+        return OutputState(*row) if row else None
+
+    def record_output(self, path: Path, digest: str) -> None:
+        """Remember that ``path`` was just written with content ``digest``."""
+        stat = path.stat()
+        with self._db:
+            self._db.execute(
+                """INSERT INTO outputs (path, digest, size, mtime_ns) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (path) DO UPDATE SET digest = excluded.digest,
+                       size = excluded.size, mtime_ns = excluded.mtime_ns""",
+                (str(path.resolve()), digest, stat.st_size, stat.st_mtime_ns),
+            )
+
+    def cached_spans(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+        """Sentence spans computed earlier, by block key (see the segmenter)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT block_key, spans FROM sentence_spans WHERE block_key IN ({marks})"
+            for key, spans in self._db.execute(query, chunk):
+                found[key] = [tuple(pair) for pair in json.loads(spans)]
+        return found
+
+    def store_spans(self, spans: dict[str, list[tuple[int, int]]]) -> None:
+        """Keep sentence spans for the next run."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sentence_spans (block_key, spans) VALUES (?, ?)",
+                [(key, json.dumps(value)) for key, value in spans.items()],
+            )
 
     def best_entries(self) -> Iterator[MemoryEntry]:
         """One entry per source sentence: the reviewed one, else the latest machine one."""

@@ -6,6 +6,8 @@ The command line calls :func:`run` with a frozen :class:`RunConfig` and prints t
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,7 +39,14 @@ from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown, write_english_markdown
 from translate_pipeline.render_qa import write_qa_reports
-from translate_pipeline.segmenter import SentenceSplitter, segment_document
+from translate_pipeline.segmenter import (
+    KnownSpans,
+    SentenceSplitter,
+    block_key,
+    rules_fingerprint,
+    segment_document,
+    splittable_texts,
+)
 from translate_pipeline.sources import find_sources, read_document
 
 ProgressCallback = Callable[[int, int], None]
@@ -158,36 +167,36 @@ def run(
         glossary = _load_glossary(config.glossary)
         prepare_output_folder(config.out_dir)
     reports: dict[Path, DocumentReport] = {}
-    with watch.stage("read and segment"):
-        readable = _read_sources(scan.files, reports)
-    if not readable:
-        # Every article failed to read: nothing to translate, so no engine is needed.
-        return RunReport(
-            documents=tuple(reports[path] for path in scan.files),
-            skipped=scan.skipped,
-            engine="",
-            engine_version="",
-            glossary=glossary.path,
-            glossary_version=glossary.version,
-            segments=0,
-            translated=0,
-            memory=None,
-            memory_hits=0,
-            reviewed=0,
-            qa=QaSummary.empty(),
-            qa_reports=(),
-            seconds=watch.total(),
-            stage_seconds=watch.seconds,
-        )
-    with watch.stage("choose engine"):
-        choice = (
-            EngineChoice.of(engine)
-            if engine
-            else choose_engine(config.engine, config.engine_options)
-        )
     memory_path = config.memory or default_memory_path()
-    label = f"{choice.name} ({choice.version})"
     with TranslationMemory.open(memory_path) as memory:
+        with watch.stage("read and segment"):
+            readable = _read_sources(scan.files, reports, memory)
+        if not readable:
+            # Every article failed to read: nothing to translate, no engine needed.
+            return RunReport(
+                documents=tuple(reports[path] for path in scan.files),
+                skipped=scan.skipped,
+                engine="",
+                engine_version="",
+                glossary=glossary.path,
+                glossary_version=glossary.version,
+                segments=0,
+                translated=0,
+                memory=memory_path,
+                memory_hits=0,
+                reviewed=0,
+                qa=QaSummary.empty(),
+                qa_reports=(),
+                seconds=watch.total(),
+                stage_seconds=watch.seconds,
+            )
+        with watch.stage("choose engine"):
+            choice = (
+                EngineChoice.of(engine)
+                if engine
+                else choose_engine(config.engine, config.engine_options)
+            )
+        label = f"{choice.name} ({choice.version})"
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         key = MachineKey(choice.name, choice.version, glossary.version)
         with watch.stage("memory lookup"):
@@ -267,19 +276,32 @@ class Stopwatch:
 
 
 def _read_sources(
-    files: Sequence[Path], reports: dict[Path, DocumentReport]
+    files: Sequence[Path], reports: dict[Path, DocumentReport], memory: TranslationMemory
 ) -> list[tuple[Document, tuple[Segment, ...]]]:
-    """Read and segment every article; record the ones that fail in ``reports``."""
-    splitter = SentenceSplitter()
-    readable = []
+    """Read and segment every article; record the ones that fail in ``reports``.
+
+    Sentence spans come from the memory when a paragraph was split before with the
+    same rules; pysbd (slow to load and to run) splits only the new ones.
+    """
+    documents = []
     for path in files:
         try:
-            document = read_document(path)
+            documents.append(read_document(path))
         except SourceError as exc:
             reports[path] = DocumentReport(source=path, doc_id=path.stem, error=str(exc))
-            continue
-        readable.append((document, segment_document(document, splitter)))
-    return readable
+    fingerprint = rules_fingerprint()
+    texts = splittable_texts(documents)
+    keys = {text: block_key(text, fingerprint) for text in texts}
+    cached = memory.cached_spans(list(keys.values()))
+    spans = {text: cached[key] for text, key in keys.items() if key in cached}
+    missing = [text for text in texts if text not in spans]
+    if missing:
+        splitter = SentenceSplitter()
+        fresh = {text: splitter.spans(text) for text in missing}
+        memory.store_spans({keys[text]: value for text, value in fresh.items()})
+        spans.update(fresh)
+    known = KnownSpans(spans)
+    return [(document, segment_document(document, known)) for document in documents]
 
 
 def _align_checked(
@@ -300,15 +322,75 @@ def _align_checked(
     )
 
 
+# Bumped whenever a renderer changes what it writes, so outputs are rewritten.
+OUTPUT_FORMAT = "2"
+
+
+def document_digest(aligned: AlignedDocument, label: str) -> str:
+    """What an article's three output files show, and nothing else.
+
+    (Renderers tell reviewed rows from the others, but not memory from machine.)
+    """
+    rows = [
+        (
+            row.segment.segment_id,
+            row.segment.kind.value,
+            row.segment.level,
+            row.segment.text,
+            row.english,
+            row.origin == REVIEWED,
+            [str(flag) for flag in row.flags],
+        )
+        for row in aligned.rows
+    ]
+    payload = json.dumps([OUTPUT_FORMAT, label, aligned.source_path.name, rows], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def _write_document(
     aligned: AlignedDocument, out_dir: Path, label: str, memory: TranslationMemory
 ) -> DocumentReport:
-    """Write one article's three files and remember what they show."""
+    """Write one article's three files and remember what they show.
+
+    A file already holding exactly this content is left as it is. A file changed
+    since this tool wrote it (an editor's corrections not yet imported) is never
+    overwritten: the article is reported instead.
+    """
     paths = OutputPaths.for_document(out_dir, aligned.doc_id)
+    digest = document_digest(aligned, label)
+    report = DocumentReport(
+        source=aligned.source_path,
+        doc_id=aligned.doc_id,
+        segments=len(aligned.rows),
+        outputs=paths.all(),
+    )
+    edited = [path for path in paths.all() if _edited_since_written(path, memory)]
+    if edited:
+        advice = (
+            f"import the corrections first (translate import {edited[0]}), or move the file "
+            "away to have it written again"
+            if edited[0] != paths.english_md
+            else "move it away to have it written again"
+        )
+        return DocumentReport(
+            source=aligned.source_path,
+            doc_id=aligned.doc_id,
+            segments=len(aligned.rows),
+            error=f"{edited[0]}: changed since translate wrote it, so it was not overwritten; "
+            + advice,
+        )
+    writers = (
+        (paths.bilingual_docx, lambda: write_bilingual_docx(aligned, label, paths.bilingual_docx)),
+        (paths.bilingual_md, lambda: write_bilingual_markdown(aligned, label, paths.bilingual_md)),
+        (paths.english_md, lambda: write_english_markdown(aligned, paths.english_md)),
+    )
     try:
-        write_bilingual_docx(aligned, label, paths.bilingual_docx)
-        write_bilingual_markdown(aligned, label, paths.bilingual_md)
-        write_english_markdown(aligned, paths.english_md)
+        for path, write in writers:
+            state = memory.output_state(path)
+            if path.exists() and state is not None and state.digest == digest:
+                continue
+            write()
+            memory.record_output(path, digest)
     except PipelineError as exc:
         return DocumentReport(
             source=aligned.source_path,
@@ -320,12 +402,15 @@ def _write_document(
         SegmentRecord(row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value)
         for row in aligned.rows
     )
-    return DocumentReport(
-        source=aligned.source_path,
-        doc_id=aligned.doc_id,
-        segments=len(aligned.rows),
-        outputs=paths.all(),
-    )
+    return report
+
+
+def _edited_since_written(path: Path, memory: TranslationMemory) -> bool:
+    state = memory.output_state(path)
+    if state is None or not path.exists():
+        return False
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns) != (state.size, state.mtime_ns)
 
 
 def _load_glossary(path: Path | None) -> Glossary:

@@ -191,6 +191,9 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
             "English), then import again"
         )
     memory.store_reviewed([(record.source, english) for _, record, english in changed])
+    # The file's corrections are in the memory now: the next run may replace it
+    # (its digest no longer matches anything, so it is rewritten, not refused).
+    memory.record_output(path, digest="imported")
     memory.record_segments(
         SegmentRecord(record.segment_id, record.source, english, record.kind)
         for _, record, english in changed

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from importlib import metadata, resources
+from typing import Any, Protocol
 
 from translate_pipeline.document import Block, BlockKind, Document, Segment, segment_id
 
@@ -140,7 +142,52 @@ def _put_back(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         spans.append((gap_start, gap_end))
 
 
-def segment_document(document: Document, splitter: SentenceSplitter) -> tuple[Segment, ...]:
+class SpanFinder(Protocol):
+    """Anything that finds sentence spans: the splitter itself, or spans known already."""
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` offsets of each sentence of ``text``."""
+        ...
+
+
+@dataclass(frozen=True)
+class KnownSpans:
+    """Sentence spans computed earlier (by this run or a cached one), by block text."""
+
+    by_text: Mapping[str, list[tuple[int, int]]]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of ``text``."""
+        return self.by_text[text]
+
+
+def rules_fingerprint(language: str = "fr") -> str:
+    """What sentence spans depend on besides the text: our rules and pysbd's version.
+
+    Read without importing pysbd, so that a run whose spans are all cached never does.
+    """
+    rules = resources.files("translate_pipeline").joinpath(f"rules/{language}.toml").read_bytes()
+    return hashlib.sha256(rules + metadata.version("pysbd").encode()).hexdigest()[:16]
+
+
+def block_key(text: str, fingerprint: str) -> str:
+    """The cache key of one block's sentence spans."""
+    return hashlib.sha256(f"{fingerprint}\0{text}".encode()).hexdigest()
+
+
+def splittable_texts(documents: Iterable[Document]) -> list[str]:
+    """The distinct block texts that go through sentence splitting (not headings)."""
+    return list(
+        dict.fromkeys(
+            block.text
+            for document in documents
+            for block in document.blocks
+            if block.kind is not BlockKind.HEADING
+        )
+    )
+
+
+def segment_document(document: Document, splitter: SpanFinder) -> tuple[Segment, ...]:
     """Split every block of ``document`` into segments with stable IDs.
 
     Headings are one segment each; paragraphs and list items are split into sentences.
@@ -151,7 +198,7 @@ def segment_document(document: Document, splitter: SentenceSplitter) -> tuple[Se
     return tuple(segments)
 
 
-def _segment_block(doc_id: str, block: Block, splitter: SentenceSplitter) -> list[Segment]:
+def _segment_block(doc_id: str, block: Block, splitter: SpanFinder) -> list[Segment]:
     if block.kind is BlockKind.HEADING:
         lead = len(block.text) - len(block.text.lstrip())
         spans = [(lead, len(block.text.rstrip()))]

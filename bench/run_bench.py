@@ -1,0 +1,449 @@
+"""Benchmark: translate_pipeline against its baselines, as ratios measured in one run.
+
+    make bench                      # tiny random model (works anywhere)
+    make bench ARGS="--size base"   # random model of Argos's real size (Transformer base)
+    make bench ARGS="--model translate-fr_en-1_9.argosmodel"
+
+Everything runs here, now, in fresh processes, so each ratio compares numbers
+taken on the same machine in the same minutes. Results are printed as a table
+and written to bench/results/bench.json. Nothing here passes or fails: targets
+are shown beside the measured ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from translate_pipeline.tiny_model import TinyModelSpec, build_tiny_argos_package  # noqa: E402
+
+BENCH = ROOT / "bench"
+VENV_BIN = Path(sys.executable).parent
+ARGOS_VENV_PYTHON = BENCH / ".venv-argos" / "bin" / "python"
+SIZES = {
+    "tiny": TinyModelSpec(),
+    # Argos's fr->en models are Transformer-base sized. Random weights either loop
+    # or stop at once; an end-of-sentence bias of 4.5 gives 27 output tokens on
+    # average for 53 input tokens, fewer than a real model writes, so compute is
+    # understated and overhead ratios err on the pessimistic side.
+    "base": TinyModelSpec(layers=6, heads=8, d_model=512, d_ff=2048, vocab_size=2000, eos_bias=4.5),
+}
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One process: wall seconds, peak resident memory, and what it printed."""
+
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+
+
+def measure_rss(command: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run ``command`` to completion; its wall time, and its own peak RSS (from wait4)."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env or os.environ.copy())
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{err.read().decode()[-2000:]}")
+        return Measured(seconds, usage.ru_maxrss / 1024, out.read().decode())
+
+
+def best_of(count: int, command: list[str], env: dict[str, str] | None = None) -> float:
+    """The fastest of ``count`` runs (start-up time is noisy; the minimum is the cost)."""
+    return min(measure_rss(command, env).seconds for _ in range(count))
+
+
+def build_corpus(target: Path, copies: int) -> Path:
+    """``copies`` versions of the seeds; every sentence of each copy after the first is
+    changed, so neither the memory nor de-duplication can serve one copy from another."""
+    from translate_pipeline.segmenter import SentenceSplitter
+
+    splitter = SentenceSplitter()
+    target.mkdir(parents=True, exist_ok=True)
+    for copy in range(copies):
+        for source in sorted((ROOT / "seeds").glob("*.txt")):
+            lines = []
+            for line in source.read_text(encoding="utf-8").splitlines():
+                if copy and line.strip():
+                    spans = splitter.spans(line)
+                    for start, end in reversed(spans):
+                        sentence = line[start:end]
+                        stop = len(sentence.rstrip('.!?…»" '))
+                        varied = f"{sentence[:stop]} (version {copy}){sentence[stop:]}"
+                        line = line[:start] + varied + line[end:]
+                lines.append(line)
+            (target / f"{source.stem}_{copy:02d}.txt").write_text(
+                "\n".join(lines) + "\n", encoding="utf-8"
+            )
+    return target
+
+
+def corpus_segments(corpus: Path) -> tuple[list[str], dict[str, list[str]], int]:
+    """Distinct segment texts, each paragraph's sentences, and the segment count."""
+    from translate_pipeline.segmenter import SentenceSplitter, segment_document
+    from translate_pipeline.sources import read_document
+
+    splitter = SentenceSplitter()
+    texts: list[str] = []
+    splits: dict[str, list[str]] = {}
+    total = 0
+    for path in sorted(corpus.glob("*.txt")):
+        document = read_document(path)
+        segments = segment_document(document, splitter)
+        total += len(segments)
+        texts.extend(s.text for s in segments)
+        for block in document.blocks:
+            splits[block.text] = [s.text for s in segments if s.block_index == block.index]
+    return list(dict.fromkeys(texts)), splits, total
+
+
+def run_pipeline(
+    corpus: Path, work: Path, env: dict[str, str], threads: int, beam: int, memory: Path
+) -> tuple[Measured, dict]:  # type: ignore[type-arg]
+    command = [
+        str(VENV_BIN / "translate"),
+        "run",
+        str(corpus),
+        "--out",
+        str(work / "out"),
+        "--memory",
+        str(memory),
+        "--engine",
+        "argos",
+        "--threads",
+        str(threads),
+        "--beam-size",
+        str(beam),
+        "--json",
+        "--glossary",
+        str(ROOT / "glossary" / "terms.csv"),
+    ]
+    measured = measure_rss(command, env)
+    return measured, json.loads(measured.stdout)
+
+
+def import_times(env: dict[str, str]) -> list[tuple[str, float]]:
+    """The slowest imports of ``translate --help`` (python -X importtime), cumulative ms."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import translate_pipeline.cli"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    rows = []
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|(\s*)(\S+)", line)
+        if match and len(match.group(2)) <= 2:  # top-level imports only
+            rows.append((match.group(3), int(match.group(1)) / 1000))
+    return sorted(rows, key=lambda row: -row[1])[:6]
+
+
+def apertium_throughput(texts: list[str], per_sentence_sample: int = 20) -> dict[str, float] | None:
+    from translate_pipeline.engines.apertium import ApertiumTranslator, is_available
+
+    if not is_available():
+        return None
+    engine = ApertiumTranslator.load()
+    started = time.perf_counter()
+    engine.translate_batch(texts)
+    batched = len(texts) / (time.perf_counter() - started)
+    sample = texts[:per_sentence_sample]
+    started = time.perf_counter()
+    for text in sample:
+        engine.translate_batch([text])
+    single = len(sample) / (time.perf_counter() - started)
+    return {
+        "batched_sentences_per_s": batched,
+        "per_sentence_sentences_per_s": single,
+        "segments": len(texts),
+        "per_sentence_sample": len(sample),
+    }
+
+
+def ensure_model(args: argparse.Namespace, work: Path) -> tuple[Path, Path, str]:
+    """Install the benchmark model into a private package folder; return it, the
+    package folder and a description."""
+    from translate_pipeline.model_store import install_from_file
+
+    packages = work / "packages"
+    os.environ["ARGOS_PACKAGES_DIR"] = str(packages)
+    if args.model:
+        archive, label = args.model, f"{args.model.name} (given)"
+    else:
+        spec = SIZES[args.size]
+        lines = [
+            line
+            for p in sorted((ROOT / "seeds").glob("*.txt"))
+            for line in p.read_text(encoding="utf-8").splitlines()
+        ]
+        archive = build_tiny_argos_package(lines, work / f"{args.size}.argosmodel", spec)
+        label = (
+            f"random {args.size} Transformer ({spec.layers}+{spec.layers} layers, "
+            f"d_model {spec.d_model}), built here"
+        )
+    installed = install_from_file(archive)
+    return packages, installed.path, label
+
+
+def dir_size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
+    parser.add_argument("--model", type=Path, help="a real .argosmodel to benchmark")
+    parser.add_argument("--threads", type=int, default=0, help="CTranslate2 threads (0: auto)")
+    parser.add_argument("--beam", type=int, default=2, help="beam size of translate_pipeline")
+    parser.add_argument("--sizes", default="1,4,16", help="corpus sizes, in copies of the seeds")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "bench.json")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tp-bench-"))
+    results: dict = {  # type: ignore[type-arg]
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "threads": args.threads,
+        "beam": args.beam,
+    }
+    try:
+        packages, package, label = ensure_model(args, work)
+        env = os.environ.copy()
+        env["ARGOS_PACKAGES_DIR"] = str(packages)
+        env["XDG_DATA_HOME"] = str(work / "xdg")
+        results["model"] = {"description": label, "size_mb": round(dir_size_mb(package), 1)}
+        print(
+            f"Model: {label}, {results['model']['size_mb']} MB; threads {args.threads}, "
+            f"beam {args.beam}; {os.cpu_count()} CPUs",
+            flush=True,
+        )
+
+        sizes = [int(n) for n in args.sizes.split(",")]
+        growth = []
+        main_size = 4 if 4 in sizes else sizes[-1]
+        for copies in sizes:
+            corpus = build_corpus(work / f"corpus-{copies}", copies)
+            texts, splits, segments = corpus_segments(corpus)
+            memory = work / f"memory-{copies}.sqlite"
+            cold, summary = run_pipeline(
+                corpus, work / f"w{copies}", env, args.threads, args.beam, memory
+            )
+            row = {
+                "copies": copies,
+                "segments": segments,
+                "distinct": len(texts),
+                "seconds": cold.seconds,
+                "peak_rss_mb": cold.peak_rss_mb,
+                "ms_per_segment": 1000 * cold.seconds / segments,
+                "stages": summary["stage_seconds"],
+            }
+            growth.append(row)
+            print(
+                f"  {copies:>3}x: {segments} segments, {cold.seconds:.2f} s, "
+                f"{cold.peak_rss_mb:.0f} MB peak",
+                flush=True,
+            )
+            if copies != main_size:
+                continue
+            # 1. Overhead over raw CTranslate2, same segments, model, threads, beam.
+            segments_file = work / "segments.json"
+            segments_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+            raw = measure_rss(
+                [
+                    str(VENV_BIN / "python"),
+                    str(BENCH / "raw_ct2.py"),
+                    "--package",
+                    str(package),
+                    "--segments",
+                    str(segments_file),
+                    "--threads",
+                    str(args.threads),
+                    "--beam",
+                    str(args.beam),
+                ],
+                env,
+            )
+            raw_times = json.loads(raw.stdout)
+            results["overhead"] = {
+                "corpus_copies": copies,
+                "segments": segments,
+                "pipeline_seconds": cold.seconds,
+                "raw_ct2_seconds": raw.seconds,
+                "ratio": cold.seconds / raw.seconds,
+                "pipeline_translate_stage": summary["stage_seconds"].get("translate"),
+                "raw_translate_call": raw_times["translate"],
+                "translate_ratio": summary["stage_seconds"].get("translate", 0)
+                / raw_times["translate"],
+                "pipeline_stages": summary["stage_seconds"],
+                "raw_stages": raw_times,
+                "target": "<= 1.10",
+            }
+            # 3. Memory: the same run again, everything in the memory.
+            warm, warm_summary = run_pipeline(
+                corpus, work / f"w{copies}", env, args.threads, args.beam, memory
+            )
+            results["memory"] = {
+                "cold_seconds": cold.seconds,
+                "warm_seconds": warm.seconds,
+                "ratio": cold.seconds / warm.seconds,
+                "warm_sent_to_engine": warm_summary["memory"]["misses"],
+                "warm_stages": warm_summary["stage_seconds"],
+                "target": ">= 50",
+            }
+            # 2. Against argostranslate's own translate(), same model and input.
+            if ARGOS_VENV_PYTHON.exists():
+                splits_file = work / "splits.json"
+                splits_file.write_text(json.dumps(splits, ensure_ascii=False), encoding="utf-8")
+                argos = {}
+                for mode in ("paragraph", "file"):
+                    measured = measure_rss(
+                        [
+                            str(ARGOS_VENV_PYTHON),
+                            str(BENCH / "argos_baseline.py"),
+                            "--packages-dir",
+                            str(packages),
+                            "--corpus",
+                            str(corpus),
+                            "--splits",
+                            str(splits_file),
+                            "--mode",
+                            mode,
+                            "--threads",
+                            str(args.threads),
+                        ],
+                        env,
+                    )
+                    argos[mode] = {
+                        "seconds": measured.seconds,
+                        "peak_rss_mb": measured.peak_rss_mb,
+                        "ratio": measured.seconds / cold.seconds,
+                    }
+                # Like for like: argostranslate searches with beam 4.
+                same_beam, _ = run_pipeline(
+                    corpus, work / "beam4", env, args.threads, 4, work / "memory-beam4.sqlite"
+                )
+                argos["pipeline_beam4_seconds"] = same_beam.seconds
+                argos["paragraph_ratio_at_beam4"] = (
+                    argos["paragraph"]["seconds"] / same_beam.seconds
+                )
+                argos["target"] = ">= 5"
+                results["argostranslate"] = argos
+            else:
+                results["argostranslate"] = {
+                    "skipped": f"{ARGOS_VENV_PYTHON} not found; make bench creates it"
+                }
+            # 7. Apertium, batched against one process per sentence.
+            results["apertium"] = apertium_throughput(texts) or {
+                "skipped": "apertium not installed"
+            }
+        results["growth"] = growth
+        base = growth[0]
+        for row in growth:
+            row["time_vs_1x_per_segment"] = row["ms_per_segment"] / base["ms_per_segment"]
+        # 6. Peak memory against the model's size.
+        results["peak_rss"] = {
+            "largest_run_mb": max(r["peak_rss_mb"] for r in growth),
+            "model_mb": results["model"]["size_mb"],
+        }
+        # 4. Start-up.
+        translate = str(VENV_BIN / "translate")
+        results["startup"] = {
+            "help_seconds": best_of(5, [translate, "--help"], env),
+            "run_help_seconds": best_of(5, [translate, "run", "--help"], env),
+            "slowest_imports_ms": import_times(env),
+            "target": "< 0.25",
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print_table(results)
+    print(f"\nJSON: {args.out}")
+
+
+def print_table(r: dict) -> None:  # type: ignore[type-arg]
+    print("\n| measure | value | target |\n| --- | --- | --- |")
+    o = r["overhead"]
+    print(
+        f"| pipeline / raw CTranslate2, wall ({o['segments']} segments) | "
+        f"{o['ratio']:.2f}x ({o['pipeline_seconds']:.2f} s / {o['raw_ct2_seconds']:.2f} s) | "
+        f"{o['target']} |"
+    )
+    print(
+        f"| pipeline translate stage / raw translate_batch | {o['translate_ratio']:.2f}x "
+        f"({o['pipeline_translate_stage']:.2f} s / {o['raw_translate_call']:.2f} s) | |"
+    )
+    a = r["argostranslate"]
+    if "skipped" in a:
+        print(f"| argostranslate translate() / pipeline | skipped: {a['skipped']} | >= 5 |")
+    else:
+        print(
+            f"| argostranslate per paragraph / pipeline | {a['paragraph']['ratio']:.2f}x "
+            f"({a['paragraph']['seconds']:.2f} s) | {a['target']} |"
+        )
+        print(
+            f"| argostranslate per file / pipeline | {a['file']['ratio']:.2f}x "
+            f"({a['file']['seconds']:.2f} s) | {a['target']} |"
+        )
+        print(
+            f"| argostranslate per paragraph / pipeline at beam 4 | "
+            f"{a['paragraph_ratio_at_beam4']:.2f}x | |"
+        )
+    m = r["memory"]
+    print(
+        f"| cold run / re-run from memory | {m['ratio']:.1f}x ({m['cold_seconds']:.2f} s / "
+        f"{m['warm_seconds']:.2f} s, {m['warm_sent_to_engine']} sent) | {m['target']} |"
+    )
+    s = r["startup"]
+    print(f"| translate --help | {s['help_seconds']:.3f} s | {s['target']} s |")
+    print(f"| translate run --help | {s['run_help_seconds']:.3f} s | {s['target']} s |")
+    for row in r["growth"]:
+        print(
+            f"| {row['copies']}x seeds: {row['segments']} segments | {row['seconds']:.2f} s, "
+            f"{row['ms_per_segment']:.1f} ms/segment ({row['time_vs_1x_per_segment']:.2f}x of 1x), "
+            f"{row['peak_rss_mb']:.0f} MB peak | linear |"
+        )
+    p = r["peak_rss"]
+    print(f"| peak RSS / model size | {p['largest_run_mb']:.0f} MB / {p['model_mb']:.1f} MB | |")
+    ap = r["apertium"]
+    if "skipped" not in ap:
+        print(
+            f"| Apertium batched / one process per sentence | "
+            f"{ap['batched_sentences_per_s'] / ap['per_sentence_sentences_per_s']:.0f}x "
+            f"({ap['batched_sentences_per_s']:.0f} vs {ap['per_sentence_sentences_per_s']:.1f} "
+            f"sentences/s) | |"
+        )
+    print(
+        "\nslowest imports of translate --help (ms): "
+        + ", ".join(f"{name} {ms:.0f}" for name, ms in s["slowest_imports_ms"])
+    )
+
+
+if __name__ == "__main__":
+    main()
