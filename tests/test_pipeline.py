@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from translate_pipeline.errors import OutputError, SourceError
-from translate_pipeline.pipeline import RunConfig, run, translate_texts
+from translate_pipeline.pipeline import RunConfig, run
+from translate_pipeline.translation import translate_texts
 
 from .conftest import TaggingTranslator
 

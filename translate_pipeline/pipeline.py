@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,24 +17,16 @@ from pathlib import Path
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
-from translate_pipeline.errors import EngineError, PipelineError, SourceError
-from translate_pipeline.glossary import (
-    DEFAULT_GLOSSARY,
-    Glossary,
-    Term,
-    empty_glossary,
-    load_glossary,
-)
+from translate_pipeline.errors import PipelineError, SourceError
+from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
 from translate_pipeline.memory import (
     REVIEWED,
     MachineKey,
-    MemoryHit,
     SegmentRecord,
     TranslationMemory,
     default_memory_path,
 )
 from translate_pipeline.output_files import OutputPaths, prepare_output_folder
-from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown, write_english_markdown
@@ -48,8 +40,12 @@ from translate_pipeline.segmenter import (
     splittable_texts,
 )
 from translate_pipeline.sources import find_sources, read_document
-
-ProgressCallback = Callable[[int, int], None]
+from translate_pipeline.translation import (
+    ProgressCallback,
+    Translation,
+    from_memory,
+    translate_protected,
+)
 
 
 @dataclass(frozen=True)
@@ -131,15 +127,6 @@ class RunReport:
     def files_written(self) -> tuple[Path, ...]:
         """Every file written, in order."""
         return (*(p for report in self.documents for p in report.outputs), *self.qa_reports)
-
-
-@dataclass(frozen=True)
-class Translation:
-    """The English of one distinct French text, and what became of its protected spans."""
-
-    english: str
-    spans: tuple[SpanResult, ...]
-    origin: str = "machine"
 
 
 def run(
@@ -419,86 +406,3 @@ def _load_glossary(path: Path | None) -> Glossary:
     if DEFAULT_GLOSSARY.exists():
         return load_glossary(DEFAULT_GLOSSARY)
     return empty_glossary()
-
-
-def from_memory(text: str, hit: MemoryHit, terms: Sequence[Term]) -> Translation:
-    """A translation found in the memory, verified against the current glossary.
-
-    A machine translation gets the usual safe repairs. A reviewed one is the
-    editor's word and is never changed: a term it lacks is flagged instead.
-    """
-    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
-    if hit.origin != REVIEWED:
-        return Translation(restored.text, restored.results, origin="memory")
-    results = tuple(
-        SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
-        for r in restored.results
-    )
-    return Translation(hit.target, results, origin=REVIEWED)
-
-
-def translate_protected(
-    engine: Translator,
-    texts: Sequence[str],
-    terms: Sequence[Term],
-    progress: ProgressCallback | None = None,
-    on_batch: Callable[[dict[str, Translation]], None] | None = None,
-) -> dict[str, Translation]:
-    """Translate distinct French ``texts`` with their protected spans kept.
-
-    Spans are masked as the engine prefers, the masked texts translated in the
-    engine's batch size, then every span restored and verified. ``on_batch``
-    receives each batch's translations as soon as they are done.
-    """
-    masked = {text: mask(text, find_spans(text, terms), engine.uses_placeholders) for text in texts}
-    sources_of: dict[str, list[str]] = {}
-    for text, item in masked.items():
-        sources_of.setdefault(item.text, []).append(text)
-    translations: dict[str, Translation] = {}
-
-    def finish(batch: dict[str, str]) -> None:
-        done = {}
-        for masked_text, english in batch.items():
-            for text in sources_of[masked_text]:
-                restored = restore(english, masked[text])
-                done[text] = Translation(
-                    restored.text, restored.results, origin=f"machine:{engine.name}"
-                )
-        translations.update(done)
-        if on_batch:
-            on_batch(done)
-
-    translate_texts(engine, list(sources_of), progress, on_batch=finish)
-    return translations
-
-
-def translate_texts(
-    engine: Translator,
-    texts: list[str],
-    progress: ProgressCallback | None = None,
-    on_batch: Callable[[dict[str, str]], None] | None = None,
-) -> dict[str, str]:
-    """Translate distinct ``texts`` in the engine's batch size, reporting progress.
-
-    Raises:
-        EngineError: The engine failed or returned the wrong number of outputs.
-    """
-    english: dict[str, str] = {}
-    size = engine.batch_size or max(1, len(texts))
-    if progress:
-        progress(0, len(texts))
-    for start in range(0, len(texts), size):
-        batch = texts[start : start + size]
-        outputs = engine.translate_batch(batch)
-        if len(outputs) != len(batch):
-            raise EngineError(
-                f"the {engine.name} engine returned {len(outputs)} translations for "
-                f"{len(batch)} segments"
-            )
-        done = dict(zip(batch, outputs, strict=True))
-        english.update(done)
-        if on_batch:
-            on_batch(done)
-        if progress:
-            progress(len(english), len(texts))
-    return english

@@ -1,0 +1,111 @@
+"""Translating sentences: the memory first, then the engine for the misses.
+
+Protected spans are masked the way the engine prefers, every batch is handed
+back as soon as it is done (so the caller can save it), and every span is
+restored and verified afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from translate_pipeline.engines import Translator
+from translate_pipeline.errors import EngineError
+from translate_pipeline.glossary import Term
+from translate_pipeline.memory import REVIEWED, MemoryHit
+from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The English of one distinct French text, and what became of its protected spans."""
+
+    english: str
+    spans: tuple[SpanResult, ...]
+    origin: str = "machine"
+
+
+def from_memory(text: str, hit: MemoryHit, terms: Sequence[Term]) -> Translation:
+    """A translation found in the memory, verified against the current glossary.
+
+    A machine translation gets the usual safe repairs. A reviewed one is the
+    editor's word and is never changed: a term it lacks is flagged instead.
+    """
+    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
+    if hit.origin != REVIEWED:
+        return Translation(restored.text, restored.results, origin="memory")
+    results = tuple(
+        SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
+        for r in restored.results
+    )
+    return Translation(hit.target, results, origin=REVIEWED)
+
+
+def translate_protected(
+    engine: Translator,
+    texts: Sequence[str],
+    terms: Sequence[Term],
+    progress: ProgressCallback | None = None,
+    on_batch: Callable[[dict[str, Translation]], None] | None = None,
+) -> dict[str, Translation]:
+    """Translate distinct French ``texts`` with their protected spans kept.
+
+    Spans are masked as the engine prefers, the masked texts translated in the
+    engine's batch size, then every span restored and verified. ``on_batch``
+    receives each batch's translations as soon as they are done.
+    """
+    masked = {text: mask(text, find_spans(text, terms), engine.uses_placeholders) for text in texts}
+    sources_of: dict[str, list[str]] = {}
+    for text, item in masked.items():
+        sources_of.setdefault(item.text, []).append(text)
+    translations: dict[str, Translation] = {}
+
+    def finish(batch: dict[str, str]) -> None:
+        done = {}
+        for masked_text, english in batch.items():
+            for text in sources_of[masked_text]:
+                restored = restore(english, masked[text])
+                done[text] = Translation(
+                    restored.text, restored.results, origin=f"machine:{engine.name}"
+                )
+        translations.update(done)
+        if on_batch:
+            on_batch(done)
+
+    translate_texts(engine, list(sources_of), progress, on_batch=finish)
+    return translations
+
+
+def translate_texts(
+    engine: Translator,
+    texts: list[str],
+    progress: ProgressCallback | None = None,
+    on_batch: Callable[[dict[str, str]], None] | None = None,
+) -> dict[str, str]:
+    """Translate distinct ``texts`` in the engine's batch size, reporting progress.
+
+    Raises:
+        EngineError: The engine failed or returned the wrong number of outputs.
+    """
+    english: dict[str, str] = {}
+    size = engine.batch_size or max(1, len(texts))
+    if progress:
+        progress(0, len(texts))
+    for start in range(0, len(texts), size):
+        batch = texts[start : start + size]
+        outputs = engine.translate_batch(batch)
+        if len(outputs) != len(batch):
+            raise EngineError(
+                f"the {engine.name} engine returned {len(outputs)} translations for "
+                f"{len(batch)} segments"
+            )
+        done = dict(zip(batch, outputs, strict=True))
+        english.update(done)
+        if on_batch:
+            on_batch(done)
+        if progress:
+            progress(len(english), len(texts))
+    return english
