@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,16 @@ memory_option = click.option(
     default=None,
     help="Translation memory file [default: $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
 )
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """Turn the library's own errors into a clean exit: one line per problem, no traceback."""
+    try:
+        yield
+    except PipelineError as exc:
+        raise CommandFailed.from_error(exc) from None
+
 
 glossary_option = click.option(
     "--glossary",
@@ -146,9 +158,8 @@ def run(
         bar.update(done - bar.pos)
 
     try:
-        report = run_pipeline(config, progress if show_progress else None)
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
+        with library_errors():
+            report = run_pipeline(config, progress if show_progress else None)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -245,7 +256,7 @@ def model_install(args: tuple[str, ...], online: bool) -> None:
     """Install FILE.argosmodel offline, or with --online the package for FROM TO."""
     from translate_pipeline import model_store
 
-    try:
+    with library_errors():
         if online:
             if len(args) != 2:
                 raise click.UsageError("with --online, give the language codes: fr en")
@@ -254,8 +265,6 @@ def model_install(args: tuple[str, ...], online: bool) -> None:
             if len(args) != 1:
                 raise click.UsageError("give one .argosmodel file (or --online FROM TO)")
             installed = model_store.install_from_file(Path(args[0]))
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
     click.echo(
         f"Installed {installed.name} ({installed.from_code}->{installed.to_code}, "
         f"version {installed.version or 'unknown'}) in {installed.path}"
@@ -268,11 +277,9 @@ def model_list(as_json: bool) -> None:
     """List installed Argos models and where they live."""
     from translate_pipeline import model_store
 
-    try:
+    with library_errors():
         models = model_store.list_models()
         folder = model_store.packages_dir()
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
     if as_json:
         rows = [
             {
@@ -312,10 +319,8 @@ def glossary_list(glossary_path: Path | None) -> None:
     from translate_pipeline.glossary import load_glossary
 
     path = _glossary_file(glossary_path)
-    try:
+    with library_errors():
         terms = load_glossary(path).terms
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
     click.echo(f"{len(terms)} terms in {path}:")
     for term in terms:
         rule = "protected" if term.protected else f"-> {term.target}"
@@ -339,10 +344,8 @@ def glossary_add(
     from translate_pipeline.glossary import add_term
 
     path = _glossary_file(glossary_path)
-    try:
+    with library_errors():
         term = add_term(path, source, target, case_sensitive=not ignore_case, note=note)
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
     rule = "protected" if term.protected else f"-> {term.target}"
     click.echo(f"Added {term.source} ({rule}) to {path}.")
 
@@ -355,10 +358,8 @@ def glossary_remove(source: str, glossary_path: Path | None) -> None:
     from translate_pipeline.glossary import remove_term
 
     path = _glossary_file(glossary_path)
-    try:
+    with library_errors():
         remove_term(path, source)
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
     click.echo(f"Removed {source} from {path}.")
 
 
@@ -391,27 +392,25 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None) -> None:
     from translate_pipeline.review_import import import_reviews as import_file
 
     failures = 0
-    try:
-        with TranslationMemory.open(memory_path or default_memory_path()) as memory:
-            for path in files:
-                try:
-                    report = import_file(path, memory)
-                except PipelineError as exc:
-                    failures += 1
-                    click.echo("Error: " + str(exc).replace("\n", "\nError: "), err=True)
-                    continue
+    memory_file = memory_path or default_memory_path()
+    with library_errors(), TranslationMemory.open(memory_file) as memory:
+        for path in files:
+            try:
+                report = import_file(path, memory)
+            except PipelineError as exc:
+                failures += 1
+                click.echo("Error: " + str(exc).replace("\n", "\nError: "), err=True)
+                continue
+            click.echo(
+                f"{path}: {report.changed} changed, {report.unchanged} unchanged, "
+                f"{len(report.unknown)} unknown IDs"
+                + (f", {report.empty} empty English cells skipped" if report.empty else "")
+            )
+            for segment_id in report.unknown:
                 click.echo(
-                    f"{path}: {report.changed} changed, {report.unchanged} unchanged, "
-                    f"{len(report.unknown)} unknown IDs"
-                    + (f", {report.empty} empty English cells skipped" if report.empty else "")
+                    f"  unknown ID {segment_id}: not written by a run with this memory",
+                    err=True,
                 )
-                for segment_id in report.unknown:
-                    click.echo(
-                        f"  unknown ID {segment_id}: not written by a run with this memory",
-                        err=True,
-                    )
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
     if failures:
         sys.exit(EXIT_FAILED if failures == len(files) else EXIT_PARTIAL)
 
@@ -436,14 +435,12 @@ def export_memory(out_file: Path, memory_path: Path | None) -> None:
     if not path.exists():
         raise CommandFailed(f"{path}: no translation memory yet. Run 'translate run' first")
     try:
-        with TranslationMemory.open(path) as memory:
-            entries = list(memory.best_entries())
-            out_file.parent.mkdir(parents=True, exist_ok=True)
-            write_tmx(entries, out_file)
-    except PipelineError as exc:
-        raise CommandFailed.from_error(exc) from None
+        out_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CommandFailed(f"{out_file}: cannot write ({exc.strerror or exc})") from None
+        raise CommandFailed(f"{out_file.parent}: cannot create ({exc.strerror or exc})") from None
+    with library_errors(), TranslationMemory.open(path) as memory:
+        entries = list(memory.best_entries())
+        write_tmx(entries, out_file)
     reviewed = sum(1 for entry in entries if entry.origin == "reviewed")
     click.echo(f"Wrote {len(entries)} translation units ({reviewed} reviewed) to {out_file}.")
 
