@@ -199,8 +199,14 @@ def _print_summary(report: Any) -> None:
         f"QA: {report.qa.flagged_segments} of {report.qa.segments} segments flagged"
         + (f" ({flags})" if flags else "")
     )
-    for path in report.files_written:
-        click.echo(f"  wrote {path}")
+    written, current = report.files_written, report.files_current
+    click.echo(f"Files: {len(written)} written, {len(current)} already up to date.")
+    # Name them while the list is short enough to read.
+    if len(written) <= 12:
+        for path in written:
+            click.echo(f"  wrote {path}")
+    elif report.qa_reports:
+        click.echo(f"  QA report: {report.qa_reports[-1]}")
 
 
 def _report_dict(report: Any) -> dict[str, Any]:
@@ -237,6 +243,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
         ],
         "skipped": [str(path) for path in report.skipped],
         "files_written": [str(path) for path in report.files_written],
+        "files_up_to_date": [str(path) for path in report.files_current],
     }
 
 

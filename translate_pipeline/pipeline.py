@@ -71,12 +71,18 @@ class RunConfig:
 
 @dataclass(frozen=True)
 class DocumentReport:
-    """What happened to one article: its outputs, or the error that stopped it."""
+    """What happened to one article: its outputs, or the error that stopped it.
+
+    Attributes:
+        outputs: The article's three files, when they are complete and current.
+        written: Those this run wrote (the others already held the same content).
+    """
 
     source: Path
     doc_id: str
     segments: int = 0
     outputs: tuple[Path, ...] = ()
+    written: tuple[Path, ...] = ()
     error: str | None = None
 
 
@@ -125,8 +131,18 @@ class RunReport:
 
     @property
     def files_written(self) -> tuple[Path, ...]:
-        """Every file written, in order."""
-        return (*(p for report in self.documents for p in report.outputs), *self.qa_reports)
+        """Every file this run wrote, in order."""
+        return (*(p for report in self.documents for p in report.written), *self.qa_reports)
+
+    @property
+    def files_current(self) -> tuple[Path, ...]:
+        """Output files left as they were, because they already held this run's content."""
+        return tuple(
+            path
+            for report in self.documents
+            for path in report.outputs
+            if path not in report.written
+        )
 
 
 def run(
@@ -345,12 +361,6 @@ def _write_document(
     """
     paths = OutputPaths.for_document(out_dir, aligned.doc_id)
     digest = document_digest(aligned, label)
-    report = DocumentReport(
-        source=aligned.source_path,
-        doc_id=aligned.doc_id,
-        segments=len(aligned.rows),
-        outputs=paths.all(),
-    )
     edited = [path for path in paths.all() if _edited_since_written(path, memory)]
     if edited:
         advice = (
@@ -371,6 +381,7 @@ def _write_document(
         (paths.bilingual_md, lambda: write_bilingual_markdown(aligned, label, paths.bilingual_md)),
         (paths.english_md, lambda: write_english_markdown(aligned, paths.english_md)),
     )
+    written = []
     try:
         for path, write in writers:
             state = memory.output_state(path)
@@ -378,6 +389,7 @@ def _write_document(
                 continue
             write()
             memory.record_output(path, digest)
+            written.append(path)
     except PipelineError as exc:
         return DocumentReport(
             source=aligned.source_path,
@@ -389,7 +401,13 @@ def _write_document(
         SegmentRecord(row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value)
         for row in aligned.rows
     )
-    return report
+    return DocumentReport(
+        source=aligned.source_path,
+        doc_id=aligned.doc_id,
+        segments=len(aligned.rows),
+        outputs=paths.all(),
+        written=tuple(written),
+    )
 
 
 def _edited_since_written(path: Path, memory: TranslationMemory) -> bool:
