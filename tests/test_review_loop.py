@@ -14,6 +14,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 from translate.storage.tmx import tmxfile
+from translate.storage.xliff import xlifffile
 
 from translate_pipeline.cli import main
 
@@ -183,6 +184,10 @@ def test_export_tmx_holds_every_segment(first_run: Path, tmp_path: Path) -> None
     assert len(units) == 53
     targets = {unit.target for unit in units}
     assert set(EDITS.values()) <= targets
+    xliff = tmp_path / "memory.xliff"
+    assert invoke("export", "--format", "xliff", "--out", str(xliff)).exit_code == 0
+    approved = [u.target for u in xlifffile(xliff.read_bytes()).units if u.isapproved()]
+    assert sorted(approved) == sorted(EDITS.values())
 
 
 def test_memory_file_that_is_not_ours_stops_the_run(

@@ -427,17 +427,25 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None) -> None:
     "--out",
     "out_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("output/memory.tmx"),
+    default=None,
+    help="The file to write  [default: output/memory.tmx or output/memory.xliff].",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["tmx", "xliff"]),
+    default="tmx",
     show_default=True,
-    help="The TMX file to write.",
+    help="TMX 1.4b, or XLIFF 1.2 (reviewed units marked final).",
 )
 @memory_option
-def export_memory(out_file: Path, memory_path: Path | None) -> None:
-    """Write the translation memory as TMX 1.4b: one unit per sentence, reviewed
-    translations preferred over machine ones."""
+def export_memory(out_file: Path | None, file_format: str, memory_path: Path | None) -> None:
+    """Write the translation memory for other CAT tools: one unit per sentence,
+    reviewed translations preferred over machine ones."""
     from translate_pipeline.memory import TranslationMemory, default_memory_path
-    from translate_pipeline.render_tmx import write_tmx
+    from translate_pipeline.render_exchange import write_exchange_file
 
+    out_file = out_file or Path("output") / f"memory.{file_format}"
     path = memory_path or default_memory_path()
     if not path.exists():
         raise CommandFailed(f"{path}: no translation memory yet. Run 'translate run' first")
@@ -447,7 +455,7 @@ def export_memory(out_file: Path, memory_path: Path | None) -> None:
         raise CommandFailed(f"{out_file.parent}: cannot create ({exc.strerror or exc})") from None
     with library_errors(), TranslationMemory.open(path) as memory:
         entries = list(memory.best_entries())
-        write_tmx(entries, out_file)
+        write_exchange_file(entries, out_file, file_format)
     reviewed = sum(1 for entry in entries if entry.origin == "reviewed")
     click.echo(f"Wrote {len(entries)} translation units ({reviewed} reviewed) to {out_file}.")
 
