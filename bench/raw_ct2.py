@@ -30,8 +30,13 @@ def main() -> None:
     processor = sentencepiece.SentencePieceProcessor(
         model_file=str(args.package / "sentencepiece.model")
     )
+    # The same settings as translate_pipeline's Argos engine, compute type included.
     translator = ctranslate2.Translator(
-        str(args.package / "model"), device="cpu", inter_threads=1, intra_threads=args.threads
+        str(args.package / "model"),
+        device="cpu",
+        compute_type="auto",
+        inter_threads=1,
+        intra_threads=args.threads,
     )
     ready = time.perf_counter()
     tokens = processor.encode(texts, out_type=str)
