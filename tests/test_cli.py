@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from translate_pipeline.cli import main
 from translate_pipeline.render_docx import segment_id_from_cell
 from translate_pipeline.render_markdown import unescape_cell
+from translate_pipeline.review_import import read_reviewed_file
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 from translate_pipeline.sources import read_document
 
@@ -28,13 +29,8 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 
 def markdown_rows(path: Path) -> list[tuple[str, str, str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("| `"):
-            cells = re.split(r"(?<!\\)\|", line)[1:-1]
-            seg_id, french, english = (unescape_cell(c) for c in cells)
-            rows.append((seg_id.split("`")[1], french.strip("*"), english.strip("*")))
-    return rows
+    rows = read_reviewed_file(path)
+    return [(row.segment_id, row.french.strip("*"), row.english.strip("*")) for row in rows]
 
 
 def assert_outputs_match_sources(out: Path) -> None:

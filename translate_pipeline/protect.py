@@ -97,6 +97,13 @@ class Restored:
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def without_links(text: str) -> str:
+    """``text`` with every URL and e-mail address blanked out (for checks on the rest)."""
+    return _EMAIL.sub(" ", _URL.sub(" ", text))
+
+
 _TRAILING = ".,;:!?'\"»”’"
 # French numbers: "150", "1 000 000" (space or narrow no-break space groups),
 # "3,5"; optionally a percent sign, or a scale word and a currency.

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate_pipeline.document import AlignedDocument, FlagCode, QaFlag
-from translate_pipeline.protect import Outcome, SpanKind, SpanResult
+from translate_pipeline.protect import Outcome, SpanKind, SpanResult, without_links
 
 # English is usually 0.8-1.2 times as long as French; outside this band a
 # sentence was most likely cut or padded.
 LENGTH_RATIO_BAND = (0.5, 2.0)
 LENGTH_RATIO_MIN_CHARS = 20
 
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _FRENCH_NUMERAL = re.compile(
     r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|(?<![\w.,])\d+(?:,\d+)?(?!\d)"
 )
@@ -80,7 +79,7 @@ def _span_flags(spans: Sequence[SpanResult]) -> list[QaFlag]:
 
 def _numbers(text: str, pattern: re.Pattern[str], decimal: str, group: str) -> Counter[str]:
     found: Counter[str] = Counter()
-    for match in pattern.finditer(_URLISH.sub(" ", text)):
+    for match in pattern.finditer(without_links(text)):
         raw = re.sub(group, "", match.group(0))
         found[raw.replace(decimal, ".")] += 1
     return found
