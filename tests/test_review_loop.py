@@ -255,3 +255,51 @@ def test_kill_9_keeps_finished_batches_and_the_rerun_resumes(
     assert summary["memory"]["misses"] == 1000 - kept
     table = docx.Document(str(tmp_path / "out" / "long.bilingual.docx")).tables[0]
     assert len(table.rows) == 1001
+
+
+def test_ctrl_c_says_what_was_kept_and_how_to_resume(
+    tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    sentences = [f"Le chien numéro {n} a vu {n * 3 % 997} oiseaux ce matin." for n in range(1000)]
+    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+    (corpus / "long.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
+    memory = tmp_path / "tm.sqlite"
+    command = [
+        sys.executable,
+        "-m",
+        "translate_pipeline.cli",
+        "run",
+        str(corpus),
+        "--out",
+        str(tmp_path / "out"),
+        "--memory",
+        str(memory),
+        "--threads",
+        "1",
+        "--batch-size",
+        "50",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    saved = 0
+    while time.monotonic() < deadline and process.poll() is None and saved < 100:
+        time.sleep(0.05)
+        if memory.exists():
+            try:
+                with sqlite3.connect(memory) as db:
+                    saved = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+            except sqlite3.Error:
+                continue
+    assert process.poll() is None, "the run finished before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.strip().splitlines()[-1] == (
+        "Error: interrupted. Every batch finished before that is saved in the translation "
+        f"memory ({memory}): run the same command again to resume"
+    )
+    assert "Traceback" not in stderr
+    with sqlite3.connect(memory) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] >= 100

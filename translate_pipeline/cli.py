@@ -1,7 +1,7 @@
 """The ``translate`` command: parses options, calls the library, reports.
 
 Exit codes: 0 success; 1 the run failed and nothing was written; 2 wrong usage;
-3 some articles failed while the others were written.
+3 some articles failed while the others were written; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from translate_pipeline.errors import PipelineError
 
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
+EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
 
 
 class CommandFailed(click.ClickException):
@@ -66,7 +67,8 @@ glossary_option = click.option(
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog="Exit codes: 0 success, 1 failure, 2 wrong usage, 3 some articles failed.",
+    epilog="Exit codes: 0 success, 1 failure, 2 wrong usage, 3 some articles failed, "
+    "130 interrupted.",
 )
 @click.version_option(__version__, prog_name="translate")
 def main() -> None:
@@ -160,6 +162,14 @@ def run(
     try:
         with library_errors():
             report = run_pipeline(config, progress if show_progress else None)
+    except KeyboardInterrupt:
+        from translate_pipeline.memory import default_memory_path
+
+        raise CommandFailed(
+            "interrupted. Every batch finished before that is saved in the translation memory "
+            f"({config.memory or default_memory_path()}): run the same command again to resume",
+            EXIT_INTERRUPTED,
+        ) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
