@@ -135,6 +135,10 @@ def run(
     <stem>.en.md into the output folder, plus qa-report.json and qa-report.md
     for the run. Glossary terms, URLs, e-mail addresses and numbers are
     protected and checked on every segment.
+
+    Sentences already in the translation memory (reviewed ones first) are not
+    translated again. An output file changed since it was written is never
+    overwritten: import it first with 'translate import'.
     """
     from translate_pipeline.engines import EngineOptions
     from translate_pipeline.pipeline import RunConfig
