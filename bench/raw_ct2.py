@@ -18,7 +18,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--package", type=Path, required=True)
     parser.add_argument("--segments", type=Path, required=True)
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--inter-threads", type=int, default=1)
+    parser.add_argument("--intra-threads", type=int, default=0)
     parser.add_argument("--beam", type=int, default=2)
     args = parser.parse_args()
 
@@ -35,15 +36,15 @@ def main() -> None:
         str(args.package / "model"),
         device="cpu",
         compute_type="auto",
-        inter_threads=1,
-        intra_threads=args.threads,
+        inter_threads=args.inter_threads,
+        intra_threads=args.intra_threads,
     )
     ready = time.perf_counter()
     tokens = processor.encode(texts, out_type=str)
     results = translator.translate_batch(
         tokens,
         beam_size=args.beam,
-        max_batch_size=4096,
+        max_batch_size=2048,
         batch_type="tokens",
         replace_unknowns=True,
         length_penalty=0.2,

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from translate_pipeline.engines.argos import thread_layout  # noqa: E402
 from translate_pipeline.tiny_model import TinyModelSpec, build_tiny_argos_package  # noqa: E402
 
 BENCH = ROOT / "bench"
@@ -273,6 +274,8 @@ def main() -> None:
             # 1. Overhead over raw CTranslate2, same segments, model, threads, beam.
             segments_file = work / "segments.json"
             segments_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+            # The same thread layout as the engine: the limit with the same threads.
+            inter, intra = thread_layout(args.threads)
             raw = measure_rss(
                 [
                     str(VENV_BIN / "python"),
@@ -281,8 +284,10 @@ def main() -> None:
                     str(package),
                     "--segments",
                     str(segments_file),
-                    "--threads",
-                    str(args.threads),
+                    "--inter-threads",
+                    str(inter),
+                    "--intra-threads",
+                    str(intra),
                     "--beam",
                     str(args.beam),
                 ],

@@ -44,3 +44,23 @@ def test_auto_without_any_engine_says_how_to_get_one(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(EngineError, match=r"translate model install FILE\.argosmodel.*apt-get"):
         load_engine("auto", FAST)
+
+
+@pytest.mark.parametrize(
+    ("threads", "cores", "layout"),
+    [
+        (0, 2, (2, 1)),
+        (1, 2, (1, 1)),
+        (2, 8, (2, 1)),
+        (0, 8, (4, 2)),
+        (0, 16, (4, 4)),
+        (3, 2, (3, 1)),
+    ],
+)
+def test_thread_layout_runs_sub_batches_in_parallel(
+    threads: int, cores: int, layout: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_pipeline.engines.argos import thread_layout
+
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    assert thread_layout(threads) == layout

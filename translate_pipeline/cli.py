@@ -97,7 +97,7 @@ def main() -> None:
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="CPU threads for the Argos engine (0: all cores).",
+    help="CPU threads for the Argos engine (0: all cores), run as parallel workers.",
 )
 @click.option(
     "--batch-size",

@@ -10,6 +10,7 @@ every underscore into a space, which would break URLs and names.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,28 @@ if TYPE_CHECKING:
     from translate_pipeline.model_store import InstalledModel
 
 SOURCE, TARGET = "fr", "en"
-# Tokens per CTranslate2 batch: large enough to keep both cores busy, small
-# enough that a batch of long sentences stays well under a gigabyte.
-MAX_BATCH_TOKENS = 4096
+# Tokens per CTranslate2 sub-batch. With parallel workers, smaller sub-batches
+# keep them all busy; measured on 2 cores (Transformer-base size, 212 segments):
+# 512 tokens 13.2 s, 1024 12.4 s, 2048 11.6 s, 4096 14.2 s.
+MAX_BATCH_TOKENS = 2048
+# Segments per translate_batch call: larger calls sort and pack better (calls of
+# 64 took 16.0 s against 11.6 s for one call), and each call is saved as it ends.
 SEGMENTS_PER_CALL = 256
+MAX_WORKERS = 4
+
+
+def thread_layout(threads: int) -> tuple[int, int]:
+    """Split ``threads`` CPU threads (0: all cores) into CTranslate2 workers.
+
+    Returns ``(inter_threads, intra_threads)``: up to four sub-batches translated
+    in parallel, each with the threads left over. On 2 cores, 2 workers of 1
+    thread translated 212 segments in 11.6-14.2 s against 28.4-29.4 s for one
+    worker of 2 threads (Transformer-base size); a worker per thread wastes
+    nothing on synchronising tiny matrices either.
+    """
+    total = threads or os.cpu_count() or 1
+    workers = min(total, MAX_WORKERS)
+    return workers, max(1, total // workers)
 
 
 NO_MODEL_HELP = (
@@ -102,13 +121,14 @@ class ArgosTranslator:
                 f"{path}: this package has no sentencepiece.model; only SentencePiece "
                 "packages are supported. Install a current Argos fr->en package"
             )
+        inter_threads, intra_threads = thread_layout(options.threads)
         try:
             translator = ctranslate2.Translator(
                 str(path / "model"),
                 device="cpu",
                 compute_type="auto",
-                inter_threads=1,
-                intra_threads=options.threads,
+                inter_threads=inter_threads,
+                intra_threads=intra_threads,
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(
