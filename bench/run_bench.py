@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -219,6 +220,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="CTranslate2 threads (0: auto)")
     parser.add_argument("--beam", type=int, default=2, help="beam size of translate_pipeline")
     parser.add_argument("--sizes", default="1,4,16", help="corpus sizes, in copies of the seeds")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each side of a ratio (best is kept)"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "bench.json")
     args = parser.parse_args()
 
@@ -257,9 +261,16 @@ def main() -> None:
             # 3. Memory: the same run again, everything in the memory. A re-run
             # costs about the same whatever the size, so the ratio is taken at
             # every size rather than at one chosen size.
-            warm, warm_summary = run_pipeline(
-                corpus, work / f"w{copies}", env, args.threads, args.beam, memory
+            # The cold run happens once per size, so the re-run taken is the
+            # median of several, not the best.
+            warm_runs = sorted(
+                (
+                    run_pipeline(corpus, work / f"w{copies}", env, args.threads, args.beam, memory)
+                    for _ in range(args.repeat)
+                ),
+                key=lambda run: run[0].seconds,
             )
+            warm, warm_summary = warm_runs[len(warm_runs) // 2]
             row = {
                 "copies": copies,
                 "segments": segments,
@@ -286,35 +297,54 @@ def main() -> None:
             segments_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
             # The same thread layout as the engine: the limit with the same threads.
             inter, intra = thread_layout(args.threads)
-            raw = measure_rss(
-                [
-                    str(VENV_BIN / "python"),
-                    str(BENCH / "raw_ct2.py"),
-                    "--package",
-                    str(package),
-                    "--segments",
-                    str(segments_file),
-                    "--inter-threads",
-                    str(inter),
-                    "--intra-threads",
-                    str(intra),
-                    "--beam",
-                    str(args.beam),
-                ],
-                env,
-            )
+            raw_command = [
+                str(VENV_BIN / "python"),
+                str(BENCH / "raw_ct2.py"),
+                "--package",
+                str(package),
+                "--segments",
+                str(segments_file),
+                "--inter-threads",
+                str(inter),
+                "--intra-threads",
+                str(intra),
+                "--beam",
+                str(args.beam),
+            ]
+            # This machine is shared: alternate the two and keep the best of each,
+            # the usual way to read wall time through other people's load.
+            pipeline_runs = [(cold, summary)]
+            raw_runs = []
+            for repeat in range(args.repeat):
+                raw_runs.append(measure_rss(raw_command, env))
+                if repeat + 1 < args.repeat:
+                    pipeline_runs.append(
+                        run_pipeline(
+                            corpus,
+                            work / f"repeat{repeat}",
+                            env,
+                            args.threads,
+                            args.beam,
+                            work / f"memory-repeat{repeat}.sqlite",
+                        )
+                    )
+            best, best_summary = min(pipeline_runs, key=lambda run: run[0].seconds)
+            raw = min(raw_runs, key=lambda run: run.seconds)
             raw_times = json.loads(raw.stdout)
+            pipeline_median = statistics.median(run.seconds for run, _ in pipeline_runs)
             results["overhead"] = {
                 "corpus_copies": copies,
                 "segments": segments,
-                "pipeline_seconds": cold.seconds,
+                "pipeline_seconds": best.seconds,
                 "raw_ct2_seconds": raw.seconds,
-                "ratio": cold.seconds / raw.seconds,
-                "pipeline_translate_stage": summary["stage_seconds"].get("translate"),
+                "ratio": best.seconds / raw.seconds,
+                "pipeline_runs_seconds": [run.seconds for run, _ in pipeline_runs],
+                "raw_runs_seconds": [run.seconds for run in raw_runs],
+                "pipeline_translate_stage": best_summary["stage_seconds"].get("translate"),
                 "raw_translate_call": raw_times["translate"],
-                "translate_ratio": summary["stage_seconds"].get("translate", 0)
+                "translate_ratio": best_summary["stage_seconds"].get("translate", 0)
                 / raw_times["translate"],
-                "pipeline_stages": summary["stage_seconds"],
+                "pipeline_stages": best_summary["stage_seconds"],
                 "raw_stages": raw_times,
                 "target": "<= 1.10",
             }
@@ -341,10 +371,12 @@ def main() -> None:
                         ],
                         env,
                     )
+                    # argostranslate runs once, so it is compared with the median
+                    # of the pipeline's runs, not the best.
                     argos[mode] = {
                         "seconds": measured.seconds,
                         "peak_rss_mb": measured.peak_rss_mb,
-                        "ratio": measured.seconds / cold.seconds,
+                        "ratio": measured.seconds / pipeline_median,
                     }
                 # Like for like: argostranslate searches with beam 4.
                 same_beam, _ = run_pipeline(

@@ -27,6 +27,7 @@ from translate_pipeline.memory import (
     default_memory_path,
 )
 from translate_pipeline.output_files import OutputPaths, prepare_output_folder
+from translate_pipeline.protect import TermMatcher
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown, write_english_markdown
@@ -204,7 +205,8 @@ def run(
         key = MachineKey(choice.name, choice.version, glossary.version)
         with watch.stage("memory lookup"):
             hits = memory.lookup(texts, key)
-            translations = {t: from_memory(t, hit, glossary.terms) for t, hit in hits.items()}
+            matcher = TermMatcher.build(glossary.terms)
+            translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
         misses = [text for text in texts if text not in hits]
         if misses:
 
@@ -215,7 +217,7 @@ def run(
                 translator = choice.load()
             with watch.stage("translate"):
                 translations.update(
-                    translate_protected(translator, misses, glossary.terms, progress, on_batch=save)
+                    translate_protected(translator, misses, matcher, progress, on_batch=save)
                 )
         aligned_documents = []
         for document, segments in readable:

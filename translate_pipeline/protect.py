@@ -124,12 +124,46 @@ _SCALES = {
 _CURRENCIES = {"dollars": "dollars", "euros": "euros", "livres": "pounds", "francs": "francs"}
 
 
-def find_spans(text: str, terms: Iterable[Term]) -> tuple[ProtectedSpan, ...]:
+@dataclass(frozen=True)
+class TermMatcher:
+    """A glossary's term patterns, compiled once for a whole run.
+
+    Each entry keeps the term's first word (case-folded for case-insensitive
+    terms) so that a term's regex only runs on text that could hold it.
+    """
+
+    entries: tuple[tuple[Term, re.Pattern[str], str], ...]
+
+    @classmethod
+    def build(cls, terms: Iterable[Term]) -> TermMatcher:
+        """Compile the patterns of ``terms``."""
+        entries = []
+        for term in terms:
+            first = term.source.split()[0]
+            entries.append(
+                (term, term_pattern(term), first if term.case_sensitive else first.casefold())
+            )
+        return cls(tuple(entries))
+
+    def matches(self, text: str) -> list[tuple[int, int, Term]]:
+        """Every match of every term in ``text`` (overlaps included)."""
+        folded = text.casefold()
+        found = []
+        for term, pattern, needle in self.entries:
+            if needle not in (text if term.case_sensitive else folded):
+                continue
+            found.extend((m.start(), m.end(), term) for m in pattern.finditer(text))
+        return found
+
+
+def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[ProtectedSpan, ...]:
     """Every protected span of ``text``, in order and never overlapping.
 
     URLs and e-mail addresses come first (a term inside a URL is left to the URL);
     then glossary terms, longest first; then number expressions outside both.
+    Pass a :class:`TermMatcher` when calling this for many texts.
     """
+    matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
     taken: list[ProtectedSpan] = []
     for match in _URL.finditer(text):
         url = _trim_url(match.group(0))
@@ -148,7 +182,7 @@ def find_spans(text: str, terms: Iterable[Term]) -> tuple[ProtectedSpan, ...]:
                     match.group(0),
                 )
             )
-    for start, end, term in _term_matches(text, terms):
+    for start, end, term in _longest_first(matcher.matches(text)):
         if not _overlaps(start, end, taken):
             taken.append(
                 ProtectedSpan(SpanKind.TERM, start, end, text[start:end], term.target, term.source)
@@ -189,10 +223,7 @@ def term_pattern(term: Term) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)
 
 
-def _term_matches(text: str, terms: Iterable[Term]) -> list[tuple[int, int, Term]]:
-    found = [
-        (m.start(), m.end(), term) for term in terms for m in term_pattern(term).finditer(text)
-    ]
+def _longest_first(found: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
     # Longest match first; among equals, the earliest.
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
     chosen: list[tuple[int, int, Term]] = []

@@ -14,7 +14,14 @@ from translate_pipeline.engines import Translator
 from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
-from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
+from translate_pipeline.protect import (
+    Outcome,
+    SpanResult,
+    TermMatcher,
+    find_spans,
+    mask,
+    restore,
+)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -28,7 +35,7 @@ class Translation:
     origin: str = "machine"
 
 
-def from_memory(text: str, hit: MemoryHit, terms: Sequence[Term]) -> Translation:
+def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
     A machine translation gets the usual safe repairs. A reviewed one is the
@@ -47,7 +54,7 @@ def from_memory(text: str, hit: MemoryHit, terms: Sequence[Term]) -> Translation
 def translate_protected(
     engine: Translator,
     texts: Sequence[str],
-    terms: Sequence[Term],
+    terms: TermMatcher | Sequence[Term],
     progress: ProgressCallback | None = None,
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
 ) -> dict[str, Translation]:
@@ -57,7 +64,10 @@ def translate_protected(
     engine's batch size, then every span restored and verified. ``on_batch``
     receives each batch's translations as soon as they are done.
     """
-    masked = {text: mask(text, find_spans(text, terms), engine.uses_placeholders) for text in texts}
+    matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
+    masked = {
+        text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
+    }
     sources_of: dict[str, list[str]] = {}
     for text, item in masked.items():
         sources_of.setdefault(item.text, []).append(text)
