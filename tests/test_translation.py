@@ -1,0 +1,51 @@
+"""Translating with the memory first: machine hits repaired, reviewed ones never rewritten."""
+
+from __future__ import annotations
+
+from translate_pipeline.glossary import Term
+from translate_pipeline.memory import MemoryHit
+from translate_pipeline.protect import Outcome
+from translate_pipeline.translation import from_memory, translate_protected
+
+from .conftest import TaggingTranslator
+
+TERMS = (Term("Niko Felix", "Niko Felix"), Term("OpenAI", "OpenAI"))
+FRENCH = "Niko Felix, porte-parole d'OpenAI, a parlé."
+
+
+def test_machine_translation_from_memory_gets_safe_repairs() -> None:
+    hit = MemoryHit("Niko Félix, OpenAI spokesman, spoke.", "machine")
+    result = from_memory(FRENCH, hit, TERMS)
+    assert result.english == "Niko Felix, OpenAI spokesman, spoke."
+    assert [r.outcome for r in result.spans] == [Outcome.REPAIRED, Outcome.KEPT]
+    assert result.origin == "memory"
+
+
+def test_reviewed_translation_is_flagged_never_rewritten() -> None:
+    hit = MemoryHit("Niko Félix, OpenAI spokesman, spoke.", "reviewed")
+    result = from_memory(FRENCH, hit, TERMS)
+    assert result.english == "Niko Félix, OpenAI spokesman, spoke."
+    assert [r.outcome for r in result.spans] == [Outcome.MISSING, Outcome.KEPT]
+    assert result.origin == "reviewed"
+
+
+def test_each_batch_is_handed_back_restored_as_soon_as_it_is_done() -> None:
+    engine = TaggingTranslator(calls=[], batch_size=2)
+    batches: list[dict[str, str]] = []
+    texts = ["OpenAI a parlé.", "Niko Felix a parlé.", "Personne n'a parlé."]
+    result = translate_protected(
+        engine,
+        texts,
+        TERMS,
+        on_batch=lambda done: batches.append({k: v.english for k, v in done.items()}),
+    )
+    # Both named sentences mask to the same text and are translated once.
+    assert engine.calls == [2]
+    assert batches == [
+        {
+            "OpenAI a parlé.": "EN: OpenAI a parlé.",
+            "Niko Felix a parlé.": "EN: Niko Felix a parlé.",
+            "Personne n'a parlé.": "EN: Personne n'a parlé.",
+        }
+    ]
+    assert {k: v.origin for k, v in result.items()} == dict.fromkeys(texts, "machine:tagging")
