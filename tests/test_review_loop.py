@@ -201,13 +201,16 @@ def test_memory_file_that_is_not_ours_stops_the_run(
     assert bad.read_bytes() == b"garbage" * 1000
 
 
-def test_kill_9_keeps_finished_batches_and_the_rerun_resumes(
-    tmp_path: Path, installed_tiny_model: Path
-) -> None:
+LONG_RUN_SENTENCES = 1000
+
+
+def long_run(tmp_path: Path) -> tuple[list[str], Path]:
+    """A 1000-sentence article and the command that translates it in batches of 50."""
     corpus = tmp_path / "big"
     corpus.mkdir()
     sentences = [
-        f"Le chat numéro {n} a mangé {n * 7 % 1000} souris hier soir." for n in range(1000)
+        f"Le chat numéro {n} a mangé {n * 7 % 1000} souris hier soir."
+        for n in range(LONG_RUN_SENTENCES)
     ]
     paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
     (corpus / "long.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
@@ -228,70 +231,54 @@ def test_kill_9_keeps_finished_batches_and_the_rerun_resumes(
         "50",
         "--json",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    saved = 0
+    return command, memory
+
+
+def saved_entries(memory: Path) -> int:
+    with sqlite3.connect(memory) as db:
+        return int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+
+def start_and_wait_for_saved(command: list[str], memory: Path, count: int) -> subprocess.Popen:  # type: ignore[type-arg]
+    """Start the run; return once ``count`` translations are in the memory (or it ended)."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
+    saved = 0
+    while time.monotonic() < deadline and process.poll() is None and saved < count:
         time.sleep(0.05)
         if memory.exists():
             try:
-                with sqlite3.connect(memory) as db:
-                    saved = db.execute("SELECT count(*) FROM entries").fetchone()[0]
+                saved = saved_entries(memory)
             except sqlite3.Error:
                 continue
-            if saved >= 100:
-                break
+    return process
+
+
+def test_kill_9_keeps_finished_batches_and_the_rerun_resumes(
+    tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    command, memory = long_run(tmp_path)
+    process = start_and_wait_for_saved(command, memory, 100)
     assert process.poll() is None, "the run finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    with sqlite3.connect(memory) as db:
-        kept = db.execute("SELECT count(*) FROM entries").fetchone()[0]
-    assert 100 <= kept < 1000
+    kept = saved_entries(memory)
+    assert 100 <= kept < LONG_RUN_SENTENCES
     assert kept % 50 == 0  # whole batches, committed as they finished
 
     rerun = subprocess.run(command, capture_output=True, text=True, check=True)
     summary = json.loads(rerun.stdout)
     assert summary["memory"]["hits"] == kept
-    assert summary["memory"]["misses"] == 1000 - kept
+    assert summary["memory"]["misses"] == LONG_RUN_SENTENCES - kept
     table = docx.Document(str(tmp_path / "out" / "long.bilingual.docx")).tables[0]
-    assert len(table.rows) == 1001
+    assert len(table.rows) == LONG_RUN_SENTENCES + 1
 
 
 def test_ctrl_c_says_what_was_kept_and_how_to_resume(
     tmp_path: Path, installed_tiny_model: Path
 ) -> None:
-    corpus = tmp_path / "big"
-    corpus.mkdir()
-    sentences = [f"Le chien numéro {n} a vu {n * 3 % 997} oiseaux ce matin." for n in range(1000)]
-    paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
-    (corpus / "long.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
-    memory = tmp_path / "tm.sqlite"
-    command = [
-        sys.executable,
-        "-m",
-        "translate_pipeline.cli",
-        "run",
-        str(corpus),
-        "--out",
-        str(tmp_path / "out"),
-        "--memory",
-        str(memory),
-        "--threads",
-        "1",
-        "--batch-size",
-        "50",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    saved = 0
-    while time.monotonic() < deadline and process.poll() is None and saved < 100:
-        time.sleep(0.05)
-        if memory.exists():
-            try:
-                with sqlite3.connect(memory) as db:
-                    saved = db.execute("SELECT count(*) FROM entries").fetchone()[0]
-            except sqlite3.Error:
-                continue
+    command, memory = long_run(tmp_path)
+    process = start_and_wait_for_saved(command, memory, 100)
     assert process.poll() is None, "the run finished before it could be interrupted"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -301,5 +288,4 @@ def test_ctrl_c_says_what_was_kept_and_how_to_resume(
         f"memory ({memory}): run the same command again to resume"
     )
     assert "Traceback" not in stderr
-    with sqlite3.connect(memory) as db:
-        assert db.execute("SELECT count(*) FROM entries").fetchone()[0] >= 100
+    assert saved_entries(memory) >= 100
