@@ -22,6 +22,7 @@ from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossa
 from translate_pipeline.memory import (
     REVIEWED,
     MachineKey,
+    OutputState,
     SegmentRecord,
     TranslationMemory,
     default_memory_path,
@@ -363,7 +364,8 @@ def _write_document(
     """
     paths = OutputPaths.for_document(out_dir, aligned.doc_id)
     digest = document_digest(aligned, label)
-    edited = [path for path in paths.all() if _edited_since_written(path, memory)]
+    states = {path: memory.output_state(path) for path in paths.all()}
+    edited = [path for path, state in states.items() if _edited_since_written(path, state)]
     if edited:
         advice = (
             f"import the corrections first (translate import {edited[0]}), or move the file "
@@ -386,7 +388,7 @@ def _write_document(
     written = []
     try:
         for path, write in writers:
-            state = memory.output_state(path)
+            state = states[path]
             if path.exists() and state is not None and state.digest == digest:
                 continue
             write()
@@ -412,8 +414,7 @@ def _write_document(
     )
 
 
-def _edited_since_written(path: Path, memory: TranslationMemory) -> bool:
-    state = memory.output_state(path)
+def _edited_since_written(path: Path, state: OutputState | None) -> bool:
     if state is None or not path.exists():
         return False
     stat = path.stat()
