@@ -332,3 +332,43 @@ def test_argos_tiny_model_terms_are_present_or_flagged(
     docx_table = docx.Document(str(out / "000_a5270921bb6c39f4.bilingual.docx")).tables[0]
     flagged = [r for r in docx_table.rows[1:] if "⚠ term-missing" in r.cells[0].text]
     assert flagged and all('w:fill="FCE4D6"' in r.cells[2]._tc.xml for r in flagged)
+
+
+def test_device_cuda_on_a_machine_without_gpu_is_one_clear_error(
+    seeds_copy: Path, tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has a GPU")
+    result = invoke("run", str(seeds_copy), "--out", str(tmp_path / "o"), "--device", "cuda")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: --device cuda: CTranslate2 sees no CUDA GPU here")
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o" / f"{STEMS[0]}.bilingual.docx").exists()
+
+
+def test_device_cpu_translates_like_auto_on_a_cpu_machine(
+    seeds_copy: Path, tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    runs = {}
+    for device in ("cpu", "auto"):
+        out = tmp_path / device
+        result = invoke(
+            "run",
+            str(seeds_copy),
+            "--out",
+            str(out),
+            "--threads",
+            "1",
+            "--device",
+            device,
+            "--memory",
+            str(tmp_path / f"{device}.sqlite"),
+        )
+        assert result.exit_code == 0, result.stderr
+        runs[device] = (out / f"{STEMS[0]}.en.md").read_text(encoding="utf-8")
+    import ctranslate2
+
+    if not ctranslate2.get_cuda_device_count():
+        assert runs["cpu"] == runs["auto"]

@@ -64,3 +64,56 @@ def test_thread_layout_runs_sub_batches_in_parallel(
 
     monkeypatch.setattr("os.cpu_count", lambda: cores)
     assert thread_layout(threads) == layout
+
+
+GPU_TYPES = frozenset({"float32", "float16", "int8_float16", "int8"})
+
+
+@pytest.mark.parametrize(
+    ("requested", "gpus", "types", "device", "compute_type", "index", "per_call"),
+    [
+        ("auto", 0, frozenset(), "cpu", "auto", (0,), 256),
+        ("cpu", 2, GPU_TYPES, "cpu", "auto", (0,), 256),
+        ("auto", 1, GPU_TYPES, "cuda", "int8_float16", (0,), 2048),
+        ("cuda", 2, GPU_TYPES, "cuda", "int8_float16", (0, 1), 2048),
+        # An older GPU without int8 kernels: float16.
+        ("auto", 1, frozenset({"float32", "float16"}), "cuda", "float16", (0,), 2048),
+        ("cuda", 1, frozenset({"float32"}), "cuda", "float32", (0,), 2048),
+    ],
+)
+def test_device_plan_uses_every_gpu_when_there_is_one(
+    requested: str,
+    gpus: int,
+    types: frozenset[str],
+    device: str,
+    compute_type: str,
+    index: tuple[int, ...],
+    per_call: int,
+) -> None:
+    from translate_pipeline.engines.argos import plan_device
+
+    plan = plan_device(requested, 2, gpus, types)
+    assert (plan.device, plan.compute_type, plan.device_index) == (device, compute_type, index)
+    assert plan.segments_per_call == per_call
+    if device == "cuda":  # one replica per GPU, larger token batches than on the CPU
+        assert plan.inter_threads == 1
+        assert plan.max_batch_tokens > plan_device("cpu", 2, 0, frozenset()).max_batch_tokens
+
+
+def test_device_cuda_without_a_gpu_is_refused() -> None:
+    from translate_pipeline.engines.argos import plan_device
+
+    with pytest.raises(
+        EngineError, match=r"--device cuda: CTranslate2 sees no CUDA GPU.*--device cpu"
+    ):
+        plan_device("cuda", 0, 0, frozenset())
+
+
+def test_auto_device_loads_the_model_where_ctranslate2_sees_it(installed_tiny_model: Path) -> None:
+    import ctranslate2
+
+    engine = ArgosTranslator.load(EngineOptions(threads=1, beam_size=1, device="auto"))
+    expected = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
+    assert engine.plan.device == expected
+    assert engine._translator.device == expected
+    assert len(engine.translate_batch(["Bonjour.", "Le chat noir."])) == 2

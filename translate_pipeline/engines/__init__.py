@@ -13,6 +13,7 @@ from typing import Protocol, runtime_checkable
 from translate_pipeline.errors import EngineError
 
 ENGINE_NAMES = ("auto", "argos", "apertium")
+DEVICES = ("auto", "cpu", "cuda")
 
 
 @runtime_checkable
@@ -45,11 +46,14 @@ class EngineOptions:
         beam_size: Beam size for the neural engine (1 is greedy search).
         batch_size: Segments per engine call, overriding the engine's own choice;
             each finished call is saved to the translation memory.
+        device: Where the neural engine runs: "cpu", "cuda" (every visible GPU),
+            or "auto" (the GPUs when CTranslate2 sees one, else the CPU).
     """
 
     threads: int = 0
     beam_size: int = 2
     batch_size: int | None = None
+    device: str = "auto"
 
 
 @dataclass(frozen=True)
