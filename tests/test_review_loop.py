@@ -289,3 +289,86 @@ def test_ctrl_c_says_what_was_kept_and_how_to_resume(
     )
     assert "Traceback" not in stderr
     assert saved_entries(memory) >= 100
+
+
+def without_any_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Argos model installed and no apertium on PATH."""
+    empty = tmp_path / "no-models"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(empty))
+    monkeypatch.setenv("PATH", str(empty))
+
+
+@pytest.mark.parametrize("engine", ["auto", "argos"])
+def test_issue_11_item_8_run_served_by_the_memory_needs_no_engine(
+    first_run: Path,
+    seeds_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    engine: str,
+) -> None:
+    edit_docx(first_run / f"{STEM}.bilingual.docx", EDITS)
+    assert invoke("import", str(first_run / f"{STEM}.bilingual.docx")).exit_code == 0
+    without_any_engine(tmp_path, monkeypatch)
+    result = invoke("run", str(seeds_copy), "--out", str(first_run), "--engine", engine, "--json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["memory"] == {
+        "path": summary["memory"]["path"],
+        "hits": 53,
+        "reviewed": 3,
+        "misses": 0,
+    }
+    # The machine rows were made by the tiny Argos model: the outputs still say so.
+    assert summary["engine"] == "argos"
+    assert all(not doc["error"] and len(doc["outputs"]) == 3 for doc in summary["documents"])
+    assert_edits_everywhere(first_run)
+
+
+def test_issue_11_item_8_without_engine_a_sentence_not_in_memory_stops_the_run(
+    first_run: Path, seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = seeds_copy / "new.txt"
+    article.write_text("Une phrase toute nouvelle que personne n'a traduite.\n", encoding="utf-8")
+    without_any_engine(tmp_path, monkeypatch)
+    result = invoke("run", str(seeds_copy), "--out", str(first_run))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: no translation engine is available.")
+    assert result.stderr.rstrip().endswith(
+        "(1 of 54 sentences are not in the translation memory, so they need an engine)"
+    )
+    # Apertium was asked for by name, and the memory holds no Apertium translation.
+    article.unlink()
+    result = invoke("run", str(seeds_copy), "--out", str(first_run), "--engine", "apertium")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the apertium engine is not installed.")
+    assert "(53 of 53 sentences are not in the translation memory" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("output", "lock_name"),
+    [
+        ("bilingual.docx", f".~lock.{STEM}.bilingual.docx#"),  # LibreOffice
+        ("bilingual.docx", f"~${STEM[2:]}.bilingual.docx"),  # Word
+        ("bilingual.md", f".~lock.{STEM}.bilingual.md#"),
+    ],
+)
+def test_issue_11_item_5_an_output_open_in_an_office_suite_is_not_overwritten(
+    first_run: Path, seeds_copy: Path, output: str, lock_name: str
+) -> None:
+    edit_docx(first_run / f"{STEM}.bilingual.docx", EDITS)
+    assert invoke("import", str(first_run / f"{STEM}.bilingual.docx")).exit_code == 0
+    target = first_run / f"{STEM}.{output}"
+    before = target.read_bytes()
+    (first_run / lock_name).write_text("editor,host,1234;", encoding="utf-8")
+    result = invoke("run", str(seeds_copy), "--out", str(first_run), "--threads", "1")
+    assert result.exit_code == 3  # the other articles are written
+    assert target.read_bytes() == before
+    assert result.stderr.splitlines() == [
+        f"Error: {target}: open in an office suite (lock file {lock_name}), so it was not "
+        "overwritten; close it there (import your corrections first) and run again, or delete "
+        "the lock file if nothing has it open"
+    ]
+    (first_run / lock_name).unlink()
+    assert invoke("run", str(seeds_copy), "--out", str(first_run)).exit_code == 0
+    assert target.read_bytes() != before

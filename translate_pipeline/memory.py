@@ -88,10 +88,19 @@ class MachineKey:
 
 @dataclass(frozen=True)
 class MemoryHit:
-    """A translation found in the memory."""
+    """A translation found in the memory.
+
+    Attributes:
+        target: The English.
+        origin: "reviewed" or "machine".
+        engine: The engine that made a machine translation ("" for a reviewed one).
+        engine_version: Its engine and model version.
+    """
 
     target: str
     origin: str
+    engine: str = ""
+    engine_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -216,7 +225,7 @@ class TranslationMemory:
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"""SELECT source_key, target, origin FROM entries
+                f"""SELECT source_key, target, origin, engine, engine_version FROM entries
                     WHERE source_key IN ({marks}) AND (
                         origin = 'reviewed'
                         OR (engine = ? AND engine_version = ? AND glossary_version = ?))
@@ -224,9 +233,42 @@ class TranslationMemory:
                 (*chunk, key.engine, key.engine_version, key.glossary_version),
             ).fetchall()
             # Ordered so that a reviewed row, when there is one, is written last.
-            for source_key, target, origin in rows:
+            for source_key, target, origin, engine, version in rows:
                 for source in by_key[source_key]:
-                    hits[source] = MemoryHit(target=target, origin=origin)
+                    hits[source] = MemoryHit(target, origin, engine, version)
+        return hits
+
+    def lookup_without_engine(
+        self, sources: Iterable[str], engine: str | None, glossary_version: str
+    ) -> dict[str, MemoryHit]:
+        """Find translations when the engine cannot be loaded to learn its version.
+
+        Reviewed first, else the latest machine translation made with the current
+        glossary by ``engine`` (any version; any engine when ``None``).
+
+        Returns:
+            Hits keyed by the source text as given; misses are absent.
+        """
+        hits: dict[str, MemoryHit] = {}
+        by_key: dict[str, list[str]] = {}
+        for source in sources:
+            by_key.setdefault(normalise_source(source), []).append(source)
+        keys = list(by_key)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"""SELECT source_key, target, origin, engine, engine_version FROM entries
+                    WHERE source_key IN ({marks}) AND (
+                        origin = 'reviewed'
+                        OR (glossary_version = ? AND (? IS NULL OR engine = ?)))
+                    ORDER BY origin = 'reviewed', updated_at, rowid""",
+                (*chunk, glossary_version, engine, engine),
+            ).fetchall()
+            # Ordered so that the reviewed row, else the latest machine row, is written last.
+            for source_key, target, origin, engine_name, version in rows:
+                for source in by_key[source_key]:
+                    hits[source] = MemoryHit(target, origin, engine_name, version)
         return hits
 
     def store_machine(self, pairs: Sequence[tuple[str, str]], key: MachineKey) -> None:

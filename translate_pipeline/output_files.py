@@ -32,6 +32,18 @@ class OutputPaths:
         return (self.bilingual_docx, self.bilingual_md, self.english_md)
 
 
+def office_lock_file(path: Path) -> Path | None:
+    """The lock file an office suite keeps beside ``path`` while it has it open, if any.
+
+    LibreOffice writes ``.~lock.NAME#``; Word writes an owner file ``~$`` followed by
+    the name, with its first two characters dropped when the name is long enough
+    (``~$ticle.docx`` for ``article.docx``), so both spellings are looked for.
+    """
+    candidates = [path.with_name(f".~lock.{path.name}#")]
+    candidates += [path.with_name("~$" + path.name[cut:]) for cut in (0, 1, 2)]
+    return next((lock for lock in candidates if lock.exists()), None)
+
+
 def prepare_output_folder(out_dir: Path) -> None:
     """Create ``out_dir`` if needed and prove it is writable, before any work is done.
 

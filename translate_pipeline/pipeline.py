@@ -17,17 +17,19 @@ from pathlib import Path
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
-from translate_pipeline.errors import PipelineError, SourceError
+from translate_pipeline.errors import EngineError, PipelineError, SourceError
 from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
 from translate_pipeline.memory import (
+    MACHINE,
     REVIEWED,
     MachineKey,
+    MemoryHit,
     OutputState,
     SegmentRecord,
     TranslationMemory,
     default_memory_path,
 )
-from translate_pipeline.output_files import OutputPaths, prepare_output_folder
+from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
 from translate_pipeline.protect import TermMatcher
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
@@ -195,17 +197,25 @@ def run(
                 seconds=watch.total(),
                 stage_seconds=watch.seconds,
             )
-        with watch.stage("choose engine"):
-            choice = (
-                EngineChoice.of(engine)
-                if engine
-                else choose_engine(config.engine, config.engine_options)
-            )
-        label = f"{choice.name} ({choice.version})"
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
+        with watch.stage("choose engine"):
+            try:
+                choice = (
+                    EngineChoice.of(engine)
+                    if engine
+                    else choose_engine(config.engine, config.engine_options)
+                )
+            except EngineError as missing:
+                # A reviewer's machine may have no engine: a run the memory serves
+                # entirely still writes every output.
+                choice, hits = _served_by_memory(memory, texts, config.engine, glossary, missing)
+            else:
+                hits = None
+        label = f"{choice.name} ({choice.version})"
         key = MachineKey(choice.name, choice.version, glossary.version)
         with watch.stage("memory lookup"):
-            hits = memory.lookup(texts, key)
+            if hits is None:
+                hits = memory.lookup(texts, key)
             matcher = TermMatcher.build(glossary.terms)
             translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
         misses = [text for text in texts if text not in hits]
@@ -279,6 +289,42 @@ class Stopwatch:
     def total(self) -> float:
         """Seconds since the stopwatch was made."""
         return time.perf_counter() - self.started
+
+
+MEMORY_ONLY = "translation memory"
+
+
+def _served_by_memory(
+    memory: TranslationMemory,
+    texts: Sequence[str],
+    engine_name: str,
+    glossary: Glossary,
+    missing: EngineError,
+) -> tuple[EngineChoice, dict[str, MemoryHit]]:
+    """The memory's translations of every text, when no engine can be loaded.
+
+    The memory's machine translations of ``engine_name`` (any engine for "auto")
+    made with this glossary are taken, whatever the model version, since that
+    version cannot be learnt without the engine. The outputs name the engine that
+    made them when there was only one.
+
+    Raises:
+        EngineError: Some texts are not in the memory; the message says how many.
+    """
+    wanted = None if engine_name == "auto" else engine_name
+    hits = memory.lookup_without_engine(texts, wanted, glossary.version)
+    if not texts or len(hits) < len(texts):
+        raise EngineError(
+            f"{missing} ({len(texts) - len(hits)} of {len(texts)} sentences are not in the "
+            "translation memory, so they need an engine)"
+        )
+    makers = {(hit.engine, hit.engine_version) for hit in hits.values() if hit.origin == MACHINE}
+    name, version = makers.pop() if len(makers) == 1 else (MEMORY_ONLY, "no engine loaded")
+
+    def refuse() -> Translator:
+        raise missing
+
+    return EngineChoice(name, version, refuse), hits
 
 
 def _read_sources(
@@ -365,6 +411,18 @@ def _write_document(
     paths = OutputPaths.for_document(out_dir, aligned.doc_id)
     digest = document_digest(aligned, label)
     states = {path: memory.output_state(path) for path in paths.all()}
+    locks = {path: office_lock_file(path) for path in paths.all() if path.exists()}
+    held = [(path, lock) for path, lock in locks.items() if lock is not None]
+    if held:
+        path, lock = held[0]
+        return DocumentReport(
+            source=aligned.source_path,
+            doc_id=aligned.doc_id,
+            segments=len(aligned.rows),
+            error=f"{path}: open in an office suite (lock file {lock.name}), so it was not "
+            "overwritten; close it there (import your corrections first) and run again, or "
+            "delete the lock file if nothing has it open",
+        )
     edited = [path for path, state in states.items() if _edited_since_written(path, state)]
     if edited:
         advice = (
