@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -13,6 +16,9 @@ from translate_pipeline.sources import read_document
 from .conftest import SEED_FILES
 
 SPLITTER = SentenceSplitter()
+DATA = Path(__file__).parent / "data"
+# Our own French cases, each a paragraph and how it must split (issue 12 item 6).
+FRENCH_CASES = json.loads((DATA / "segmentation_fr.json").read_text(encoding="utf-8"))
 
 
 def sentences(text: str) -> list[str]:
@@ -33,8 +39,11 @@ REGRESSIONS = [
     ("vol", "Le vol. 3 est paru. Il est bon.", 2),
     ("numero", "Le n° 5 est gagnant. Bravo.", 2),
     ("months", "Le 3 janv. 2024 il a plu. Le 4 févr. aussi.", 2),
-    ("guillemets_inner_stop", "Il a dit : « Je pars. Tu restes. » Puis il est parti.", 1),
-    ("guillemets_exclamation", "Il a dit : « Je pars ! » Puis il est parti.", 1),
+    # Stops inside guillemets never split; a stop right before the closing mark ends
+    # the sentence when a capital follows (issue 12 item 6; these were 1 before).
+    ("guillemets_inner_stop", "Il a dit : « Je pars. Tu restes. » Puis il est parti.", 2),
+    ("guillemets_exclamation", "Il a dit : « Je pars ! » Puis il est parti.", 2),
+    ("guillemets_then_lowercase", "« Je pars ! » a-t-il lancé.", 1),
     ("ellipsis_dots", "Attendez... Je réfléchis. Bon.", 3),
     ("ellipsis_char", "Il était une fois… La suite demain.", 2),
     ("url", "Voir https://huggingface.co/spaces/PR-Puppets/PR-Puppet-Sora. Merci.", 2),
@@ -61,6 +70,87 @@ def test_months_and_pdg_split_exactly() -> None:
         "Le P.-D.G. de la société a parlé.",
         "Il est parti.",
     ]
+
+
+@pytest.mark.parametrize("case", FRENCH_CASES, ids=[case["name"] for case in FRENCH_CASES])
+def test_french_cases_split_exactly(case: dict[str, list[str]]) -> None:
+    assert sentences(" ".join(case["sentences"])) == case["sentences"]
+
+
+# issue 12 item 6, one test per rule of rules/fr.toml it added.
+def test_rule_split_before_capital_after_closing_guillemets() -> None:
+    assert sentences("Il a déclaré : « C'est mon avis. » Malgré tout, il continue.") == [
+        "Il a déclaré : « C'est mon avis. »",
+        "Malgré tout, il continue.",
+    ]
+    # French no-break spaces inside the guillemets and before the next sentence.
+    assert sentences("« C'est mon avis.\u202f»\u00a0Malgré tout.") == [
+        "« C'est mon avis.\u202f»",
+        "Malgré tout.",
+    ]
+    assert sentences("Des « artistes. » ont signé.") == ["Des « artistes. » ont signé."]
+
+
+def test_rule_split_before_capital_after_etc_parenthesis() -> None:
+    assert sentences("Il vend des fruits (pommes, etc.) Le marché ouvre.") == [
+        "Il vend des fruits (pommes, etc.)",
+        "Le marché ouvre.",
+    ]
+    assert sentences("Il vend des fruits (pommes, etc.) au marché.") == [
+        "Il vend des fruits (pommes, etc.) au marché."
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le décret No. 12 est paru.",
+        "Mmes. Dupont et Martin sont venues.",
+        "L'arrêt Roe v. Wade a été annulé.",
+        "Le U.S. Corps of Engineers a réagi.",
+        "César est né vers 100 av. J.-C. à Rome.",
+    ],
+)
+def test_rule_no_split_after_issue12_abbreviations(text: str) -> None:
+    assert sentences(text + " Il part.") == [text, "Il part."]
+
+
+def test_rule_glue_punctuation_only() -> None:
+    assert sentences("Il est parti. . Puis rien.") == ["Il est parti. .", "Puis rien."]
+    assert sentences("… Il part. Bien.") == ["… Il part.", "Bien."]
+    assert sentences("Il est parti… … Puis rien.") == ["Il est parti… …", "Puis rien."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A lower-case word after a full stop ending a real word starts a sentence.
+        (
+            "Le texte a été adopté au Sénat. mardi, les députés voteront.",
+            ["Le texte a été adopté au Sénat.", "mardi, les députés voteront."],
+        ),
+        # A name with a capital inside is never glued, whatever came before.
+        ("Il a dit oui. iPhone progresse.", ["Il a dit oui.", "iPhone progresse."]),
+        # Still glued after "?" or "!" and after an abbreviation-shaped word.
+        ("Que s'est-il passé ? demanda-t-il.", ["Que s'est-il passé ? demanda-t-il."]),
+        ("Il vend des pommes, etc. et des noix.", ["Il vend des pommes, etc. et des noix."]),
+    ],
+)
+def test_rule_glue_lowercase_after(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_seeds_segment_as_before_issue12() -> None:
+    # Snapshot taken with the rules as they were before issue 12 item 6.
+    before = json.loads((DATA / "seed_segments.json").read_text(encoding="utf-8"))
+    now = {
+        path.name: [
+            [segment.segment_id, segment.text]
+            for segment in segment_document(read_document(path), SPLITTER)
+        ]
+        for path in SEED_FILES
+    }
+    assert now == before
 
 
 def test_rules_are_data() -> None:
@@ -110,3 +200,6 @@ def test_spans_cover_all_text_in_order_without_overlap(text: str) -> None:
         assert not text[cursor:start].strip()
         cursor = end
     assert not text[cursor:].strip()
+    # Never a span of punctuation alone when the text holds a word.
+    if any(char.isalnum() for char in text):
+        assert all(any(char.isalnum() for char in text[s:e]) for s, e in spans)

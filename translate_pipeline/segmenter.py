@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata, resources
+from itertools import pairwise
 from typing import Any, Protocol
 
 from translate_pipeline.document import Block, BlockKind, Document, Segment, segment_id
@@ -20,14 +21,26 @@ class SplitRules:
     Attributes:
         no_split_after: Abbreviations after which a sentence never ends.
         never_starts_with: Characters that never open a sentence.
-        glue_lowercase_start: Glue a span that starts with a lower-case letter.
+        glue_lowercase_start: Glue a span that starts with a lower-case letter, when
+            the previous span cannot have ended a sentence (see the next two).
+        glue_lowercase_after: Endings of a previous span that let a lower-case start
+            be glued ("?", ",", ...).
+        glue_lowercase_after_word_of_at_most: A previous span ending in a word of at
+            most this many letters and a full stop (an abbreviation) lets it be glued too.
+        glue_punctuation_only: Glue a span that holds no letter or digit.
         split_after_ellipsis_before_capital: Split after "…" followed by a capital.
+        split_before_capital_after: Marks after which a sentence ends when a capital
+            follows (". »", "etc.)").
     """
 
     no_split_after: tuple[str, ...]
     never_starts_with: tuple[str, ...]
     glue_lowercase_start: bool
     split_after_ellipsis_before_capital: bool
+    glue_lowercase_after: tuple[str, ...] = ()
+    glue_lowercase_after_word_of_at_most: int = 0
+    glue_punctuation_only: bool = False
+    split_before_capital_after: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, language: str = "fr") -> SplitRules:
@@ -45,10 +58,35 @@ class SplitRules:
             split_after_ellipsis_before_capital=bool(
                 data.get("split_after_ellipsis_before_capital", False)
             ),
+            glue_lowercase_after=tuple(data.get("glue_lowercase_after", ())),
+            glue_lowercase_after_word_of_at_most=int(
+                data.get("glue_lowercase_after_word_of_at_most", 0)
+            ),
+            glue_punctuation_only=bool(data.get("glue_punctuation_only", False)),
+            split_before_capital_after=tuple(data.get("split_before_capital_after", ())),
         )
 
 
 _ELLIPSIS_THEN_CAPITAL = re.compile(r"(?:…|\.\.\.)\s+(?=[«\"“]?\s*[A-ZÀ-ÖØ-Þ])")
+_CAPITAL_AHEAD = r"(?=[«\"“]?\s*[A-ZÀ-ÖØ-Þ0-9])"
+_SPACES = "[ \u00a0\u202f]*"
+# A word with a capital after its first letter is a name ("iPhone", "eBay").
+_NAME_WITH_INNER_CAPITAL = re.compile(r"[a-zà-ÿ]+[A-ZÀ-ÖØ-Þ]")
+_LAST_WORD_BEFORE_STOP = re.compile(r"(?:^|[^\w])(\w+)\.$")
+
+
+def _marks_pattern(marks: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A regex for any of ``marks``, spaces allowed between two punctuation marks."""
+    if not marks:
+        return None
+    bodies = []
+    for mark in sorted(marks, key=len, reverse=True):
+        body = re.escape(mark[0])
+        for before, char in pairwise(mark):
+            gap = _SPACES if not (before.isalnum() or char.isalnum()) else ""
+            body += gap + re.escape(char)
+        bodies.append(body)
+    return re.compile("(?:" + "|".join(bodies) + r")\s+" + _CAPITAL_AHEAD)
 
 
 class SentenceSplitter:
@@ -63,6 +101,7 @@ class SentenceSplitter:
         self._ends_with_abbreviation = re.compile(
             r"(?:^|[\s(«\"'’])(?:" + "|".join(re.escape(w) for w in words) + r")$"
         )
+        self._split_marks = _marks_pattern(self._rules.split_before_capital_after)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Return ``(start, end)`` character offsets of each sentence of ``text``.
@@ -72,8 +111,12 @@ class SentenceSplitter:
         """
         pieces = self._locate(text, self._pysbd.segment(text))
         pieces = self._glue(text, pieces)
+        if self._split_marks is not None:
+            pieces = _split_at(self._split_marks, text, pieces)
         if self._rules.split_after_ellipsis_before_capital:
-            pieces = self._split_ellipses(text, pieces)
+            pieces = _split_at(_ELLIPSIS_THEN_CAPITAL, text, pieces)
+        if self._rules.glue_punctuation_only:
+            pieces = _glue_punctuation_only(text, pieces)
         return pieces
 
     def _locate(self, text: str, sentences: list[str]) -> list[tuple[int, int]]:
@@ -111,19 +154,53 @@ class SentenceSplitter:
         first = current[0]
         if first in self._rules.never_starts_with:
             return True
-        return self._rules.glue_lowercase_start and first.islower()
+        if not (self._rules.glue_lowercase_start and first.islower()):
+            return False
+        if _NAME_WITH_INNER_CAPITAL.match(current):
+            return False
+        return self._may_continue(previous)
 
-    @staticmethod
-    def _split_ellipses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        result: list[tuple[int, int]] = []
-        for start, end in spans:
-            cursor = start
-            for match in _ELLIPSIS_THEN_CAPITAL.finditer(text, start, end):
-                cut = match.start() + len(match.group(0).rstrip())
-                result.append((cursor, cut))
-                cursor = match.end()
-            result.append((cursor, end))
-        return result
+    def _may_continue(self, previous: str) -> bool:
+        """Whether ``previous`` can be followed by more of the same sentence."""
+        if previous.endswith(self._rules.glue_lowercase_after):
+            return True
+        last = _LAST_WORD_BEFORE_STOP.search(previous)
+        return last is not None and len(last.group(1)) <= (
+            self._rules.glue_lowercase_after_word_of_at_most
+        )
+
+
+def _glue_punctuation_only(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join every span that holds no letter or digit to the previous one (the next if first)."""
+    glued: list[tuple[int, int]] = []
+    pending_start: int | None = None
+    for start, end in spans:
+        if not any(char.isalnum() for char in text[start:end]):
+            if glued:
+                glued[-1] = (glued[-1][0], end)
+            elif pending_start is None:
+                pending_start = start
+            continue
+        glued.append((start if pending_start is None else pending_start, end))
+        pending_start = None
+    if pending_start is not None:
+        glued.append((pending_start, spans[-1][1]))
+    return glued
+
+
+def _split_at(
+    pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Cut each span after every match of ``pattern`` (whose match ends in spaces)."""
+    result: list[tuple[int, int]] = []
+    for start, end in spans:
+        cursor = start
+        for match in pattern.finditer(text, start, end):
+            cut = match.start() + len(match.group(0).rstrip())
+            result.append((cursor, cut))
+            cursor = match.end()
+        result.append((cursor, end))
+    return result
 
 
 def _put_back(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
