@@ -101,8 +101,8 @@ def build_corpus(target: Path, copies: int) -> Path:
 
 def corpus_segments(corpus: Path) -> tuple[list[str], dict[str, list[str]], int]:
     """Distinct segment texts, each paragraph's sentences, and the segment count."""
+    from translate_pipeline.formats import read_document
     from translate_pipeline.segmenter import SentenceSplitter, segment_document
-    from translate_pipeline.sources import read_document
 
     splitter = SentenceSplitter()
     texts: list[str] = []

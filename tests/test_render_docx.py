@@ -7,9 +7,9 @@ from pathlib import Path
 import docx
 
 from translate_pipeline.align import align_document
+from translate_pipeline.formats import read_document
 from translate_pipeline.render_docx import segment_id_from_cell, write_bilingual_docx
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
-from translate_pipeline.sources import read_document
 
 from .conftest import SEED_FILES
 

@@ -11,12 +11,8 @@ from hypothesis import strategies as st
 
 from translate_pipeline.align import align_document
 from translate_pipeline.document import Block, BlockKind, Document
-from translate_pipeline.render_markdown import (
-    bilingual_markdown,
-    english_markdown,
-    escape_cell,
-    unescape_cell,
-)
+from translate_pipeline.formats.text import english_article
+from translate_pipeline.render_markdown import bilingual_markdown, escape_cell, unescape_cell
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 
 DOC = Document(
@@ -67,7 +63,7 @@ def test_bilingual_table_has_one_row_per_segment() -> None:
 
 
 def test_english_article_keeps_structure() -> None:
-    assert english_markdown(aligned()) == (
+    assert english_article(aligned()) == (
         "# Le titre\n\n"
         "A sentence | avec barre. A autre sentence.\n\n"
         "- Premier point.\n- Second point.\n\n"

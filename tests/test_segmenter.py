@@ -9,9 +9,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from translate_pipeline.document import BlockKind
-from translate_pipeline.segmenter import SentenceSplitter, SplitRules, segment_document
-from translate_pipeline.sources import read_document
+from translate_pipeline.document import Block, BlockKind, Document, Inline, InlineKind, Place
+from translate_pipeline.formats import read_document
+from translate_pipeline.segmenter import (
+    SentenceSplitter,
+    SplitRules,
+    segment_document,
+    splittable_texts,
+)
 
 from .conftest import SEED_FILES
 
@@ -203,3 +208,34 @@ def test_spans_cover_all_text_in_order_without_overlap(text: str) -> None:
     # Never a span of punctuation alone when the text holds a word.
     if any(char.isalnum() for char in text):
         assert all(any(char.isalnum() for char in text[s:e]) for s, e in spans)
+
+
+def test_issue9_verbatim_blocks_give_no_segment_and_no_index() -> None:
+    document = Document(
+        doc_id="d",
+        path=Path("d.md"),
+        blocks=(
+            Block(0, BlockKind.VERBATIM, "---\ntitle: x\n---", verbatim="front matter"),
+            Block(1, BlockKind.PARAGRAPH, "Une phrase."),
+            Block(0, BlockKind.VERBATIM, "```\ncode\n```", verbatim="code block"),
+            Block(2, BlockKind.PARAGRAPH, "Deux."),
+        ),
+    )
+    segments = segment_document(document, SPLITTER)
+    assert [s.segment_id for s in segments] == ["d:p1:s1", "d:p2:s1"]
+    assert splittable_texts([document]) == ["Une phrase.", "Deux."]
+
+
+def test_issue9_each_sentence_gets_its_share_of_the_block_spans() -> None:
+    # The Markdown "Le **gras** ici. Puis `code` et fin." read into plain text and spans.
+    plain = "Le gras ici. Puis code et fin."
+    bold = Inline(InlineKind.BOLD, 3, 7, (("markup", "**"),))
+    code = Inline(InlineKind.CODE, 18, 22)
+    place = Place(list_level=1)
+    block = Block(1, BlockKind.LIST_ITEM, plain, inlines=(bold, code), place=place)
+    document = Document("d", Path("d.md"), (block,))
+    first, second = segment_document(document, SPLITTER)
+    assert (first.text, first.inlines) == ("Le gras ici.", (bold,))
+    assert (second.text, second.inlines) == ("Puis code et fin.", (code.shifted(-13),))
+    assert second.text[second.inlines[0].start : second.inlines[0].end] == "code"
+    assert first.place == second.place == place

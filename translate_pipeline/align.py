@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from translate_pipeline.document import AlignedDocument, AlignedRow, Document, QaFlag, Segment
+from translate_pipeline.document import (
+    AlignedDocument,
+    AlignedRow,
+    Document,
+    FlagCode,
+    Inline,
+    QaFlag,
+    Segment,
+)
+from translate_pipeline.reproject import project_inlines
 
 
 def align_document(
@@ -13,6 +22,7 @@ def align_document(
     english: Mapping[str, str],
     origins: Mapping[str, str] | None = None,
     flags: Mapping[str, tuple[QaFlag, ...]] | None = None,
+    english_inlines: Mapping[str, tuple[Inline, ...]] | None = None,
 ) -> AlignedDocument:
     """Build the aligned document: one row per segment, in source order.
 
@@ -23,22 +33,51 @@ def align_document(
         origins: Where each English came from ("machine:<engine>", "memory",
             "reviewed"), keyed by French segment text; "machine" when absent.
         flags: QA flags keyed by French segment text.
+        english_inlines: English spans known already (a reviewed translation's),
+            keyed by French segment text; the others are projected from the
+            French spans, and a span that cannot be placed flags the row
+            ``formatting-lost``.
 
     Raises:
         KeyError: A segment has no English (a pipeline bug, never user input).
     """
     flags = flags or {}
     origins = origins or {}
-    rows = tuple(
-        AlignedRow(
-            segment=segment,
-            english=english[segment.text],
-            origin=origins.get(segment.text, "machine"),
-            flags=flags.get(segment.text, ()),
+    known = english_inlines or {}
+    rows = []
+    for segment in segments:
+        target = english[segment.text]
+        row_flags = flags.get(segment.text, ())
+        if segment.text in known:
+            placed = known[segment.text]
+        else:
+            projection = project_inlines(segment.text, segment.inlines, target)
+            placed = projection.inlines
+            if projection.lost:
+                row_flags = (*row_flags, _formatting_lost(segment.text, projection.lost))
+        rows.append(
+            AlignedRow(
+                segment=segment,
+                english=target,
+                origin=origins.get(segment.text, "machine"),
+                flags=row_flags,
+                english_inlines=placed,
+            )
         )
-        for segment in segments
+    return AlignedDocument(
+        doc_id=document.doc_id, source_path=document.path, rows=tuple(rows), source=document
     )
-    return AlignedDocument(doc_id=document.doc_id, source_path=document.path, rows=rows)
+
+
+def _formatting_lost(french: str, lost: tuple[Inline, ...]) -> QaFlag:
+    """The flag naming each span that could not be placed on the English."""
+    names = [
+        f"{span.kind.value} {french[span.start : span.end]!r}"
+        if not span.standalone
+        else span.kind.value.replace("_", " ")
+        for span in lost
+    ]
+    return QaFlag(FlagCode.FORMATTING_LOST, ", ".join(names))
 
 
 def english_blocks(document: AlignedDocument) -> list[tuple[Segment, str]]:

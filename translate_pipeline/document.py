@@ -58,6 +58,9 @@ class InlineKind(StrEnum):
     TAB = "tab"
     FIELD = "field"
     OTHER_CODE = "other_code"
+    # Text the source wrote as an escape or entity (``\*``, ``&amp;``): the covered
+    # text is the character itself, ``data["markup"]`` how the source wrote it.
+    ESCAPE = "escape"
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,31 @@ from translate_pipeline.errors import OutputError
 
 @dataclass(frozen=True)
 class OutputPaths:
-    """The three files written for one article."""
+    """The three files written for one article.
+
+    Attributes:
+        english: The English article, ``<stem><english_suffix>`` as its source's
+            format decides (``.en.md`` for Markdown and plain text).
+    """
 
     bilingual_docx: Path
     bilingual_md: Path
-    english_md: Path
+    english: Path
 
     @classmethod
-    def for_document(cls, out_dir: Path, doc_id: str) -> OutputPaths:
+    def for_document(
+        cls, out_dir: Path, doc_id: str, english_suffix: str = ".en.md"
+    ) -> OutputPaths:
         """The output paths of article ``doc_id`` in ``out_dir``."""
         return cls(
             bilingual_docx=out_dir / f"{doc_id}.bilingual.docx",
             bilingual_md=out_dir / f"{doc_id}.bilingual.md",
-            english_md=out_dir / f"{doc_id}.en.md",
+            english=out_dir / f"{doc_id}{english_suffix}",
         )
 
     def all(self) -> tuple[Path, ...]:
         """Every path, in the order they are written."""
-        return (self.bilingual_docx, self.bilingual_md, self.english_md)
+        return (self.bilingual_docx, self.bilingual_md, self.english)
 
 
 def office_lock_file(path: Path) -> Path | None:

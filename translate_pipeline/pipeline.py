@@ -18,6 +18,7 @@ from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
+from translate_pipeline.formats import format_of, read_document
 from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
 from translate_pipeline.memory import (
     MACHINE,
@@ -33,7 +34,7 @@ from translate_pipeline.output_files import OutputPaths, office_lock_file, prepa
 from translate_pipeline.protect import TermMatcher
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
-from translate_pipeline.render_markdown import write_bilingual_markdown, write_english_markdown
+from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.render_qa import write_qa_reports
 from translate_pipeline.segmenter import (
     KnownSpans,
@@ -43,7 +44,7 @@ from translate_pipeline.segmenter import (
     segment_document,
     splittable_texts,
 )
-from translate_pipeline.sources import find_sources, read_document
+from translate_pipeline.sources import find_sources
 from translate_pipeline.translation import (
     ProgressCallback,
     Translation,
@@ -375,7 +376,7 @@ def _align_checked(
 
 
 # Bumped whenever a renderer changes what it writes, so outputs are rewritten.
-OUTPUT_FORMAT = "2"
+OUTPUT_FORMAT = "3"
 
 
 def document_digest(aligned: AlignedDocument, label: str) -> str:
@@ -392,10 +393,17 @@ def document_digest(aligned: AlignedDocument, label: str) -> str:
             row.english,
             row.origin == REVIEWED,
             [str(flag) for flag in row.flags],
+            repr(row.segment.inlines),
+            repr(row.english_inlines),
         )
         for row in aligned.rows
     ]
-    payload = json.dumps([OUTPUT_FORMAT, label, aligned.source_path.name, rows], ensure_ascii=False)
+    # The source's skeleton too: a changed code block or table layout changes the
+    # English article even when no sentence changed.
+    skeleton = repr(aligned.source.blocks) if aligned.source else ""
+    payload = json.dumps(
+        [OUTPUT_FORMAT, label, aligned.source_path.name, rows, skeleton], ensure_ascii=False
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -408,7 +416,8 @@ def _write_document(
     since this tool wrote it (an editor's corrections not yet imported) is never
     overwritten: the article is reported instead.
     """
-    paths = OutputPaths.for_document(out_dir, aligned.doc_id)
+    source_format = format_of(aligned.source_path)
+    paths = OutputPaths.for_document(out_dir, aligned.doc_id, source_format.english_suffix)
     digest = document_digest(aligned, label)
     states = {path: memory.output_state(path) for path in paths.all()}
     locks = {path: office_lock_file(path) for path in paths.all() if path.exists()}
@@ -428,7 +437,7 @@ def _write_document(
         advice = (
             f"import the corrections first (translate import {edited[0]}), or move the file "
             "away to have it written again"
-            if edited[0] != paths.english_md
+            if edited[0] != paths.english
             else "move it away to have it written again"
         )
         return DocumentReport(
@@ -441,7 +450,7 @@ def _write_document(
     writers = (
         (paths.bilingual_docx, lambda: write_bilingual_docx(aligned, label, paths.bilingual_docx)),
         (paths.bilingual_md, lambda: write_bilingual_markdown(aligned, label, paths.bilingual_md)),
-        (paths.english_md, lambda: write_english_markdown(aligned, paths.english_md)),
+        (paths.english, lambda: source_format.write_english(aligned, paths.english)),
     )
     written = []
     try:

@@ -1,11 +1,10 @@
-"""Rendering the bilingual Markdown table and the English article."""
+"""Rendering the bilingual Markdown table."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from translate_pipeline.align import english_blocks
 from translate_pipeline.document import AlignedDocument, BlockKind
 from translate_pipeline.output_files import write_atomic
 
@@ -51,31 +50,6 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def english_markdown(document: AlignedDocument) -> str:
-    """The English article, ready to publish: headings, paragraphs and list items."""
-    parts: list[str] = []
-    previous_kind: BlockKind | None = None
-    for first, text in english_blocks(document):
-        if first.kind is BlockKind.HEADING:
-            parts.append(f"{'#' * max(1, first.level)} {text}")
-        elif first.kind is BlockKind.LIST_ITEM:
-            item = f"- {text}"
-            if previous_kind is BlockKind.LIST_ITEM:
-                parts[-1] += "\n" + item
-                previous_kind = first.kind
-                continue
-            parts.append(item)
-        else:
-            parts.append(text)
-        previous_kind = first.kind
-    return "\n\n".join(parts) + "\n"
-
-
 def write_bilingual_markdown(document: AlignedDocument, engine_label: str, path: Path) -> None:
     """Write the bilingual Markdown to ``path`` atomically."""
     write_atomic(path, bilingual_markdown(document, engine_label).encode("utf-8"))
-
-
-def write_english_markdown(document: AlignedDocument, path: Path) -> None:
-    """Write the English article to ``path`` atomically."""
-    write_atomic(path, english_markdown(document).encode("utf-8"))

@@ -11,7 +11,14 @@ from importlib import metadata, resources
 from itertools import pairwise
 from typing import Any, Protocol
 
-from translate_pipeline.document import Block, BlockKind, Document, Segment, segment_id
+from translate_pipeline.document import (
+    Block,
+    BlockKind,
+    Document,
+    Segment,
+    segment_id,
+    split_inlines,
+)
 
 
 @dataclass(frozen=True)
@@ -258,7 +265,7 @@ def splittable_texts(documents: Iterable[Document]) -> list[str]:
         dict.fromkeys(
             block.text
             for document in documents
-            for block in document.blocks
+            for block in document.translatable_blocks
             if block.kind is not BlockKind.HEADING
         )
     )
@@ -267,10 +274,13 @@ def splittable_texts(documents: Iterable[Document]) -> list[str]:
 def segment_document(document: Document, splitter: SpanFinder) -> tuple[Segment, ...]:
     """Split every block of ``document`` into segments with stable IDs.
 
-    Headings are one segment each; paragraphs and list items are split into sentences.
+    Headings are one segment each; other translatable blocks are split into
+    sentences, each with its share of the block's inline spans. Verbatim blocks
+    give no segment (their ``index`` is 0; the translatable blocks' indexes are the
+    ``p`` of the IDs).
     """
     segments: list[Segment] = []
-    for block in document.blocks:
+    for block in document.translatable_blocks:
         segments.extend(_segment_block(document.doc_id, block, splitter))
     return tuple(segments)
 
@@ -281,6 +291,7 @@ def _segment_block(doc_id: str, block: Block, splitter: SpanFinder) -> list[Segm
         spans = [(lead, len(block.text.rstrip()))]
     else:
         spans = splitter.spans(block.text)
+    shares = split_inlines(block.inlines, spans)
     return [
         Segment(
             segment_id=segment_id(doc_id, block.index, number),
@@ -292,6 +303,8 @@ def _segment_block(doc_id: str, block: Block, splitter: SpanFinder) -> list[Segm
             end=end,
             kind=block.kind,
             level=block.level,
+            inlines=share,
+            place=block.place,
         )
-        for number, (start, end) in enumerate(spans, start=1)
+        for number, ((start, end), share) in enumerate(zip(spans, shares, strict=True), start=1)
     ]

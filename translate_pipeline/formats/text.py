@@ -1,0 +1,101 @@
+"""Plain-text articles: a line is a paragraph, a short unpunctuated line a heading.
+
+The English of a ``.txt`` source is written as a Markdown article (``<stem>.en.md``):
+headings as ``#`` lines, paragraphs and list items as they are. Plain text has no
+skeleton worth keeping beyond its lines, and Markdown reads as plain text anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from translate_pipeline.align import english_blocks
+from translate_pipeline.document import AlignedDocument, Block, BlockKind, Document
+from translate_pipeline.errors import SourceError
+from translate_pipeline.output_files import write_atomic
+
+# A plain-text line is taken for a heading when it is short, has no final
+# punctuation and holds no URL: titles such as
+# "OpenAI Suspend l'Accès à Sora Suite à des Réactions des Artistes".
+HEADING_MAX_CHARS = 100
+SENTENCE_FINAL = tuple(".!?…:;,»\"”')")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def read_utf8(path: Path) -> str:
+    """The text of ``path``, decoded as UTF-8 (a BOM is dropped), line ends as ``\\n``.
+
+    Raises:
+        SourceError: The file is not UTF-8; the message names the line and how to convert.
+    """
+    data = path.read_bytes()
+    try:
+        # utf-8-sig drops a leading byte-order mark when there is one.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            path,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at line {line})",
+            f"Convert it, for example: iconv -f WINDOWS-1252 -t UTF-8 '{path}' > fixed.txt",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def is_plain_text_heading(line: str) -> bool:
+    """Whether a plain-text line reads as a heading (short, unpunctuated, no URL)."""
+    stripped = line.strip()
+    return (
+        0 < len(stripped) <= HEADING_MAX_CHARS
+        and not stripped.endswith(SENTENCE_FINAL)
+        and not _URL.search(stripped)
+    )
+
+
+def read_text_document(path: Path) -> Document:
+    """Read a plain-text article: one block per non-empty line.
+
+    Raises:
+        SourceError: The file is not UTF-8.
+    """
+    return Document(doc_id=path.stem, path=path, blocks=tuple(_text_blocks(read_utf8(path))))
+
+
+def _text_blocks(text: str) -> Iterator[Block]:
+    index = 0
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        index += 1
+        if is_plain_text_heading(stripped):
+            yield Block(index, BlockKind.HEADING, stripped, level=2, line=line_number)
+        else:
+            yield Block(index, BlockKind.PARAGRAPH, stripped, line=line_number)
+
+
+def english_article(document: AlignedDocument) -> str:
+    """The English article as Markdown: headings, paragraphs and list items."""
+    parts: list[str] = []
+    previous_kind: BlockKind | None = None
+    for first, text in english_blocks(document):
+        if first.kind is BlockKind.HEADING:
+            parts.append(f"{'#' * max(1, first.level)} {text}")
+        elif first.kind is BlockKind.LIST_ITEM:
+            item = f"- {text}"
+            if previous_kind is BlockKind.LIST_ITEM:
+                parts[-1] += "\n" + item
+                previous_kind = first.kind
+                continue
+            parts.append(item)
+        else:
+            parts.append(text)
+        previous_kind = first.kind
+    return "\n\n".join(parts) + "\n"
+
+
+def write_english(document: AlignedDocument, path: Path) -> None:
+    """Write the English article of a plain-text source, as Markdown, atomically."""
+    write_atomic(path, english_article(document).encode("utf-8"))
