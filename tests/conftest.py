@@ -41,6 +41,27 @@ class TaggingTranslator:
         return [f"EN: {text}" for text in texts]
 
 
+@dataclass(frozen=True)
+class IdentityTranslator:
+    """A fake engine that returns its input unchanged, for round-trip tests.
+
+    With it, every writer must give the source back (see the formats' tests).
+    """
+
+    name: str = "identity"
+    version: str = "1"
+    batch_size: int | None = None
+    uses_placeholders: bool = False
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return list(texts)
+
+
+@pytest.fixture
+def identity_engine() -> IdentityTranslator:
+    return IdentityTranslator()
+
+
 @pytest.fixture(autouse=True)
 def isolated_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test gets its own default translation memory (under XDG_DATA_HOME)."""
