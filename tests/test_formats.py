@@ -39,7 +39,7 @@ def test_non_utf8_error_says_how_to_convert(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "english"),
-    [("a.txt", ".en.md"), ("b.MD", ".en.md"), ("c.docx", ".en.md")],
+    [("a.txt", ".en.md"), ("b.MD", ".en.md"), ("c.docx", ".en.docx")],
 )
 def test_each_suffix_has_its_format(name: str, english: str) -> None:
     found = format_of(Path(name))
