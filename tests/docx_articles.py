@@ -75,30 +75,30 @@ def add_hyperlink(paragraph: Any, text: str, url: str) -> str:
     return rid
 
 
-def add_footnotes(document: Any, notes: dict[int, str]) -> None:
-    """Give the document a footnotes part holding ``notes`` (id -> text)."""
+def add_footnotes(document: Any, notes: dict[int, str], kind: str = "footnote") -> None:
+    """Give the document a footnotes (or endnotes) part holding ``notes`` (id -> text)."""
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
     body = "".join(
-        f'<w:footnote w:id="{number}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
-        '</w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
-        f"{text}</w:t></w:r></w:p></w:footnote>"
+        f'<w:{kind} w:id="{number}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
+        f'</w:rPr><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> '
+        f"{text}</w:t></w:r></w:p></w:{kind}>"
         for number, text in notes.items()
     )
     xml = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {NSDECL}>'
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
-        '</w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r>'
-        "<w:continuationSeparator/></w:r></w:p></w:footnote>"
-        f"{body}</w:footnotes>"
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{kind}s {NSDECL}>'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:{kind}><w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        f"<w:continuationSeparator/></w:r></w:p></w:{kind}>"
+        f"{body}</w:{kind}s>"
     )
-    part = Part(
-        PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode(), document.part.package
-    )
-    document.part.relate_to(part, RT.FOOTNOTES)
+    content_type = CT.WML_FOOTNOTES if kind == "footnote" else CT.WML_ENDNOTES
+    reltype = RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES
+    part = Part(PackURI(f"/word/{kind}s.xml"), content_type, xml.encode(), document.part.package)
+    document.part.relate_to(part, reltype)
 
 
 FOOTNOTE_REFERENCE = (
@@ -176,7 +176,7 @@ def build_odd_article(path: Path) -> Path:
     """A Word article with the harder cases.
 
     A localized "Titre 1" heading with a bookmark, an internal hyperlink to it, a
-    nested table, a text box, a PAGE field in the footer, a line break, bold that
+    nested table, a text box, an endnote, a PAGE field in the footer, a line break, bold that
     crosses a sentence boundary, leading spaces, a picture inside a sentence, an
     empty paragraph and a picture-only paragraph.
     """
@@ -219,6 +219,13 @@ def build_odd_article(path: Path) -> Path:
     inner = inner_cell.add_table(rows=1, cols=2)
     inner.cell(0, 0).text = "Intérieur gauche"
     inner.cell(0, 1).text = "Intérieur droit"
+    noted = document.add_paragraph("Une note en fin de document.")
+    add_xml(
+        noted,
+        '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        '<w:endnoteReference w:id="1"/></w:r>',
+    )
+    add_footnotes(document, {1: "Note de fin."}, kind="endnote")
     footer = document.sections[0].footer.paragraphs[0]
     footer.text = "Page "
     add_xml(footer, PAGE_FIELD)

@@ -176,6 +176,13 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
         copy_source(cursor, segment.start)
         base = len(chars)
         own: list[dict[str, str]] = [{} for _ in row.english]
+        # A span over the whole French sentence covers the whole English one, its
+        # punctuation included (reprojection wraps only the words).
+        for span in segment.inlines:
+            if not span.standalone and span.start <= 0 and span.end >= len(segment.text):
+                key, value = _span_property(span.kind, span)
+                for values in own if value else ():
+                    values[key] = value
         for span in row.english_inlines:
             if span.standalone:
                 number = span.get("code")
@@ -349,7 +356,7 @@ def _translate_fallback_copies(parts: list[Any]) -> None:
     ``mc:AlternateContent`` holds a text box twice (``mc:Choice`` for current Word,
     ``mc:Fallback`` for older readers); the reader reads the choice only. When both
     hold the same number of paragraphs, each fallback paragraph's runs are replaced
-    by copies of the translated choice paragraph's runs.
+    by copies of the translated choice paragraph's runs (unless their text is the same).
     """
     mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
     for part in parts:
@@ -363,6 +370,8 @@ def _translate_fallback_copies(parts: list[Any]) -> None:
             if len(chosen) != len(copies):
                 continue
             for original, duplicate in zip(chosen, copies, strict=True):
+                if "".join(original.itertext()) == "".join(duplicate.itertext()):
+                    continue
                 for child in list(duplicate):
                     if child.tag != w("pPr"):
                         duplicate.remove(child)
