@@ -231,3 +231,56 @@ def build_odd_article(path: Path) -> Path:
     add_xml(footer, PAGE_FIELD)
     document.save(str(path))
     return path
+
+
+WPS_TEXT_BOX = (
+    '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/'
+    '2006"><mc:Choice Requires="wps"><w:drawing><wp:inline xmlns:wp="http://schemas.'
+    'openxmlformats.org/drawingml/2006/wordprocessingDrawing"><wp:extent cx="2794000" '
+    'cy="609600"/><wp:docPr id="7" name="Encadré"/><a:graphic xmlns:a="http://schemas.'
+    'openxmlformats.org/drawingml/2006/main"><a:graphicData uri="http://schemas.microsoft.com/'
+    'office/word/2010/wordprocessingShape"><wps:wsp xmlns:wps="http://schemas.microsoft.com/'
+    'office/word/2010/wordprocessingShape"><wps:cNvSpPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+    '<a:ext cx="2794000" cy="609600"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    "</wps:spPr><wps:txbx><w:txbxContent><w:p><w:r><w:t>Le prix du baril grimpe.</w:t></w:r>"
+    "</w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic>"
+    '</wp:inline></w:drawing></mc:Choice><mc:Fallback><w:pict><v:rect xmlns:v="urn:schemas-'
+    'microsoft-com:vml" style="width:220pt;height:48pt"><v:textbox><w:txbxContent><w:p><w:r>'
+    "<w:t>Le prix du baril grimpe.</w:t></w:r></w:p></w:txbxContent></v:textbox></v:rect>"
+    "</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def build_word_like_article(path: Path) -> Path:
+    """The markup Word itself writes around text, which the reader must see through.
+
+    Runs split by revision IDs, proofing marks and a smart tag (all with equal
+    properties, so one stretch), a language on every run, a text box written twice
+    (``mc:Choice`` and its ``mc:Fallback``), and a tracked insertion.
+    """
+    import docx
+
+    document = docx.Document()
+    split = document.add_paragraph()
+    lang = '<w:rPr><w:lang w:val="fr-FR"/></w:rPr>'
+    add_xml(
+        split,
+        f'<w:r w:rsidR="00A1">{lang}<w:t xml:space="preserve">Le Conseil </w:t></w:r>'
+        '<w:proofErr w:type="spellStart"/>'
+        f'<w:r w:rsidR="00B2">{lang}<w:t>constitutionnel</w:t></w:r>'
+        '<w:proofErr w:type="spellEnd"/>'
+        '<w:smartTag w:uri="urn:x" w:element="place">'
+        f'<w:r w:rsidR="00C3">{lang}<w:t xml:space="preserve"> siège à Paris</w:t></w:r>'
+        "</w:smartTag>"
+        f"<w:r>{lang}<w:lastRenderedPageBreak/><w:t>.</w:t></w:r>",
+    )
+    add_xml(document.add_paragraph(), WPS_TEXT_BOX)
+    tracked = document.add_paragraph("Le texte a été ")
+    add_xml(
+        tracked,
+        '<w:ins w:id="9" w:author="Rédaction" w:date="2024-01-01T00:00:00Z"><w:r>'
+        "<w:t>largement</w:t></w:r></w:ins>",
+    )
+    add_runs(tracked, [(" revu.", "")])
+    document.save(str(path))
+    return path

@@ -28,11 +28,12 @@ from .docx_articles import (
     W_NS,
     build_odd_article,
     build_rich_article,
+    build_word_like_article,
     png_bytes,
 )
 
 W = f"{{{W_NS}}}"
-BUILDERS = {"rich": build_rich_article, "odd": build_odd_article}
+BUILDERS = {"rich": build_rich_article, "odd": build_odd_article, "word": build_word_like_article}
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +177,34 @@ def test_odd_article_places_and_codes(tmp_path: Path) -> None:
     assert [d["what"] for _, _, d in spans_of(document, "Le logo")] == ["picture"]
     # The empty and picture-only paragraphs are not blocks, and nothing else is missing.
     assert len(document.blocks) == 14
+
+
+def test_word_markup_around_text_is_seen_through(tmp_path: Path) -> None:
+    document = read_document(build_word_like_article(tmp_path / "word.docx"))
+    assert [(b.text, b.place.container) for b in document.blocks] == [
+        ("Le Conseil constitutionnel siège à Paris.", "body"),
+        ("Le prix du baril grimpe.", "textbox"),
+        ("Le texte a été largement revu.", "body"),
+    ]
+    # Four runs split by revision IDs, proofing marks and a smart tag: one stretch,
+    # no code in the middle of the sentence.
+    assert [(s.kind, s.start, s.end) for s in document.blocks[0].inlines] == [
+        (InlineKind.FORMAT, 0, 41)
+    ]
+    assert document.unrepresented == (
+        "word/document.xml paragraph 4: tracked insertion accepted in the English",
+    )
+
+
+def test_text_box_fallback_copy_is_translated_too(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_word_like_article(tmp_path / "word.docx")
+    english = tmp_path / "word.en.docx"
+    translate(source, english, splitter, str.upper)
+    body = package_xml(english, "word/document.xml")
+    boxes = ["".join(box.itertext()) for box in body.iter(f"{W}txbxContent")]
+    assert boxes == ["LE PRIX DU BARIL GRIMPE.", "LE PRIX DU BARIL GRIMPE."]
 
 
 @pytest.mark.parametrize(
