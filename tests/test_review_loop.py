@@ -164,14 +164,92 @@ def test_altered_french_is_refused_with_the_row(first_run: Path) -> None:
     assert f"{markdown}: line 11 ({STEM}:p3:s1): the French was changed" in result.stderr
 
 
-def test_unknown_ids_are_counted(first_run: Path, tmp_path: Path) -> None:
+def reviewed_count(memory: Path) -> int:
+    with sqlite3.connect(memory) as db:
+        return int(
+            db.execute("SELECT count(*) FROM entries WHERE origin = 'reviewed'").fetchone()[0]
+        )
+
+
+def alter_markdown_id(path: Path, old: str, new: str, english: dict[str, str]) -> None:
+    """Change one row's ID, and the English of the rows named in ``english`` (by ID)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        for segment_id, text in english.items():
+            if line.startswith(f"| `{segment_id}`"):
+                cells = line.split(" | ")
+                cells[-1] = f"{text} |"
+                lines[number] = " | ".join(cells)
+    text = "\n".join(lines).replace(f"`{old}`", f"`{new}`")
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", ["docx", "md"])
+def test_issue10_item3_altered_segment_id_fails_import(
+    first_run: Path, seeds_copy: Path, isolated_memory: Path, suffix: str
+) -> None:
+    path = first_run / f"{STEM}.bilingual.{suffix}"
+    if suffix == "docx":
+        edit_docx(path, {1: "A good correction.", 2: "A correction on an altered row."})
+        document = docx.Document(str(path))
+        id_cell = document.tables[0].rows[2].cells[0]
+        id_cell.paragraphs[0].runs[-1].text = "p1:s9"  # was p1:s2
+        document.save(str(path))
+        where = "table row 3"
+    else:
+        alter_markdown_id(
+            path,
+            f"{STEM}:p1:s2",
+            f"{STEM}:p1:s9",
+            {
+                f"{STEM}:p1:s1": "A good correction.",
+                f"{STEM}:p1:s2": "A correction on an altered row.",
+            },
+        )
+        where = "line 8"
+    before = path.read_bytes()
+    result = invoke("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {path}: {where}: unknown segment ID '{STEM}:p1:s9' "
+        "(was it changed? IDs must stay as written)"
+    )
+    assert "1 row(s) could not be placed and nothing was taken from them" in result.stderr
+    # The placeable correction is kept; nothing from the altered row is.
+    assert reviewed_count(isolated_memory) == 1
+    # The file stays protected: the next run does not overwrite it.
+    rerun = invoke("run", str(seeds_copy), "--out", str(first_run), "--threads", "1")
+    assert rerun.exit_code == 3
+    assert f"{path}: changed since translate wrote it" in rerun.stderr
+    assert path.read_bytes() == before
+
+
+def test_issue10_item3_a_row_without_its_id_fails_import(first_run: Path) -> None:
     path = first_run / f"{STEM}.bilingual.md"
-    text = path.read_text(encoding="utf-8").replace(f"`{STEM}:p1:s1`", "`other:p1:s1`")
+    text = path.read_text(encoding="utf-8").replace(f"| `{STEM}:p1:s1`", f"| {STEM}:p1:s1", 1)
     path.write_text(text, encoding="utf-8")
     result = invoke("import", str(path))
-    assert result.exit_code == 0
-    assert "0 changed, 15 unchanged, 1 unknown IDs" in result.stdout
-    assert "unknown ID other:p1:s1" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: {path}: line 7: no segment ID (it must stay as `doc:p1:s1`)"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["docx", "md"])
+def test_issue10_item16_another_projects_file_is_refused_in_one_message(
+    first_run: Path, tmp_path: Path, suffix: str
+) -> None:
+    path = first_run / f"{STEM}.bilingual.{suffix}"
+    other = tmp_path / "other-project.sqlite"
+    result = invoke("import", str(path), "--memory", str(other))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {path}: none of its 16 segment IDs belongs to an article translated with "
+        f"this translation memory ({other}): it comes from another project or was written "
+        "with another --memory. Nothing was imported; give that memory with --memory\n"
+    )
+    assert reviewed_count(other) == 0
 
 
 def test_export_tmx_holds_every_segment(first_run: Path, tmp_path: Path) -> None:

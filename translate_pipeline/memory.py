@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from translate_pipeline.document import Inline, InlineKind
 from translate_pipeline.errors import MemoryFileError
 
 # "TPTM" in ASCII: marks the file as ours, so a foreign SQLite file is refused.
@@ -396,6 +397,117 @@ class TranslationMemory:
                 0
             ]
         )
+
+    @property
+    def reviewed_spans(self) -> ReviewedSpans:
+        """The inline spans of reviewed translations."""
+        return ReviewedSpans(self)
+
+    def known_documents(self, doc_ids: Iterable[str]) -> set[str]:
+        """Which of ``doc_ids`` have segments written by a run with this memory."""
+        found = set()
+        for doc_id in set(doc_ids):
+            prefix = f"{doc_id}:"
+            row = self._db.execute(
+                "SELECT 1 FROM segments WHERE segment_id >= ? AND segment_id < ? LIMIT 1",
+                (prefix, prefix + "\U0010ffff"),
+            ).fetchone()
+            if row is not None:
+                found.add(doc_id)
+        return found
+
+
+# Added after schema 1 without changing it: created on first use, so that a memory
+# written by an older version opens unchanged and one written by this version
+# still opens in an older one.
+_REVIEWED_SPANS = """
+CREATE TABLE IF NOT EXISTS reviewed_spans (
+    source_key TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    spans TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"""
+
+
+def _spans_json(spans: Sequence[Inline]) -> str:
+    return json.dumps(
+        [
+            [span.kind.value, span.start, span.end, [list(pair) for pair in span.data]]
+            for span in spans
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _spans_from_json(text: str) -> tuple[Inline, ...]:
+    return tuple(
+        Inline(InlineKind(kind), start, end, tuple((key, value) for key, value in data))
+        for kind, start, end, data in json.loads(text)
+    )
+
+
+class ReviewedSpans:
+    """The inline spans of reviewed translations, as the editor formatted them.
+
+    Kept beside the memory's reviewed entries, in the same file and a table of
+    their own; reach them through :attr:`TranslationMemory.reviewed_spans`.
+    """
+
+    def __init__(self, memory: TranslationMemory) -> None:
+        self._db = memory._db
+
+    def _exists(self) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reviewed_spans'"
+        ).fetchone()
+        return row is not None
+
+    def store(self, items: Sequence[tuple[str, str, Sequence[Inline]]]) -> None:
+        """Keep the spans of reviewed translations: ``(source, english, spans)``."""
+        if not items:
+            return
+        now = _now()
+        with self._db:
+            self._db.execute(_REVIEWED_SPANS)
+            self._db.executemany(
+                """INSERT INTO reviewed_spans (source_key, target, spans, updated_at)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT (source_key) DO UPDATE SET target = excluded.target,
+                       spans = excluded.spans, updated_at = excluded.updated_at""",
+                [
+                    (normalise_source(source), target, _spans_json(spans), now)
+                    for source, target, spans in items
+                ],
+            )
+
+    def lookup(self, pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[Inline, ...]]:
+        """The stored spans of ``(source, english)`` pairs, keyed by source.
+
+        Spans are returned only when they were stored for exactly that English
+        (a review made later without spans does not inherit old ones).
+        """
+        wanted = list(pairs)
+        if not wanted or not self._exists():
+            return {}
+        found: dict[str, tuple[Inline, ...]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            keys = {normalise_source(source) for source, _ in chunk}
+            marks = ",".join("?" * len(keys))
+            stored = {
+                key: (target, spans)
+                for key, target, spans in self._db.execute(
+                    "SELECT source_key, target, spans FROM reviewed_spans "
+                    f"WHERE source_key IN ({marks})",
+                    list(keys),
+                )
+            }
+            for source, english in chunk:
+                hit = stored.get(normalise_source(source))
+                if hit is not None and hit[0] == english:
+                    found[source] = _spans_from_json(hit[1])
+        return found
 
 
 def _now() -> str:

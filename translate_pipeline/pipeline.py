@@ -9,17 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.align import align_document
-from translate_pipeline.document import AlignedDocument, Document, Segment
+from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
 from translate_pipeline.formats import format_of, read_document
 from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
+from translate_pipeline.inline_runs import reattach_data
 from translate_pipeline.memory import (
     MACHINE,
     REVIEWED,
@@ -231,10 +232,14 @@ def run(
                 translations.update(
                     translate_protected(translator, misses, matcher, progress, on_batch=save)
                 )
+        # The formatting an editor gave a reviewed translation, where it was imported.
+        reviewed_spans = memory.reviewed_spans.lookup(
+            (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
+        )
         aligned_documents = []
         for document, segments in readable:
             with watch.stage("QA"):
-                aligned = _align_checked(document, segments, translations)
+                aligned = _align_checked(document, segments, translations, reviewed_spans)
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
                 reports[document.path] = _write_document(aligned, config.out_dir, label, memory)
@@ -358,9 +363,18 @@ def _read_sources(
 
 
 def _align_checked(
-    document: Document, segments: Sequence[Segment], translations: dict[str, Translation]
+    document: Document,
+    segments: Sequence[Segment],
+    translations: dict[str, Translation],
+    reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
 ) -> AlignedDocument:
-    """Pair segments with their English and QA flags."""
+    """Pair segments with their English, its spans and QA flags.
+
+    A reviewed translation imported with its formatting keeps that formatting
+    (with the data the bilingual file could not show, such as an image's source,
+    taken from the French); the others' spans are projected from the French.
+    """
+    reviewed_spans = reviewed_spans or {}
     return align_document(
         document,
         segments,
@@ -372,11 +386,16 @@ def _align_checked(
             )
             for s in segments
         },
+        english_inlines={
+            s.text: reattach_data(reviewed_spans[s.text], s.inlines)
+            for s in segments
+            if s.text in reviewed_spans
+        },
     )
 
 
 # Bumped whenever a renderer changes what it writes, so outputs are rewritten.
-OUTPUT_FORMAT = "3"
+OUTPUT_FORMAT = "4"
 
 
 def document_digest(aligned: AlignedDocument, label: str) -> str:
