@@ -43,7 +43,8 @@ memory_option = click.option(
     "memory_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Translation memory file [default: $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
+    help="Translation memory file [default: $TRANSLATE_MEMORY, else the project's "
+    ".translate/memory.sqlite, else $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
 )
 
 
@@ -61,7 +62,8 @@ glossary_option = click.option(
     "glossary_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Glossary CSV (default: glossary/terms.csv when it exists).",
+    help="Glossary CSV (default: glossary/terms.csv of the project, or of the current "
+    "folder, when it exists).",
 )
 
 
@@ -339,9 +341,9 @@ def glossary() -> None:
 
 
 def _glossary_file(path: Path | None) -> Path:
-    from translate_pipeline.glossary import DEFAULT_GLOSSARY
+    from translate_pipeline.project import default_glossary_path
 
-    return path or DEFAULT_GLOSSARY
+    return path or default_glossary_path()
 
 
 @glossary.command("list")
@@ -549,6 +551,41 @@ def _import_exchange_file(path: Path, memory: Any, as_origin: str) -> None:
 @main.group("memory")
 def memory_group() -> None:
     """List, show, forget and count the translation memory's entries."""
+
+
+@memory_group.command("init")
+@click.option(
+    "--empty",
+    is_flag=True,
+    help="Start with an empty memory instead of a copy of the one used until now.",
+)
+def memory_init(empty: bool) -> None:
+    """Make the current folder a project, with its own memory in .translate/.
+
+    Commands run in this folder or any folder below it then use
+    .translate/memory.sqlite and glossary/terms.csv of this folder. The memory
+    used until now (the user-wide one, usually) is copied in, so that no review
+    is left behind, unless --empty is given.
+    """
+    import os
+
+    from translate_pipeline.memory import MEMORY_ENV, create_project_memory, default_memory_path
+
+    previous = default_memory_path()
+    with library_errors():
+        created = create_project_memory(Path.cwd(), None if empty else previous)
+    if created.copied_from:
+        click.echo(
+            f"Created {created.path}, a copy of {created.copied_from}: "
+            f"{created.entries} entries ({created.reviewed} reviewed)."
+        )
+    else:
+        click.echo(f"Created {created.path} (empty).")
+    if os.environ.get(MEMORY_ENV, "").strip():
+        click.echo(
+            f"Note: {MEMORY_ENV} is set ({previous}) and still wins over the project's memory.",
+            err=True,
+        )
 
 
 def _existing_memory(memory_path: Path | None) -> Path:

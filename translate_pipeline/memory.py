@@ -63,10 +63,29 @@ CREATE TABLE IF NOT EXISTS segments (
 """
 
 
+MEMORY_ENV = "TRANSLATE_MEMORY"
+
+
 def default_memory_path() -> Path:
+    """The memory used without ``--memory``.
+
+    ``$TRANSLATE_MEMORY`` when set; else ``.translate/memory.sqlite`` of the project
+    the current folder is in (see ``project``); else the user-wide memory.
+    """
+    from translate_pipeline.project import find_project_root, project_memory_path
+
+    from_env = os.environ.get(MEMORY_ENV, "").strip()
+    if from_env:
+        return Path(from_env).expanduser()
+    root = find_project_root()
+    return project_memory_path(root) if root else user_memory_path()
+
+
+def user_memory_path() -> Path:
     """``$XDG_DATA_HOME/translate-pipeline/memory.sqlite`` (``~/.local/share/...`` by default).
 
-    It lives outside ``output/`` so that deleting the generated documents keeps it.
+    The memory used outside a project. It lives outside ``output/`` so that
+    deleting the generated documents keeps it.
     """
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "translate-pipeline" / "memory.sqlite"
@@ -703,6 +722,66 @@ class MergeReport:
     unchanged: int
     replaced: tuple[tuple[MemoryEntry, StoredEntry], ...]
     kept: tuple[tuple[MemoryEntry, StoredEntry], ...]
+
+
+@dataclass(frozen=True)
+class ProjectMemory:
+    """A project memory just created by ``create_project_memory``.
+
+    Attributes:
+        path: The new memory file.
+        copied_from: The memory it is a copy of (``None``: it starts empty).
+        entries: Entries it holds.
+        reviewed: Reviewed entries among them.
+    """
+
+    path: Path
+    copied_from: Path | None
+    entries: int
+    reviewed: int
+
+
+def create_project_memory(root: Path, copy_from: Path | None = None) -> ProjectMemory:
+    """Make ``root`` a project: create ``root/.translate/memory.sqlite``.
+
+    Args:
+        root: The project folder.
+        copy_from: A memory to copy whole (entries, segment IDs, the record of
+            output files written), so that nothing reviewed is left behind;
+            ignored when it does not exist.
+
+    Raises:
+        MemoryFileError: The project already has a memory, the copy source is not a
+            memory, or the file cannot be written.
+    """
+    from translate_pipeline.project import project_memory_path
+
+    path = project_memory_path(root)
+    if path.exists():
+        raise MemoryFileError(
+            path,
+            "this folder is already a project with a memory",
+            "Nothing was changed; see it with 'translate memory stats'",
+        )
+    source = copy_from if copy_from and copy_from.exists() and copy_from != path else None
+    if source is not None:
+        partial = path.with_name(path.name + ".partial")
+        with TranslationMemory.open(source) as original:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                copy = sqlite3.connect(partial)
+                try:
+                    original._db.backup(copy)
+                finally:
+                    copy.close()
+                partial.replace(path)
+            except (OSError, sqlite3.Error) as exc:
+                partial.unlink(missing_ok=True)
+                raise MemoryFileError(
+                    path, f"cannot create ({exc})", "Check the folder's permissions and free space"
+                ) from None
+    with TranslationMemory.open(path) as memory:
+        return ProjectMemory(path, source, memory.count(), memory.count(REVIEWED))
 
 
 def _folded(text: str) -> str:
