@@ -95,5 +95,8 @@ def test_corrupt_file_is_refused_and_untouched(tmp_path: Path) -> None:
 
 
 def test_default_path_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside a project and without TRANSLATE_MEMORY (see tests/test_project.py).
+    monkeypatch.delenv("TRANSLATE_MEMORY")
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_memory_path() == tmp_path / "translate-pipeline" / "memory.sqlite"

@@ -19,7 +19,7 @@ from translate_pipeline.document import AlignedDocument, Document, Inline, Segme
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
 from translate_pipeline.formats import format_of, read_document
-from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
+from translate_pipeline.glossary import Glossary, empty_glossary, load_glossary
 from translate_pipeline.inline_runs import reattach_data
 from translate_pipeline.memory import (
     MACHINE,
@@ -32,6 +32,7 @@ from translate_pipeline.memory import (
     default_memory_path,
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
+from translate_pipeline.project import default_glossary_path
 from translate_pipeline.protect import TermMatcher
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
@@ -510,6 +511,7 @@ def _edited_since_written(path: Path, state: OutputState | None) -> bool:
 def _load_glossary(path: Path | None) -> Glossary:
     if path is not None:
         return load_glossary(path)
-    if DEFAULT_GLOSSARY.exists():
-        return load_glossary(DEFAULT_GLOSSARY)
+    default = default_glossary_path()
+    if default.exists():
+        return load_glossary(default)
     return empty_glossary()
