@@ -285,3 +285,94 @@ def test_issue10_item21_own_outputs_are_never_sources(tmp_path: Path, fake_apert
     result = translate("run", str(src / "a.en.md"), "--out", str(src))
     assert result.exit_code == 1
     assert "is a file translate writes" in result.stderr
+
+
+# -- items 10, 11, 12: the memory's disk full, locked, read-only ------------------------
+
+
+def test_issue10_item10_full_disk_keeps_saved_batches(
+    tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_tail = " et puis encore une longue suite de mots pour remplir la page" * 4
+    sentences = [f"Phrase {n}{long_tail}." for n in range(300)]
+    article = write_article(tmp_path / "src", "a.txt", *sentences)
+    memory = tmp_path / "memory.sqlite"
+    real_connect = sqlite3.connect
+
+    def small_disk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        connection = real_connect(*args, **kwargs)
+        connection.execute("PRAGMA max_page_count = 60")  # a 240 KiB disk
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", small_disk)
+    result = translate(
+        "run", str(article), "--out", str(tmp_path / "out"), "--memory", str(memory),
+        "--batch-size", "20", "--engine", "apertium",
+    )  # fmt: skip
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert "the disk holding the translation memory is full" in result.stderr
+    assert "Move it away" not in result.stderr
+    saved = memory_rows(memory)
+    assert 0 < len(saved) < len(sentences)
+    assert all(source == target for source, target in saved)
+
+
+def test_issue10_item11_locked_memory_is_waited_for_then_named(
+    tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = write_article(tmp_path / "src", "a.txt", "Le chat dort.")
+    memory = tmp_path / "memory.sqlite"
+    args = ("run", str(article), "--out", str(tmp_path / "out"), "--memory", str(memory))
+    assert translate(*args).exit_code == 0
+    monkeypatch.setenv("TRANSLATE_MEMORY_WAIT", "1")
+    other = sqlite3.connect(memory)  # another process holding a write lock
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        result = translate(*args)
+        assert time.monotonic() - started < 5
+    finally:
+        other.rollback()
+        other.close()
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert f"{memory}: in use by another process; waiting up to 1 s" in result.stderr
+    assert "in use by another process (another translate run or import?)" in result.stderr
+    assert "keep it where it is" in result.stderr
+    assert "Move it away" not in result.stderr and "not a readable" not in result.stderr
+    assert translate(*args).exit_code == 0  # once released, the memory works as before
+
+
+def test_issue10_item12_read_only_memory_is_named_and_still_read(
+    tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    write_article(src, "a.txt", "Le chat dort.")
+    memory = tmp_path / "memory.sqlite"
+    args = ("run", str(src), "--out", str(tmp_path / "out"), "--memory", str(memory))
+    assert translate(*args).exit_code == 0
+    memory.chmod(0o444)
+    real_access = os.access
+
+    def as_a_user(path, mode, *rest, **kwargs):  # type: ignore[no-untyped-def]
+        # Root writes any file: answer as the permissions do for everyone else.
+        if Path(path) == memory and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *rest, **kwargs)
+
+    monkeypatch.setattr(os, "access", as_a_user)
+    # Nothing to write: the run reads the memory and leaves every output as it is.
+    result = translate(*args)
+    assert_clean(result)
+    assert result.exit_code == 0, result.output
+    assert "3 already up to date" in result.stdout
+    exported = translate("export", "--memory", str(memory), "--out", str(tmp_path / "m.tmx"))
+    assert exported.exit_code == 0, exported.output
+    # A new sentence needs a write: refused with the real reason.
+    write_article(src, "b.txt", "Le chien mange.")
+    result = translate(*args)
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert "the translation memory is read-only" in result.stderr
+    assert "not a readable memory file" not in result.stderr

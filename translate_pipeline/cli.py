@@ -48,6 +48,11 @@ memory_option = click.option(
 )
 
 
+def _notice(message: str) -> None:
+    """Tell the user, on stderr, about something the library is waiting for."""
+    click.echo(message, err=True)
+
+
 @contextmanager
 def library_errors() -> Iterator[None]:
     """Turn the library's own errors into a clean exit: one line per problem, no traceback."""
@@ -192,7 +197,7 @@ def run(
 
     try:
         with library_errors():
-            report = run_pipeline(config, progress if show_progress else None)
+            report = run_pipeline(config, progress if show_progress else None, notice=_notice)
     except KeyboardInterrupt:
         from translate_pipeline.memory import default_memory_path
 
@@ -446,7 +451,7 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None) -> None:
 
     failures = 0
     memory_file = memory_path or default_memory_path()
-    with library_errors(), TranslationMemory.open(memory_file) as memory:
+    with library_errors(), TranslationMemory.open(memory_file, on_wait=_notice) as memory:
         for path in files:
             try:
                 report = import_file(path, memory)
@@ -499,7 +504,7 @@ def export_memory(out_file: Path | None, file_format: str, memory_path: Path | N
         out_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CommandFailed(f"{out_file.parent}: cannot create ({exc.strerror or exc})") from None
-    with library_errors(), TranslationMemory.open(path) as memory:
+    with library_errors(), TranslationMemory.open(path, on_wait=_notice) as memory:
         entries = list(memory.best_entries())
         write_exchange_file(entries, out_file, file_format)
     reviewed = sum(1 for entry in entries if entry.origin == "reviewed")

@@ -33,6 +33,7 @@ from translate_pipeline.memory import (
     REVIEWED,
     MachineKey,
     MemoryHit,
+    Notice,
     OutputState,
     SegmentRecord,
     TranslationMemory,
@@ -165,6 +166,7 @@ def run(
     config: RunConfig,
     progress: ProgressCallback | None = None,
     engine: Translator | None = None,
+    notice: Notice | None = None,
 ) -> RunReport:
     """Translate every article of ``config.sources`` and write its outputs.
 
@@ -172,6 +174,8 @@ def run(
         config: What to translate and where to write it.
         progress: Called with (segments done, segments to translate).
         engine: An engine to use instead of loading ``config.engine``.
+        notice: Told about waits the user should know of (a memory in use by
+            another process).
 
     An article that cannot be read is reported and the others go on. A problem
     that concerns the whole run (no source, a broken glossary, an unwritable
@@ -187,7 +191,7 @@ def run(
         prepare_output_folder(config.out_dir)
     reports: dict[Path, DocumentReport] = {}
     memory_path = config.memory or default_memory_path()
-    with TranslationMemory.open(memory_path) as memory:
+    with TranslationMemory.open(memory_path, on_wait=notice) as memory:
         with watch.stage("read and segment"):
             readable = _read_sources(scan.files, reports, memory)
         if not readable:
