@@ -376,3 +376,74 @@ def test_issue10_item12_read_only_memory_is_named_and_still_read(
     assert result.exit_code == 1
     assert "the translation memory is read-only" in result.stderr
     assert "not a readable memory file" not in result.stderr
+
+
+# -- item 14: encodings -----------------------------------------------------------------
+
+FRENCH = "Le café est chaud.\nDeuxième ligne ici.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "exit_code", "expected"),
+    [
+        (b"\xff\xfe" + FRENCH.encode("utf-16-le"), 0, "Le café est chaud."),
+        (b"\xfe\xff" + FRENCH.encode("utf-16-be"), 0, "Le café est chaud."),
+        (b"\xef\xbb\xbf" + FRENCH.encode(), 0, "Le café est chaud."),
+        (FRENCH.encode("utf-16-le"), 1, "iconv -f UTF-16LE -t UTF-8"),
+        (FRENCH.encode("utf-16-be"), 1, "iconv -f UTF-16BE -t UTF-8"),
+        ("Plain text only.\n".encode("utf-16-le"), 1, "iconv -f UTF-16LE -t UTF-8"),
+        (FRENCH.encode("cp1252"), 1, "iconv -f WINDOWS-1252 -t UTF-8"),
+        (bytes(range(256)) * 8, 1, "it looks like a binary file, not text"),
+    ],
+    ids=[
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf8-bom",
+        "utf16le-no-bom",
+        "utf16be-no-bom",
+        "utf16le-ascii-no-bom",
+        "cp1252",
+        "binary",
+    ],
+)
+def test_issue10_item14_encoding_read_or_advice_matches_the_bytes(
+    tmp_path: Path, fake_apertium: Path, data: bytes, exit_code: int, expected: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_bytes(data)
+    out = tmp_path / "out"
+    result = translate("run", str(article), "--out", str(out))
+    assert_clean(result)
+    assert result.exit_code == exit_code, result.output
+    if exit_code == 0:
+        assert (out / "a.en.md").read_text(encoding="utf-8").startswith(expected)
+    else:
+        assert expected in result.stderr
+        if "WINDOWS-1252" not in expected:  # the advice given before, whatever the bytes
+            assert "WINDOWS-1252" not in result.stderr
+
+
+# -- item 15: a stray quote in the glossary ---------------------------------------------
+
+
+def test_issue10_item15_stray_glossary_quote_is_named(tmp_path: Path, fake_apertium: Path) -> None:
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        'source,target,case_sensitive,note\nOpenAI,,yes,\n"Hugging Face,,yes,\n'
+        "Sora,,yes,\nNiko Felix,,yes,\n",
+        encoding="utf-8",
+    )
+    problem = (
+        f"{glossary}:3: a double quote opens a cell here that runs on to line 5, swallowing "
+        "the rows between"
+    )
+    checked = translate("glossary", "check", "--glossary", str(glossary))
+    assert checked.exit_code == 1
+    assert problem in checked.stderr
+    article = write_article(tmp_path / "src", "a.txt", "OpenAI et Sora.")
+    out = tmp_path / "out"
+    result = translate("run", str(article), "--out", str(out), "--glossary", str(glossary))
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert problem in result.stderr
+    assert not out.exists() or not any(out.iterdir())
