@@ -94,7 +94,12 @@ def test_missing_folder(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("empty.txt", b"", "the file has no text. Add the article's text or remove the file"),
-        ("latin1.txt", "Café.".encode("latin-1"), "not UTF-8 (byte 0xe9 at line 1). Convert it"),
+        (
+            "latin1.txt",
+            "Café.".encode("latin-1"),
+            "not UTF-8 (byte 0xe9 at line 1); it looks like Latin-1 or Windows-1252 text. "
+            "Convert it",
+        ),
     ],
 )
 def test_bad_file_among_good_ones_exit_3_and_others_written(
@@ -116,7 +121,7 @@ def test_bad_file_among_good_ones_exit_3_and_others_written(
 
 def test_only_bad_file_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe")
+    bad.write_bytes(b"Caf\xe9 cr\xe8me.")
     result = invoke("run", str(bad), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {bad}: not UTF-8")

@@ -23,9 +23,9 @@ def test_one_pipeline_for_the_whole_batch(monkeypatch: pytest.MonkeyPatch) -> No
     calls: list[str] = []
     real = apertium._run_pipeline
 
-    def counting(text: str) -> str:
+    def counting(text: str, limit: float | None = None) -> str:
         calls.append(text)
-        return real(text)
+        return real(text, limit)
 
     monkeypatch.setattr(apertium, "_run_pipeline", counting)
     texts = [f"Le chat numéro {n} est noir." for n in range(300)]

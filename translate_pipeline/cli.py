@@ -17,11 +17,12 @@ import click
 
 from translate_pipeline import __version__
 from translate_pipeline.engines import DEVICES, ENGINE_NAMES
-from translate_pipeline.errors import PipelineError
+from translate_pipeline.errors import PipelineError, display_path
 
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
 EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
+MAX_THREADS = 1024
 
 
 class CommandFailed(click.ClickException):
@@ -46,6 +47,11 @@ memory_option = click.option(
     help="Translation memory file [default: $TRANSLATE_MEMORY, else the project's "
     ".translate/memory.sqlite, else $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
 )
+
+
+def _notice(message: str) -> None:
+    """Tell the user, on stderr, about something the library is waiting for."""
+    click.echo(message, err=True)
 
 
 @contextmanager
@@ -96,17 +102,27 @@ def main() -> None:
 )
 @click.option(
     "--threads",
-    type=click.IntRange(min=0),
+    # More threads than this only spends time creating them (100000 took 40 s and
+    # then failed inside libgomp): refuse with a clear usage error.
+    type=click.IntRange(min=0, max=MAX_THREADS),
     default=0,
     show_default=True,
     help="CPU threads for the Argos engine (0: all cores), run as parallel workers.",
+)
+@click.option(
+    "--engine-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    envvar="TRANSLATE_ENGINE_TIMEOUT",
+    help="Seconds an Apertium batch may take, plus 0.1 s per segment, before the engine "
+    "is taken for hung and stopped [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
 )
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
     default=None,
     help="Segments per engine call; each finished call is saved to the memory "
-    "[default: 256 for Argos on the CPU, 2048 on a GPU; all at once for Apertium].",
+    "[default: 256 for Argos on the CPU, 2048 on a GPU; 500 for Apertium].",
 )
 @click.option(
     "--beam-size",
@@ -132,6 +148,7 @@ def run(
     out_dir: Path,
     engine: str,
     threads: int,
+    engine_timeout: float | None,
     batch_size: int | None,
     beam_size: int,
     device: str,
@@ -160,7 +177,11 @@ def run(
         out_dir=out_dir,
         engine=engine,
         engine_options=EngineOptions(
-            threads=threads, beam_size=beam_size, batch_size=batch_size, device=device
+            threads=threads,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            device=device,
+            timeout_seconds=engine_timeout,
         ),
         glossary=glossary_path,
         memory=memory_path,
@@ -178,7 +199,7 @@ def run(
 
     try:
         with library_errors():
-            report = run_pipeline(config, progress if show_progress else None)
+            report = run_pipeline(config, progress if show_progress else None, notice=_notice)
     except KeyboardInterrupt:
         from translate_pipeline.memory import default_memory_path
 
@@ -192,7 +213,9 @@ def run(
             bar.__exit__(None, None, None)
 
     for skipped in report.skipped:
-        click.echo(f"Skipped {skipped}: not a .txt, .md or .docx file.", err=True)
+        click.echo(f"Skipped {display_path(skipped)}: not a .txt, .md or .docx file.", err=True)
+    for path, problem in report.unreadable:
+        click.echo(f"Skipped {display_path(path)}: {problem}.", err=True)
     for failed in report.failed:
         click.echo(f"Error: {failed.error}", err=True)
     if as_json:
@@ -260,7 +283,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
         },
         "documents": [
             {
-                "source": str(doc.source),
+                "source": display_path(doc.source),
                 "doc_id": doc.doc_id,
                 "segments": doc.segments,
                 "outputs": [str(path) for path in doc.outputs],
@@ -268,7 +291,10 @@ def _report_dict(report: Any) -> dict[str, Any]:
             }
             for doc in report.documents
         ],
-        "skipped": [str(path) for path in report.skipped],
+        "skipped": [display_path(path) for path in report.skipped],
+        "unreadable": [
+            {"path": display_path(path), "problem": problem} for path, problem in report.unreadable
+        ],
         "files_written": [str(path) for path in report.files_written],
         "files_up_to_date": [str(path) for path in report.files_current],
     }
@@ -439,7 +465,7 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin:
 
     failures = 0
     memory_file = memory_path or default_memory_path()
-    with library_errors(), TranslationMemory.open(memory_file) as memory:
+    with library_errors(), TranslationMemory.open(memory_file, on_wait=_notice) as memory:
         for path in files:
             try:
                 if _is_exchange_file(path):
@@ -495,7 +521,7 @@ def export_memory(out_file: Path | None, file_format: str, memory_path: Path | N
         out_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CommandFailed(f"{out_file.parent}: cannot create ({exc.strerror or exc})") from None
-    with library_errors(), TranslationMemory.open(path) as memory:
+    with library_errors(), TranslationMemory.open(path, on_wait=_notice) as memory:
         entries = list(memory.best_entries())
         write_exchange_file(entries, out_file, file_format)
     reviewed = sum(1 for entry in entries if entry.origin == "reviewed")

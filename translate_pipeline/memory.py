@@ -8,19 +8,28 @@ A reviewed translation always wins and survives any change of engine, model or
 glossary; a machine translation is reused only when engine, model version and
 glossary version are all unchanged. The file runs in WAL mode and every batch is
 committed as it finishes, so a run killed with ``kill -9`` keeps what it did.
+
+Faults of the file are told apart, because their remedies differ: a full disk,
+a file another process holds locked (waited for, with a notice), a read-only
+file (usable for reading), and a corrupt or foreign one. Only the last is ever
+worth moving away.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
+import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
 from translate_pipeline.document import Inline, InlineKind
 from translate_pipeline.errors import MemoryFileError
@@ -30,6 +39,16 @@ APPLICATION_ID = 0x5450544D
 SCHEMA_VERSION = 1
 REVIEWED = "reviewed"
 MACHINE = "machine"
+
+# How long a memory locked by another process is waited for, at start and for
+# each write, before giving up (TRANSLATE_MEMORY_WAIT overrides it, in seconds).
+DEFAULT_WAIT_SECONDS = 30.0
+# The first try at start is short, so that the wait can be announced.
+FIRST_TRY_SECONDS = 0.5
+KEEP_IT = "the memory itself is fine: keep it where it is"
+
+Notice = Callable[[str], None]
+Method = TypeVar("Method", bound=Callable[..., Any])
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -65,6 +84,75 @@ CREATE TABLE IF NOT EXISTS segments (
 
 
 MEMORY_ENV = "TRANSLATE_MEMORY"
+
+
+def wait_seconds() -> float:
+    """How long to wait for a memory another process holds (``TRANSLATE_MEMORY_WAIT``)."""
+    try:
+        return max(0.0, float(os.environ.get("TRANSLATE_MEMORY_WAIT", DEFAULT_WAIT_SECONDS)))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def memory_fault(path: Path, exc: sqlite3.Error, waited: float | None = None) -> MemoryFileError:
+    """The error to show for an SQLite failure on the memory at ``path``.
+
+    A full disk, a lock held by another process and a read-only file each get
+    their own message and remedy; none of them advises moving the memory away.
+    """
+    text = str(exc).lower()
+    if "full" in text:
+        return MemoryFileError(
+            path,
+            "the disk holding the translation memory is full",
+            "Free some space and run again; every batch saved before is kept",
+        )
+    if _is_locked(exc):
+        return MemoryFileError(
+            path,
+            "in use by another process (another translate run or import?), which kept it "
+            f"locked for {waited if waited is not None else wait_seconds():.0f} s",
+            f"Run again when that process has finished; {KEEP_IT}",
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return read_only_error(path)
+    if isinstance(exc, sqlite3.OperationalError) and "disk i/o" in text:
+        return MemoryFileError(
+            path, f"the disk failed while using the memory ({exc})", "Check the disk and run again"
+        )
+    return MemoryFileError(
+        path,
+        f"not a readable memory file ({exc})",
+        "Move it away or choose another file with --memory; it was not changed",
+    )
+
+
+def read_only_error(path: Path) -> MemoryFileError:
+    """The error for a write to a memory that can only be read."""
+    return MemoryFileError(
+        path,
+        "the translation memory is read-only, and this command needs to write to it",
+        f"Make it and its folder writable (chmod u+w), or choose another file with --memory; "
+        f"{KEEP_IT}",
+    )
+
+
+def _guarded(method: Method) -> Method:
+    """Turn an SQLite failure inside ``method`` into a :class:`MemoryFileError`."""
+
+    @functools.wraps(method)
+    def wrapper(self: TranslationMemory, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise memory_fault(self.path, exc) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 def default_memory_path() -> Path:
@@ -157,62 +245,105 @@ class MemoryEntry:
 class TranslationMemory:
     """An open memory file. Use as a context manager; every write is committed."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection, read_only: bool = False) -> None:
         self.path = path
         self._db = connection
+        self.read_only = read_only
 
     @classmethod
-    def open(cls, path: Path) -> TranslationMemory:
+    def open(cls, path: Path, on_wait: Notice | None = None) -> TranslationMemory:
         """Open the memory at ``path``, creating it if it does not exist.
 
+        A file this user may not write is opened read-only: reading works, and a
+        write raises :class:`MemoryFileError`. A file another process holds locked
+        is waited for (``on_wait`` is told once) up to :func:`wait_seconds`.
+
         Raises:
-            MemoryFileError: The file is corrupt, not a memory of this tool, or
-                cannot be created; it is never overwritten.
+            MemoryFileError: The file is corrupt, not a memory of this tool, locked
+                for too long, or cannot be created; it is never overwritten.
         """
         existed = path.exists() and path.stat().st_size > 0
+        read_only = existed and not _writable(path)
+        patience = wait_seconds()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(path, timeout=30)
+            if read_only:
+                connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            else:
+                connection = sqlite3.connect(path, timeout=min(FIRST_TRY_SECONDS, patience))
         except (OSError, sqlite3.Error) as exc:
             raise MemoryFileError(
                 path, f"cannot open ({exc})", "Choose another file with --memory"
             ) from None
-        try:
-            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            has_tables = connection.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
-            if existed and app_id != APPLICATION_ID:
-                what = "an SQLite file of another program" if has_tables or app_id else "not empty"
-                raise MemoryFileError(
-                    path,
-                    f"not a translate_pipeline memory ({what})",
-                    "Move it away or choose another file with --memory; it was not changed",
-                )
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise MemoryFileError(
-                    path,
-                    f"written by a newer translate_pipeline (schema {version})",
-                    "Upgrade translate_pipeline",
-                )
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            with connection:
-                connection.executescript(_SCHEMA)
-                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            connection.close()
+        started = time.monotonic()
+        told = False
+        while True:
+            try:
+                cls._prepare(path, connection, existed, read_only)
+                break
+            except sqlite3.OperationalError as exc:
+                waited = time.monotonic() - started
+                if not _is_locked(exc) or waited >= patience:
+                    connection.close()
+                    raise memory_fault(path, exc, waited) from None
+                if on_wait is not None and not told:
+                    on_wait(
+                        f"{path}: in use by another process; waiting up to {patience:.0f} s "
+                        "for it to finish"
+                    )
+                    told = True
+                connection.execute(f"PRAGMA busy_timeout = {int(1000 * (patience - waited))}")
+            except sqlite3.DatabaseError as exc:
+                connection.close()
+                raise memory_fault(path, exc) from None
+            except MemoryFileError:
+                connection.close()
+                raise
+        # Writes during the run wait as long for a lock before giving up.
+        connection.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
+        return cls(path, connection, read_only=read_only)
+
+    @staticmethod
+    def _prepare(
+        path: Path, connection: sqlite3.Connection, existed: bool, read_only: bool
+    ) -> None:
+        """Check the file is ours and of a schema we read; create or upgrade it."""
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        if existed and app_id != APPLICATION_ID:
+            what = "an SQLite file of another program" if has_tables or app_id else "not empty"
             raise MemoryFileError(
                 path,
-                f"not a readable memory file ({exc})",
+                f"not a translate_pipeline memory ({what})",
                 "Move it away or choose another file with --memory; it was not changed",
-            ) from None
-        except MemoryFileError:
-            connection.close()
-            raise
-        return cls(path, connection)
+            )
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise MemoryFileError(
+                path,
+                f"written by a newer translate_pipeline (schema {version})",
+                "Upgrade translate_pipeline",
+            )
+        if read_only:
+            if version < SCHEMA_VERSION:
+                raise read_only_error(path)
+            return
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        with connection:
+            connection.executescript(_SCHEMA)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A transaction committed at its end; refused on a read-only memory."""
+        if self.read_only:
+            raise read_only_error(self.path)
+        with self._db:
+            yield
 
     def __enter__(self) -> TranslationMemory:
         return self
@@ -229,6 +360,7 @@ class TranslationMemory:
         """Close the file."""
         self._db.close()
 
+    @_guarded
     def lookup(self, sources: Iterable[str], key: MachineKey) -> dict[str, MemoryHit]:
         """Find translations for ``sources``: reviewed first, then a machine one made
         with exactly this engine, model and glossary.
@@ -258,6 +390,7 @@ class TranslationMemory:
                     hits[source] = MemoryHit(target, origin, engine, version)
         return hits
 
+    @_guarded
     def lookup_without_engine(
         self, sources: Iterable[str], engine: str | None, glossary_version: str
     ) -> dict[str, MemoryHit]:
@@ -291,10 +424,11 @@ class TranslationMemory:
                     hits[source] = MemoryHit(target, origin, engine_name, version)
         return hits
 
+    @_guarded
     def store_machine(self, pairs: Sequence[tuple[str, str]], key: MachineKey) -> None:
         """Store machine translations and commit at once."""
         now = _now()
-        with self._db:
+        with self._writing():
             self._db.executemany(
                 """INSERT INTO entries (source_key, source, target, origin, engine,
                                         engine_version, glossary_version, created_at, updated_at)
@@ -316,10 +450,11 @@ class TranslationMemory:
                 ],
             )
 
+    @_guarded
     def store_reviewed(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Store reviewed translations (replacing earlier reviews) and commit at once."""
         now = _now()
-        with self._db:
+        with self._writing():
             self._db.executemany(
                 """INSERT INTO entries (source_key, source, target, origin, created_at, updated_at)
                    VALUES (?, ?, ?, 'reviewed', ?, ?)
@@ -328,10 +463,19 @@ class TranslationMemory:
                 [(normalise_source(source), source, target, now, now) for source, target in pairs],
             )
 
+    @_guarded
     def record_segments(self, records: Iterable[SegmentRecord]) -> None:
-        """Remember what each segment ID showed in the documents just written."""
+        """Remember what each segment ID showed in the documents just written.
+
+        On a read-only memory, records it already holds are not a write.
+        """
+        if self.read_only:
+            records = list(records)
+            known = self.segments(r.segment_id for r in records)
+            if all(known.get(r.segment_id) == r for r in records):
+                return
         now = _now()
-        with self._db:
+        with self._writing():
             self._db.executemany(
                 """INSERT INTO segments (segment_id, source, target, kind, updated_at)
                    VALUES (?, ?, ?, ?, ?)
@@ -341,6 +485,7 @@ class TranslationMemory:
                 [(r.segment_id, r.source, r.target, r.kind, now) for r in records],
             )
 
+    @_guarded
     def segments(self, segment_ids: Iterable[str]) -> dict[str, SegmentRecord]:
         """The last written state of the given segment IDs (unknown IDs are absent)."""
         found: dict[str, SegmentRecord] = {}
@@ -356,6 +501,7 @@ class TranslationMemory:
                 found[row[0]] = SegmentRecord(*row)
         return found
 
+    @_guarded
     def output_state(self, path: Path) -> OutputState | None:
         """How this tool last wrote ``path``, if it did."""
         row = self._db.execute(
@@ -363,10 +509,11 @@ class TranslationMemory:
         ).fetchone()
         return OutputState(*row) if row else None
 
+    @_guarded
     def record_output(self, path: Path, digest: str) -> None:
         """Remember that ``path`` was just written with content ``digest``."""
         stat = path.stat()
-        with self._db:
+        with self._writing():
             self._db.execute(
                 """INSERT INTO outputs (path, digest, size, mtime_ns) VALUES (?, ?, ?, ?)
                    ON CONFLICT (path) DO UPDATE SET digest = excluded.digest,
@@ -374,6 +521,7 @@ class TranslationMemory:
                 (str(path.resolve()), digest, stat.st_size, stat.st_mtime_ns),
             )
 
+    @_guarded
     def cached_spans(self, keys: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
         """Sentence spans computed earlier, by block key (see the segmenter)."""
         found: dict[str, list[tuple[int, int]]] = {}
@@ -385,9 +533,10 @@ class TranslationMemory:
                 found[key] = [tuple(pair) for pair in json.loads(spans)]
         return found
 
+    @_guarded
     def store_spans(self, spans: dict[str, list[tuple[int, int]]]) -> None:
         """Keep sentence spans for the next run."""
-        with self._db:
+        with self._writing():
             self._db.executemany(
                 "INSERT OR REPLACE INTO sentence_spans (block_key, spans) VALUES (?, ?)",
                 [(key, json.dumps(value)) for key, value in spans.items()],
@@ -407,6 +556,7 @@ class TranslationMemory:
         for row in rows:
             yield MemoryEntry(*row)
 
+    @_guarded
     def count(self, origin: str | None = None) -> int:
         """How many entries the memory holds (of one origin, if given)."""
         if origin is None:
@@ -902,3 +1052,8 @@ def _folded(text: str) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the memory file and create its journal beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)

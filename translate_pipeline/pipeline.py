@@ -6,6 +6,7 @@ The command line calls :func:`run` with a frozen :class:`RunConfig` and prints t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -17,7 +18,14 @@ from pathlib import Path
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
-from translate_pipeline.errors import EngineError, PipelineError, SourceError
+from translate_pipeline.errors import (
+    EngineError,
+    MemoryFileError,
+    PipelineError,
+    SourceError,
+    describe_os_error,
+    display_path,
+)
 from translate_pipeline.formats import format_of, read_document
 from translate_pipeline.glossary import Glossary, empty_glossary, load_glossary
 from translate_pipeline.inline_runs import reattach_data
@@ -26,6 +34,7 @@ from translate_pipeline.memory import (
     REVIEWED,
     MachineKey,
     MemoryHit,
+    Notice,
     OutputState,
     SegmentRecord,
     TranslationMemory,
@@ -113,6 +122,8 @@ class RunReport:
         qa_reports: The QA report files written.
         seconds: Wall time of the run.
         stage_seconds: Wall time of each stage.
+        unreadable: Entries of source folders named like articles that cannot be
+            read as files (dangling links, link loops, pipes), with the reason.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -130,6 +141,7 @@ class RunReport:
     qa_reports: tuple[Path, ...]
     seconds: float
     stage_seconds: dict[str, float]
+    unreadable: tuple[tuple[Path, str], ...] = ()
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -156,6 +168,7 @@ def run(
     config: RunConfig,
     progress: ProgressCallback | None = None,
     engine: Translator | None = None,
+    notice: Notice | None = None,
 ) -> RunReport:
     """Translate every article of ``config.sources`` and write its outputs.
 
@@ -163,6 +176,8 @@ def run(
         config: What to translate and where to write it.
         progress: Called with (segments done, segments to translate).
         engine: An engine to use instead of loading ``config.engine``.
+        notice: Told about waits the user should know of (a memory in use by
+            another process).
 
     An article that cannot be read is reported and the others go on. A problem
     that concerns the whole run (no source, a broken glossary, an unwritable
@@ -178,7 +193,7 @@ def run(
         prepare_output_folder(config.out_dir)
     reports: dict[Path, DocumentReport] = {}
     memory_path = config.memory or default_memory_path()
-    with TranslationMemory.open(memory_path) as memory:
+    with TranslationMemory.open(memory_path, on_wait=notice) as memory:
         with watch.stage("read and segment"):
             readable = _read_sources(scan.files, reports, memory)
         if not readable:
@@ -199,6 +214,7 @@ def run(
                 qa_reports=(),
                 seconds=watch.total(),
                 stage_seconds=watch.seconds,
+                unreadable=scan.unreadable,
             )
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         with watch.stage("choose engine"):
@@ -274,6 +290,7 @@ def run(
         qa_reports=qa_reports,
         seconds=watch.total(),
         stage_seconds=watch.seconds,
+        unreadable=scan.unreadable,
     )
 
 
@@ -343,11 +360,28 @@ def _read_sources(
     same rules; pysbd (slow to load and to run) splits only the new ones.
     """
     documents = []
+    names = output_names(files)
     for path in files:
-        try:
-            documents.append(read_document(path))
-        except SourceError as exc:
-            reports[path] = DocumentReport(source=path, doc_id=path.stem, error=str(exc))
+        error = _read_problem(path)
+        if error is None:
+            try:
+                document = read_document(path)
+            except SourceError as exc:
+                error = str(exc)
+            except Exception as exc:
+                # Readers parse hostile bytes with zip, XML and Markdown libraries,
+                # which fail in more ways than any list foresees (python-docx raises
+                # ValueError for an .xlsx renamed .docx); whatever it is, it is this
+                # article's error and the others are still written.
+                error = (
+                    f"{display_path(path)}: cannot be read as {format_of(path).name} "
+                    f"({str(exc) or type(exc).__name__}). Check that it is a {path.suffix} file; "
+                    "save it again from its editor if it is"
+                )
+            else:
+                documents.append(dataclasses.replace(document, doc_id=names[path]))
+        if error is not None:
+            reports[path] = DocumentReport(source=path, doc_id=names[path], error=error)
     fingerprint = rules_fingerprint()
     texts = splittable_texts(documents)
     keys = {text: block_key(text, fingerprint) for text in texts}
@@ -361,6 +395,62 @@ def _read_sources(
         spans.update(fresh)
     known = KnownSpans(spans)
     return [(document, segment_document(document, known)) for document in documents]
+
+
+def _read_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read, found before its reader is called; ``None`` if none."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        # Its outputs, segment IDs and memory rows would all carry the stray bytes.
+        return (
+            f"{display_path(path)}: the file name is not valid UTF-8. Rename it, for "
+            "example with: convmv -f latin1 -t utf-8 --notest FILE"
+        )
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        fix = (
+            "Give yourself read permission (chmod u+r) or run as its owner"
+            if isinstance(exc, PermissionError)
+            else "Check the file"
+        )
+        return f"{display_path(path)}: cannot be read ({describe_os_error(exc)}). {fix}"
+    return None
+
+
+def output_names(files: Sequence[Path]) -> dict[Path, str]:
+    """The document ID of each article: its stem, made unique within the run.
+
+    The ID names the article's outputs and starts its segment IDs, so two
+    articles with the same stem would overwrite each other's files. Articles
+    that share a stem but not an extension (``a.txt`` and ``a.md``) get their
+    extension added (``a-txt``, ``a-md``); those that share the whole name
+    (``x/a.txt`` and ``y/a.txt``) get their folder's name in front (``x-a``,
+    ``y-a``); anything still equal gets ``-2``, ``-3``. Names compare without
+    case, as on a case-insensitive disk.
+    """
+    ids = {path: path.stem for path in files}
+
+    def clashing() -> dict[str, list[Path]]:
+        groups: dict[str, list[Path]] = {}
+        for path, value in ids.items():
+            groups.setdefault(value.casefold(), []).append(path)
+        return {key: paths for key, paths in groups.items() if len(paths) > 1}
+
+    for paths in clashing().values():
+        suffixes = {path.suffix.lower() for path in paths}
+        for path in paths:
+            if len(suffixes) > 1:
+                ids[path] = f"{ids[path]}-{path.suffix.lstrip('.').lower()}"
+    for paths in clashing().values():
+        for path in paths:
+            ids[path] = f"{path.parent.name or 'root'}-{ids[path]}"
+    for paths in clashing().values():
+        for number, path in enumerate(paths[1:], start=2):
+            ids[path] = f"{ids[path]}-{number}"
+    return ids
 
 
 def _align_checked(
@@ -481,12 +571,24 @@ def _write_document(
             write()
             memory.record_output(path, digest)
             written.append(path)
+    except MemoryFileError:
+        raise  # the memory concerns the whole run
     except PipelineError as exc:
         return DocumentReport(
             source=aligned.source_path,
             doc_id=aligned.doc_id,
             segments=len(aligned.rows),
             error=str(exc),
+        )
+    except (OSError, ValueError) as exc:
+        # A renderer met something it cannot write (a name or character its
+        # format refuses): this article's error, not the run's.
+        return DocumentReport(
+            source=aligned.source_path,
+            doc_id=aligned.doc_id,
+            segments=len(aligned.rows),
+            error=f"{display_path(path)}: cannot be written ({type(exc).__name__}: {exc}). "
+            "Report this with the source file",
         )
     memory.record_segments(
         SegmentRecord(row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value)

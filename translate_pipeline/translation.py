@@ -24,6 +24,9 @@ from translate_pipeline.protect import (
 )
 
 ProgressCallback = Callable[[int, int], None]
+# Segments per engine call for an engine that names no batch size: each call is
+# saved to the memory as it ends, so a crash or Ctrl-C loses at most one batch.
+DEFAULT_BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -97,21 +100,22 @@ def translate_texts(
 ) -> dict[str, str]:
     """Translate distinct ``texts`` in the engine's batch size, reporting progress.
 
+    Each batch's output is checked before ``on_batch`` sees any of it, so a
+    faulty engine never puts a wrong translation in the memory.
+
     Raises:
-        EngineError: The engine failed or returned the wrong number of outputs.
+        EngineError: The engine failed, returned the wrong number of outputs, or
+            returned an empty English for a French text; nothing of that batch is
+            handed on.
     """
     english: dict[str, str] = {}
-    size = engine.batch_size or max(1, len(texts))
+    size = engine.batch_size or DEFAULT_BATCH_SIZE
     if progress:
         progress(0, len(texts))
     for start in range(0, len(texts), size):
         batch = texts[start : start + size]
         outputs = engine.translate_batch(batch)
-        if len(outputs) != len(batch):
-            raise EngineError(
-                f"the {engine.name} engine returned {len(outputs)} translations for "
-                f"{len(batch)} segments"
-            )
+        check_engine_output(engine.name, batch, outputs)
         done = dict(zip(batch, outputs, strict=True))
         english.update(done)
         if on_batch:
@@ -119,3 +123,29 @@ def translate_texts(
         if progress:
             progress(len(english), len(texts))
     return english
+
+
+def check_engine_output(engine_name: str, batch: Sequence[str], outputs: Sequence[str]) -> None:
+    """Check that an engine gave one non-empty English per French text of ``batch``.
+
+    Raises:
+        EngineError: The counts differ, or a non-empty text got an empty (or
+            non-string) translation; the message names the engine and the segment.
+    """
+    saved = "nothing of this batch was saved; check the engine and run again"
+    if len(outputs) != len(batch):
+        raise EngineError(
+            f"the {engine_name} engine returned {len(outputs)} translations for "
+            f"{len(batch)} segments; {saved}"
+        )
+    for number, (text, output) in enumerate(zip(batch, outputs, strict=True), start=1):
+        if not isinstance(output, str) or (text.strip() and not output.strip()):
+            raise EngineError(
+                f"the {engine_name} engine returned no English for segment {number} of "
+                f"{len(batch)} ({_preview(text)!r}); {saved}"
+            )
+
+
+def _preview(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -5,11 +5,19 @@ model), but it runs anywhere Debian does, with no model and no network. All of
 a call's segments go through one pair of processes, separated by blank lines
 (which Apertium treats as hard sentence boundaries and passes through), instead
 of one process per sentence: about 400 sentences/s against 4.
+
+A call is bounded: it carries at most :data:`DEFAULT_BATCH_SIZE` segments (so each
+batch is saved as it ends and progress moves), and its processes are stopped when
+they have not finished within a time derived from its size (so a hung Apertium
+cannot make a run wait forever).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Sequence
@@ -21,6 +29,19 @@ PIVOT = ("fr-es", "spa-eng")
 SEPARATOR = "\n\n"
 DEBIAN_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 INSTALL_HELP = "Install it with: sudo apt-get install " + " ".join(DEBIAN_PACKAGES)
+# Segments per pipeline by default: about 1.5 s of work at 400 segments/s, so a
+# kill -9 loses little and the bar moves, while the two processes' start-up
+# (about 0.1 s) stays small against the batch.
+DEFAULT_BATCH_SIZE = 500
+# Time allowed per batch: a fixed part for start-up and dictionary loading, plus
+# a part per segment about 40 times what Apertium needs (0.0025 s per segment).
+DEFAULT_TIMEOUT_SECONDS = 60.0
+SECONDS_PER_SEGMENT = 0.1
+
+
+def time_limit(segments: int, base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float:
+    """Seconds a batch of ``segments`` may take before Apertium is taken for hung."""
+    return base_seconds + SECONDS_PER_SEGMENT * segments
 
 
 def is_available() -> bool:
@@ -55,17 +76,21 @@ class ApertiumTranslator:
 
     version: str
     name: str = "apertium"
-    batch_size: int | None = None
+    batch_size: int | None = DEFAULT_BATCH_SIZE
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     # Measured: Apertium passes ZQX0QZ-style tokens through in place, while it
     # translates names ("Hugging Face" -> "Hugging Expensive") and lower-cases URLs.
     uses_placeholders: bool = True
 
     @classmethod
-    def load(cls, batch_size: int | None = None) -> ApertiumTranslator:
+    def load(
+        cls, batch_size: int | None = None, timeout_seconds: float | None = None
+    ) -> ApertiumTranslator:
         """Check that Apertium and both pairs are installed.
 
         Args:
-            batch_size: Segments per pipeline; ``None`` sends all of a run at once.
+            batch_size: Segments per pipeline (``None``: :data:`DEFAULT_BATCH_SIZE`).
+            timeout_seconds: The fixed part of a batch's time limit (see :func:`time_limit`).
 
         Raises:
             EngineError: Apertium or one of the pairs is missing.
@@ -77,7 +102,11 @@ class ApertiumTranslator:
             raise EngineError(
                 f"Apertium lacks the {', '.join(missing)} translation direction(s). {INSTALL_HELP}"
             )
-        return cls(version=_data_version(), batch_size=batch_size)
+        return cls(
+            version=_data_version(),
+            batch_size=batch_size or DEFAULT_BATCH_SIZE,
+            timeout_seconds=DEFAULT_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds,
+        )
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         """Translate all ``texts`` through one Apertium pipeline."""
@@ -87,7 +116,8 @@ class ApertiumTranslator:
         return self._translate_checked(cleaned)
 
     def _translate_checked(self, texts: list[str]) -> list[str]:
-        outputs = _run_pipeline(SEPARATOR.join(texts)).strip("\n").split(SEPARATOR)
+        limit = time_limit(len(texts), self.timeout_seconds)
+        outputs = _run_pipeline(SEPARATOR.join(texts), limit).strip("\n").split(SEPARATOR)
         if len(outputs) == len(texts):
             return [" ".join(output.split()) for output in outputs]
         # Apertium merged or split a boundary; halve until each part lines up.
@@ -97,18 +127,48 @@ class ApertiumTranslator:
         return self._translate_checked(texts[:middle]) + self._translate_checked(texts[middle:])
 
 
-def _run_pipeline(text: str) -> str:
+def _run_pipeline(text: str, limit: float | None = None) -> str:
+    """Run ``text`` through both Apertium processes; stop them after ``limit`` seconds.
+
+    Each process leads its own process group, so that stopping it also stops what
+    it started (``apertium`` is a shell script running a chain of programs).
+
+    Raises:
+        EngineError: Apertium cannot start, fails, or is still running after ``limit``.
+    """
     first_cmd = ["apertium", "-u", PIVOT[0]]
     second_cmd = ["apertium", "-u", PIVOT[1]]
+    started: list[subprocess.Popen[bytes]] = []
     try:
         first = subprocess.Popen(
-            first_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            first_cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
+        started.append(first)
         second = subprocess.Popen(
-            second_cmd, stdin=first.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            second_cmd,
+            stdin=first.stdout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
+        started.append(second)
     except OSError as exc:
+        _stop(started)
         raise EngineError(f"cannot start apertium ({exc}). {INSTALL_HELP}") from None
+    try:
+        return _communicate(first, second, text, limit)
+    finally:
+        # Whatever happened (time limit, Ctrl-C), no Apertium process outlives the call.
+        _stop(started)
+
+
+def _communicate(
+    first: subprocess.Popen[bytes], second: subprocess.Popen[bytes], text: str, limit: float | None
+) -> str:
     assert first.stdout is not None and first.stdin is not None
     first.stdout.close()  # the second process owns it now
     # communicate() on the second process cannot feed the first one, and writing
@@ -120,13 +180,24 @@ def _run_pipeline(text: str) -> str:
             assert first.stdin is not None
             first.stdin.write(text.encode("utf-8"))
             first.stdin.close()
-        except OSError as exc:  # broken pipe: reported through the exit codes below
+        except (OSError, ValueError) as exc:
+            # A broken pipe (reported through the exit codes below), or the pipe
+            # closed under it when the processes were stopped.
             errors.append(exc)
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
-    out, second_err = second.communicate()
-    writer.join()
+    try:
+        out, second_err = second.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        segments = text.count(SEPARATOR) + 1
+        raise EngineError(
+            f"the apertium engine did not finish a batch of {segments} segments in "
+            f"{limit:.0f} s and was stopped. The batches finished before it are saved in the "
+            "translation memory; run again to resume, with a smaller --batch-size or a larger "
+            "--engine-timeout if Apertium is only slow"
+        ) from None
+    writer.join(timeout=5)
     first_err = first.stderr.read() if first.stderr else b""
     first.wait()
     if first.returncode or second.returncode:
@@ -137,3 +208,18 @@ def _run_pipeline(text: str) -> str:
             + f". {INSTALL_HELP}"
         )
     return out.decode("utf-8", "replace")
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Kill the process groups of ``processes`` that are still running, and reap them."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+    for process in processes:
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
