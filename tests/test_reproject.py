@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translate_pipeline.document import Inline, InlineKind
-from translate_pipeline.reproject import project_inlines
+from translate_pipeline.reproject import project_inlines, spans_needing_translation
 
 
 def span(kind: InlineKind, text: str, part: str, nth: int = 0) -> Inline:
@@ -86,3 +86,177 @@ def test_known_english_of_a_glossary_term() -> None:
     known = [(inline.start, inline.end, "non-disclosure agreement")]
     (got,) = project_inlines(french, (inline,), english, known).inlines
     assert english[got.start : got.end] == "non-disclosure agreement"
+
+
+# --- the rule "translate the span alone and find it in the output" -------------
+
+AI_FR = "Selon l'AI Act, les modèles doivent être documentés."
+AI_EN = "As I HAVE it Act, the models have to be documented."
+
+
+@pytest.mark.parametrize(
+    ("french", "part", "english", "alone", "placed"),
+    [
+        # found once, whole words, case-insensitive (engines capitalise a lone phrase)
+        (
+            "Les députés ont voté contre le texte.",
+            "contre",
+            "The deputies have voted against the text.",
+            "Against",
+            "against",
+        ),
+        # a phrase, and the engine's full stop on a lone phrase ignored
+        (
+            "La voiture électrique gagne du terrain.",
+            "voiture électrique",
+            "The electric car is gaining ground.",
+            "Electric car.",
+            "electric car",
+        ),
+        # the French span has no article: the English article stays outside the span
+        (
+            "La société lève des fonds.",
+            "société",
+            "The company raises funds.",
+            "The company",
+            "company",
+        ),
+        # ... found without its article when only that form is in the output
+        (
+            "Une enquête a été ouverte.",
+            "enquête",
+            "An investigation was opened.",
+            "The investigation",
+            "investigation",
+        ),
+        # the French span has its article: the span covers the English one
+        (
+            "Le gouvernement a présenté son budget.",
+            "Le gouvernement",
+            "The government presented its budget.",
+            "The government",
+            "The government",
+        ),
+    ],
+)
+def test_span_placed_by_its_translation_alone(
+    french: str, part: str, english: str, alone: str, placed: str
+) -> None:
+    inline = span(InlineKind.BOLD, french, part)
+    result = project_inlines(french, (inline,), english, span_english={part: alone})
+    assert result.lost == ()
+    (got,) = result.inlines
+    assert english[got.start : got.end] == placed
+
+
+@pytest.mark.parametrize(
+    ("french", "part", "english", "alone"),
+    [
+        # the bug: l'*AI Act* -> "HAVE *it Act*". Its words are not in the output
+        # as the engine translates them alone: lost and flagged, never guessed.
+        (AI_FR, "AI Act", AI_EN, "AI Act"),
+        (AI_FR, "AI Act", AI_EN, "HAVE Act"),
+        # the translation alone occurs twice: which one is meant is unknown
+        (
+            "Le prix du pain et le coût du pain.",
+            "prix",
+            "The price of bread and the price of bread.",
+            "Price",
+        ),
+        # the French span text occurs twice in the French
+        ("Le chat voit le chat.", "chat", "The cat sees a cat.", "cat"),
+        # only inside a longer word: "prize" is not in "prizes"
+        ("Les prix ont augmenté.", "prix", "The prizes have risen.", "Prize"),
+        # a translation that is only punctuation or empty
+        ("Il a dit : oui.", "oui", "He said: yes.", "."),
+    ],
+)
+def test_span_not_found_alone_is_lost(french: str, part: str, english: str, alone: str) -> None:
+    inline = span(InlineKind.ITALIC, french, part)
+    result = project_inlines(french, (inline,), english, span_english={part: alone})
+    assert result.inlines == ()
+    assert result.lost == (inline,)
+
+
+def test_ai_act_bug_never_lands_on_wrong_words() -> None:
+    inline = span(InlineKind.ITALIC, AI_FR, "AI Act")
+    result = project_inlines(AI_FR, (inline,), AI_EN, span_english={"AI Act": "HAVE Act"})
+    assert [AI_EN[s.start : s.end] for s in result.inlines] == []
+    assert result.lost == (inline,)
+
+
+def test_inline_code_is_never_placed_by_a_translation() -> None:
+    french = "Le modèle mistral-large-2 est disponible."
+    inline = span(InlineKind.CODE, french, "mistral-large-2")
+    english = "The model mistral-wide-2 is available."
+    alone = {"mistral-large-2": "mistral-wide-2"}
+    assert project_inlines(french, (inline,), english, span_english=alone).lost == (inline,)
+
+
+def test_verbatim_match_is_whole_words_only() -> None:
+    # "vaccin" must not land on the first six letters of "vaccine"
+    french = "Le vaccin est efficace."
+    inline = span(InlineKind.BOLD, french, "vaccin")
+    result = project_inlines(french, (inline,), "The vaccine is effective.")
+    assert result.lost == (inline,)
+
+
+@pytest.mark.parametrize(
+    ("alone", "english", "lost"),
+    [
+        # two disjoint French spans on one English word: both lost
+        ({"maison": "home", "demeure": "home"}, "The home is nice.", 2),
+        ({"maison": "house", "demeure": "home"}, "The house is a home.", 0),
+    ],
+)
+def test_spans_that_collide_in_english_are_lost(
+    alone: dict[str, str], english: str, lost: int
+) -> None:
+    french = "La maison est une demeure."
+    inlines = (span(InlineKind.BOLD, french, "maison"), span(InlineKind.ITALIC, french, "demeure"))
+    result = project_inlines(french, inlines, english, span_english=alone)
+    assert len(result.lost) == lost
+    assert len(result.inlines) == 2 - lost
+
+
+def test_nested_spans_stay_nested() -> None:
+    french = "Lisez le rapport annuel ici."
+    link = span(InlineKind.LINK, french, "le rapport annuel")
+    bold = span(InlineKind.BOLD, french, "annuel")
+    english = "Read the annual report here."
+    alone = {"le rapport annuel": "the annual report", "annuel": "annual"}
+    result = project_inlines(french, (link, bold), english, span_english=alone)
+    assert [english[s.start : s.end] for s in result.inlines] == ["the annual report", "annual"]
+
+
+@pytest.mark.parametrize(
+    ("french", "inline", "english", "needed"),
+    [
+        # placed by a simple rule already: nothing to ask
+        (FR, span(InlineKind.BOLD, FR, "Mistral AI"), EN, []),
+        # a translated word: asked, without edge punctuation
+        (
+            "Voir la suite, ici.",
+            Inline(InlineKind.LINK, 4, 13),
+            "See the rest, here.",
+            ["la suite"],
+        ),
+        # inline code and standalone codes are never sent to the engine
+        ("Lancez pip ici.", Inline(InlineKind.CODE, 7, 10), "Run pip2 here.", []),
+        ("Le texte cité ici.", Inline(InlineKind.FOOTNOTE_REF, 9, 9), "The text here.", []),
+        # an English identical to the French keeps every span: nothing to ask
+        ("Pas traduit.", Inline(InlineKind.BOLD, 0, 3), "Pas traduit.", []),
+    ],
+)
+def test_spans_needing_translation(
+    french: str, inline: Inline, english: str, needed: list[str]
+) -> None:
+    assert spans_needing_translation([(french, (inline,), english)]) == needed
+
+
+def test_spans_needing_translation_are_distinct_across_segments() -> None:
+    rows = [
+        ("La maison.", (Inline(InlineKind.BOLD, 3, 9),), "The house."),
+        ("Une maison.", (Inline(InlineKind.ITALIC, 4, 10),), "A house."),
+    ]
+    assert spans_needing_translation(rows) == ["maison"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import MemoryHit
 from translate_pipeline.protect import Outcome
-from translate_pipeline.translation import from_memory, translate_protected
+from translate_pipeline.translation import from_memory, translate_protected, translate_span_texts
 
 from .conftest import TaggingTranslator
 
@@ -49,3 +49,10 @@ def test_each_batch_is_handed_back_restored_as_soon_as_it_is_done() -> None:
         }
     ]
     assert {k: v.origin for k, v in result.items()} == dict.fromkeys(texts, "machine:tagging")
+
+
+def test_span_texts_are_translated_once_each_in_batches() -> None:
+    engine = TaggingTranslator(calls=[], batch_size=2)
+    english = translate_span_texts(engine, ["maison", "voiture", "maison", " ", "3,5 %"])
+    assert english == {"maison": "EN: maison", "voiture": "EN: voiture", "3,5 %": "EN: 3.5%"}
+    assert engine.calls == [2, 1]

@@ -13,19 +13,32 @@ lost, and the row is flagged ``formatting-lost``, never guessed:
 - a span on a French range whose English is known (a glossary term with a fixed
   translation) goes on that English when it is found once;
 - a standalone code at the very start or end of the segment stays there;
+- otherwise, for engines whose output cannot carry tags (neural models), the
+  span's French text translated alone (``span_english``, asked of the engine
+  once per distinct text, see :func:`spans_needing_translation`) goes where that
+  English occurs exactly once as whole words, when the French text occurs once
+  too; a leading English article the French span lacks is left outside it;
+- spans that were disjoint in the French and overlap in the English, or that
+  cross each other, are all reported lost: a span never lands on wrong words;
 - soft line breaks and escapes are layout, not formatting: they are dropped
   silently where they cannot be placed (the writers re-wrap and re-escape).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from translate_pipeline.document import Inline, InlineKind
 
 # Kinds that only say how the source was typed, not how it looks.
 _LAYOUT = frozenset({InlineKind.SOFT_BREAK, InlineKind.ESCAPE})
+# Inline code is never translated: finding it verbatim is the only safe rule.
+_UNTRANSLATED = frozenset({InlineKind.CODE})
+_EDGE = " \t\n.,;:!?\"'«»“”‘’()[]"
+_ARTICLE = re.compile(r"(?i)(?:the|an?)\s+")
+_FRENCH_ARTICLE = re.compile(r"(?i)^(?:les?|la|l['’]|une?|des|du|d['’])\s*")
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ def project_inlines(
     inlines: Sequence[Inline],
     english: str,
     known: Sequence[tuple[int, int, str]] = (),
+    span_english: Mapping[str, str] | None = None,
 ) -> Projection:
     """Place the French segment's ``inlines`` on its ``english`` translation.
 
@@ -55,6 +69,8 @@ def project_inlines(
         english: The English plain text.
         known: French ranges whose English is known: ``(start, end, english)``
             (glossary terms, URLs, numbers as protection restored them).
+        span_english: The English of span texts translated alone, keyed by the
+            French span text (see :func:`spans_needing_translation`).
 
     Returns:
         The placed spans and the lost ones; every span is in exactly one of them,
@@ -64,15 +80,58 @@ def project_inlines(
         return Projection((), ())
     if english == french:
         return Projection(tuple(inlines), ())
-    placed: list[Inline] = []
-    lost: list[Inline] = []
-    for span in inlines:
-        where = _place(french, span, english, known)
-        if where is not None:
-            placed.append(replace(span, start=where[0], end=where[1]))
-        elif span.kind not in _LAYOUT:
-            lost.append(span)
-    return Projection(tuple(placed), tuple(lost))
+    alone = span_english or {}
+    where: dict[int, tuple[int, int]] = {}
+    for number, span in enumerate(inlines):
+        found = _place(french, span, english, known)
+        if found is None and span.kind not in _UNTRANSLATED and not span.standalone:
+            found = _place_alone(french, span, english, alone)
+        if found is not None:
+            where[number] = found
+    for number in _clashing(inlines, where):
+        del where[number]
+    placed = tuple(
+        replace(span, start=where[n][0], end=where[n][1])
+        for n, span in enumerate(inlines)
+        if n in where
+    )
+    lost = tuple(
+        span for n, span in enumerate(inlines) if n not in where and span.kind not in _LAYOUT
+    )
+    return Projection(placed, lost)
+
+
+def spans_needing_translation(
+    rows: Iterable[tuple[str, Sequence[Inline], str]],
+    known: Mapping[str, Sequence[tuple[int, int, str]]] | None = None,
+) -> list[str]:
+    """The distinct span texts that only a translation alone could place.
+
+    Pure: the pipeline sends the result to the engine in one batch, then passes
+    the answers to :func:`project_inlines` as ``span_english``.
+
+    Args:
+        rows: ``(french, inlines, english)`` of each translated segment.
+        known: Known English ranges of each French segment (as for
+            :func:`project_inlines`), keyed by the French text.
+
+    Returns:
+        Span texts (edge spaces and punctuation removed), in first-seen order.
+    """
+    wanted: dict[str, None] = {}
+    known = known or {}
+    for french, inlines, english in rows:
+        if english == french:
+            continue
+        for span in inlines:
+            if span.standalone or span.kind in _LAYOUT or span.kind in _UNTRANSLATED:
+                continue
+            if _place(french, span, english, known.get(french, ())) is not None:
+                continue
+            text = french[span.start : span.end].strip(_EDGE)
+            if any(char.isalnum() for char in text):
+                wanted[text] = None
+    return list(wanted)
 
 
 def _place(
@@ -102,6 +161,60 @@ def _place(
     return None
 
 
+def _place_alone(
+    french: str, span: Inline, english: str, alone: Mapping[str, str]
+) -> tuple[int, int] | None:
+    """Where the span's English, translated alone, occurs exactly once as whole words."""
+    text = french[span.start : span.end].strip(_EDGE)
+    target = alone.get(text, "").strip(_EDGE)
+    if not any(char.isalnum() for char in target) or len(_word_hits(french, text)) != 1:
+        return None
+    hits = _word_hits(english, target)
+    if len(hits) == 1:
+        start, end = hits[0]
+        article = _ARTICLE.match(english, start, end)
+        if article and not _FRENCH_ARTICLE.match(text):
+            # "société" alone came back as "the company": the span is "company".
+            start = article.end()
+        return (start, end)
+    leading = _ARTICLE.match(target)
+    if hits or leading is None or _FRENCH_ARTICLE.match(text):
+        return None  # several places, or none: which words are meant is unknown
+    hits = _word_hits(english, target[leading.end() :])
+    return hits[0] if len(hits) == 1 else None
+
+
+def _word_hits(text: str, needle: str) -> list[tuple[int, int]]:
+    """Case-insensitive whole-word occurrences of ``needle`` (inner spaces flexible)."""
+    words = [re.escape(word) for word in needle.split()]
+    if not words:
+        return []
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _clashing(inlines: Sequence[Inline], where: Mapping[int, tuple[int, int]]) -> set[int]:
+    """Placed spans whose English ranges contradict their French ones.
+
+    Two paired spans must keep their relation: disjoint stays disjoint, nested
+    stays nested; ranges that cross are contradictions too.
+    """
+    clashing: set[int] = set()
+    numbers = [n for n in where if not inlines[n].standalone]
+    for i, first in enumerate(numbers):
+        for second in numbers[i + 1 :]:
+            a, b = inlines[first], inlines[second]
+            ea, eb = where[first], where[second]
+            french_disjoint = a.end <= b.start or b.end <= a.start
+            english_disjoint = ea[1] <= eb[0] or eb[1] <= ea[0]
+            english_nested = (ea[0] <= eb[0] and eb[1] <= ea[1]) or (
+                eb[0] <= ea[0] and ea[1] <= eb[1]
+            )
+            if french_disjoint != english_disjoint or not (english_disjoint or english_nested):
+                clashing.update((first, second))
+    return clashing
+
+
 def _core(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``(start, end)`` narrowed to the first and last letter or digit; None if none."""
     while start < end and not text[start].isalnum():
@@ -124,8 +237,17 @@ def _same_occurrence(french: str, start: int, text: str, english: str) -> tuple[
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
+    """Where ``needle`` occurs in ``text``, never inside a longer word.
+
+    "vaccin" is not in "vaccine": a span on a French word must not land on part
+    of an English one.
+    """
     found, at = [], text.find(needle)
     while at >= 0:
-        found.append(at)
+        end = at + len(needle)
+        cut_before = needle[0].isalnum() and at > 0 and text[at - 1].isalnum()
+        cut_after = needle[-1].isalnum() and end < len(text) and text[end].isalnum()
+        if not (cut_before or cut_after):
+            found.append(at)
         at = text.find(needle, at + 1)
     return found

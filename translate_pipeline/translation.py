@@ -119,3 +119,23 @@ def translate_texts(
         if progress:
             progress(len(english), len(texts))
     return english
+
+
+def translate_span_texts(
+    engine: Translator, texts: Sequence[str], terms: TermMatcher | Sequence[Term] = ()
+) -> dict[str, str]:
+    """The English of inline span texts translated alone, for re-projection.
+
+    ``texts`` come from :func:`translate_pipeline.reproject.spans_needing_translation`;
+    they are deduplicated and translated like sentences (glossary terms, URLs
+    and numbers protected), in the engine's batch size. Span texts are short
+    phrases, not sentences: their translations are never stored in the memory.
+
+    Raises:
+        EngineError: The engine failed or returned the wrong number of outputs.
+    """
+    distinct = [text for text in dict.fromkeys(texts) if text.strip()]
+    if not distinct:
+        return {}
+    done = translate_protected(engine, distinct, terms)
+    return {text: done[text].english for text in distinct}
