@@ -157,16 +157,33 @@ def _match(inlines: Sequence[Inline], placed: Sequence[Inline]) -> list[Inline |
 # --- the methods -------------------------------------------------------------
 
 
-def plain_methods(engine: Translator, cases: list[Case]) -> dict[str, list[tuple[str, list]]]:
-    """Plain text + re-projection, without and with span translations alone."""
+def plain_methods(
+    engine: Translator, cases: list[Case], context: list[tuple[str, list]]
+) -> dict[str, list[tuple[str, list]]]:
+    """Plain text + re-projection: rules only, + the span alone, + the span in context.
+
+    ``context`` is a marked method's results (the English and each span's place in
+    it): the English it gives each span is looked for in the plain English.
+    """
     from translate_pipeline.translation import translate_protected, translate_span_texts
 
     translations = translate_protected(engine, [c.french for c in cases], ())
     rows = [(c.french, c.inlines, translations[c.french].english) for c in cases]
     alone = translate_span_texts(engine, spans_needing_translation(rows))
-    results: dict[str, list[tuple[str, list]]] = {"plain+rules": [], "plain+alone": []}
-    for case, (_, _, english) in zip(cases, rows, strict=True):
-        for name, mapping in (("plain+rules", None), ("plain+alone", alone)):
+    names = ("plain+rules", "plain+alone", "plain+html", "plain+html+alone")
+    results: dict[str, list[tuple[str, list]]] = {name: [] for name in names}
+    for case, (_, _, english), (marked, placed) in zip(cases, rows, context, strict=True):
+        in_context = {
+            case.french[s.start : s.end].strip(_EDGE): marked[p.start : p.end]
+            for s, p in zip(case.inlines, placed, strict=True)
+            if p is not None and not s.standalone
+        }
+        both = {
+            text: [in_context[text], alone[text]] if text in in_context else [alone[text]]
+            for text in alone
+        }
+        mappings = (None, alone, in_context, both)
+        for name, mapping in zip(names, mappings, strict=True):
             projection = project_inlines(case.french, case.inlines, english, span_english=mapping)
             results[name].append((english, _match(case.inlines, projection.inlines)))
     return results
@@ -353,14 +370,17 @@ def main() -> None:
 
     engine = ApertiumTranslator.load()
     cases = load_cases()
-    methods = plain_methods(engine, cases)
-    methods["html"] = marked_method(apertium_html, html_mark, html_read, cases)
+    html_results = marked_method(apertium_html, html_mark, html_read, cases)
+    methods = plain_methods(engine, cases, html_results)
+    methods["html"] = html_results
     methods["brackets"] = marked_method(engine.translate_batch, bracket_mark, bracket_read, cases)
+    plain = [" ".join(english.split()) for english, _ in methods["plain+rules"]]
     spans = sum(len(c.inlines) for c in cases)
     counts: dict[str, dict[str, int]] = {}
     for name, results in methods.items():
-        tally = {"right": 0, "wrong": 0, "lost": 0}
-        for case, (english, placed) in zip(cases, results, strict=True):
+        tally = {"right": 0, "wrong": 0, "lost": 0, "changed": 0}
+        for case, (english, placed), before in zip(cases, results, plain, strict=True):
+            tally["changed"] += " ".join(english.split()) != before
             verdicts = judge(case, english, placed)
             for verdict in verdicts:
                 tally[verdict] += 1
@@ -374,9 +394,10 @@ def main() -> None:
                 print(f"[{name}] {case.tagged}\n    {english}\n    {'; '.join(marks)}")
         counts[name] = tally
     print(f"Apertium {engine.version}: {len(cases)} sentences, {spans} spans")
-    print(f"{'method':<14}{'right':>7}{'wrong':>7}{'lost':>7}")
+    print(f"{'method':<18}{'right':>7}{'wrong':>7}{'lost':>7}  English changed (sentences)")
     for name, tally in counts.items():
-        print(f"{name:<14}{tally['right']:>7}{tally['wrong']:>7}{tally['lost']:>7}")
+        row = "".join(f"{tally[key]:>7}" for key in ("right", "wrong", "lost"))
+        print(f"{name:<18}{row}  {tally['changed']}")
     if args.json:
         args.json.write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
 

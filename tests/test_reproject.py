@@ -260,3 +260,27 @@ def test_spans_needing_translation_are_distinct_across_segments() -> None:
         ("Une maison.", (Inline(InlineKind.ITALIC, 4, 10),), "A house."),
     ]
     assert spans_needing_translation(rows) == ["maison"]
+
+
+@pytest.mark.parametrize(
+    ("candidates", "placed"),
+    [
+        # the span's English in context first: found once, it wins
+        (("salary increase", "Rise in wages"), "salary increase"),
+        # the first is not in the output: the next one is tried
+        (("pay rise", "Salary increase"), "salary increase"),
+        # none is: lost
+        (("pay rise", "wage hike"), None),
+    ],
+)
+def test_candidate_englishes_are_tried_in_order(
+    candidates: tuple[str, ...], placed: str | None
+) -> None:
+    french = "Le ministre annonce une hausse des salaires."
+    english = "The minister announces a salary increase."
+    inline = span(InlineKind.BOLD, french, "hausse des salaires")
+    result = project_inlines(
+        french, (inline,), english, span_english={"hausse des salaires": candidates}
+    )
+    got = [english[s.start : s.end] for s in result.inlines]
+    assert got == ([placed] if placed else [])

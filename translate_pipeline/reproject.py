@@ -59,7 +59,7 @@ def project_inlines(
     inlines: Sequence[Inline],
     english: str,
     known: Sequence[tuple[int, int, str]] = (),
-    span_english: Mapping[str, str] | None = None,
+    span_english: Mapping[str, str | Sequence[str]] | None = None,
 ) -> Projection:
     """Place the French segment's ``inlines`` on its ``english`` translation.
 
@@ -69,8 +69,10 @@ def project_inlines(
         english: The English plain text.
         known: French ranges whose English is known: ``(start, end, english)``
             (glossary terms, URLs, numbers as protection restored them).
-        span_english: The English of span texts translated alone, keyed by the
-            French span text (see :func:`spans_needing_translation`).
+        span_english: The English of span texts, keyed by the French span text:
+            one English, or several tried in order (the span's words as an
+            engine rendered them in context, then translated alone; see
+            :func:`spans_needing_translation`).
 
     Returns:
         The placed spans and the lost ones; every span is in exactly one of them,
@@ -162,12 +164,23 @@ def _place(
 
 
 def _place_alone(
-    french: str, span: Inline, english: str, alone: Mapping[str, str]
+    french: str, span: Inline, english: str, alone: Mapping[str, str | Sequence[str]]
 ) -> tuple[int, int] | None:
-    """Where the span's English, translated alone, occurs exactly once as whole words."""
+    """Where one of the span's known Englishes occurs exactly once as whole words."""
     text = french[span.start : span.end].strip(_EDGE)
-    target = alone.get(text, "").strip(_EDGE)
-    if not any(char.isalnum() for char in target) or len(_word_hits(french, text)) != 1:
+    if len(_word_hits(french, text)) != 1:
+        return None  # which occurrence is meant is unknown
+    targets = alone.get(text, ())
+    for target in (targets,) if isinstance(targets, str) else targets:
+        found = _find_once(text, target.strip(_EDGE), english)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_once(text: str, target: str, english: str) -> tuple[int, int] | None:
+    """Where ``target``, the English of French ``text``, occurs once in ``english``."""
+    if not any(char.isalnum() for char in target):
         return None
     hits = _word_hits(english, target)
     if len(hits) == 1:
