@@ -15,8 +15,11 @@ Methods (Apertium, fr -> es -> en):
 - ``plain+alone``: the same, plus each span's text translated alone by the
   engine and found once in the output (``span_english``);
 - ``html``: Apertium's own format handling: the sentence goes through both steps
-  with ``apertium -f html`` and its tags are read back; a span whose tag comes
-  back twice (split), or not at all, is lost;
+  with ``apertium -f html`` (``ApertiumTranslator.translate_marked``) and its tags
+  are read back; a span whose tag comes back twice (split), or not at all, is lost;
+- ``plain+html`` and ``plain+html+alone``: the plain English kept; each span's
+  words as the ``html`` run rendered them in context are looked for in it (then
+  the span translated alone): what the pipeline does for Apertium;
 - ``brackets``: each span bracketed by opening and closing placeholder tokens
   (``ZQXA<n>QZ`` ... ``ZQXB<n>QZ``, like the ZQX tokens Apertium passes through).
 
@@ -35,7 +38,6 @@ right after that English word). An unplaced span is *lost*.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import re
 import sys
@@ -49,7 +51,11 @@ sys.path.insert(0, str(ROOT))
 from translate_pipeline.document import Inline, InlineKind  # noqa: E402
 from translate_pipeline.engines import Translator  # noqa: E402
 from translate_pipeline.reproject import (  # noqa: E402
+    MarkedEnglish,
+    mark_spans_html,
     project_inlines,
+    read_marked_html,
+    spans_in_context,
     spans_needing_translation,
 )
 
@@ -173,11 +179,8 @@ def plain_methods(
     names = ("plain+rules", "plain+alone", "plain+html", "plain+html+alone")
     results: dict[str, list[tuple[str, list]]] = {name: [] for name in names}
     for case, (_, _, english), (marked, placed) in zip(cases, rows, context, strict=True):
-        in_context = {
-            case.french[s.start : s.end].strip(_EDGE): marked[p.start : p.end]
-            for s, p in zip(case.inlines, placed, strict=True)
-            if p is not None and not s.standalone
-        }
+        ranges = tuple((p.start, p.end) if p else None for p in placed)
+        in_context = spans_in_context(case.french, case.inlines, MarkedEnglish(marked, ranges))
         both = {
             text: [in_context[text], alone[text]] if text in in_context else [alone[text]]
             for text in alone
@@ -269,95 +272,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def html_mark(french: str, inlines: Sequence[Inline]) -> str:
-    """``french`` as HTML: each span a tag with its number as id, text escaped."""
-    names = {InlineKind.BOLD: "b", InlineKind.ITALIC: "i", InlineKind.CODE: "code"}
-    inserts: list[tuple[int, int, str]] = []
-    for number, span in enumerate(inlines):
-        if span.standalone:
-            # An empty <span></span> eats the blank line after it; a void <br> does not.
-            inserts.append((span.start, 1, f'<br id="k{number}">'))
-            continue
-        name = names.get(span.kind, "a")
-        inserts.append((span.start, 2, f'<{name} id="k{number}">'))
-        inserts.append((span.end, 0, f"</{name}>"))
-    out, at = [], 0
-    for offset, _, tag in sorted(inserts, key=lambda item: (item[0], item[1])):
-        out.append(html.escape(french[at:offset], quote=False))
-        out.append(tag)
-        at = offset
-    out.append(html.escape(french[at:], quote=False))
-    return "".join(out)
-
-
-_HTML_TAG = re.compile(r'<(/?)(b|i|code|a|br)(?: id="k(\d+)")?>')
-
-
 def html_read(output: str, inlines: Sequence[Inline]) -> tuple[str, list[Inline | None]]:
-    """The English text of Apertium's HTML, and each span whose tag came back once."""
-    seen: dict[int, list[tuple[int, int]]] = {}
-    stack: list[tuple[str, int, int]] = []
-    parts: list[str] = []
-    length, at = 0, 0
-    for match in _HTML_TAG.finditer(output):
-        piece = html.unescape(output[at : match.start()])
-        parts.append(piece)
-        length += len(piece)
-        at = match.end()
-        closing, name, number = match.groups()
-        if name == "br" and number is not None:
-            seen.setdefault(int(number), []).append((length, length))
-        elif not closing:
-            stack.append((name, int(number) if number is not None else -1, length))
-        elif stack and stack[-1][0] == name:
-            _, opened, start = stack.pop()
-            seen.setdefault(opened, []).append((start, length))
-    parts.append(html.unescape(output[at:]))
-    raw = "".join(parts)
-    # Apertium's spacing around tags is uneven: collapse runs of spaces, keep offsets.
-    english, mapping = _collapse(raw)
-    placed: list[Inline | None] = []
-    for number, span in enumerate(inlines):
-        ranges = seen.get(number, [])
-        if len(ranges) != 1:
-            placed.append(None)
-            continue
-        start, end = _trim(english, mapping[ranges[0][0]], mapping[ranges[0][1]])
-        placed.append(Inline(span.kind, start, end if not span.standalone else start, span.data))
-    return english, placed
-
-
-def _collapse(raw: str) -> tuple[str, list[int]]:
-    """``raw`` with whitespace runs made single spaces and stripped; old offset -> new."""
-    out: list[str] = []
-    mapping: list[int] = []
-    for char in raw:
-        mapping.append(len(out))
-        if char.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-        else:
-            out.append(char)
-    mapping.append(len(out))
-    text = "".join(out)
-    stripped = text.rstrip()
-    return stripped, [min(m, len(stripped)) for m in mapping]
-
-
-def apertium_html(texts: list[str]) -> list[str]:
-    """Translate HTML fragments with ``apertium -f html`` on both pivot steps."""
-    import subprocess
-
-    joined = "\n\n".join(texts)
-    first = subprocess.run(
-        ["apertium", "-f", "html", "-u", "fr-es"], input=joined, capture_output=True, text=True
-    ).stdout
-    second = subprocess.run(
-        ["apertium", "-f", "html", "-u", "spa-eng"], input=first, capture_output=True, text=True
-    ).stdout
-    outputs = second.strip("\n").split("\n\n")
-    assert len(outputs) == len(texts), (len(outputs), len(texts))
-    return outputs
+    """The English of Apertium's HTML, and each span where its tag came back once."""
+    marked = read_marked_html(output, len(inlines))
+    return marked.text, [
+        Inline(span.kind, where[0], where[1], span.data) if where is not None else None
+        for span, where in zip(inlines, marked.ranges, strict=True)
+    ]
 
 
 def main() -> None:
@@ -370,7 +291,7 @@ def main() -> None:
 
     engine = ApertiumTranslator.load()
     cases = load_cases()
-    html_results = marked_method(apertium_html, html_mark, html_read, cases)
+    html_results = marked_method(engine.translate_marked, mark_spans_html, html_read, cases)
     methods = plain_methods(engine, cases, html_results)
     methods["html"] = html_results
     methods["brackets"] = marked_method(engine.translate_batch, bracket_mark, bracket_read, cases)

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translate_pipeline.document import Inline, InlineKind
-from translate_pipeline.reproject import project_inlines, spans_needing_translation
+from translate_pipeline.reproject import (
+    mark_spans_html,
+    project_inlines,
+    read_marked_html,
+    spans_in_context,
+    spans_needing_translation,
+)
 
 
 def span(kind: InlineKind, text: str, part: str, nth: int = 0) -> Inline:
@@ -284,3 +292,75 @@ def test_candidate_englishes_are_tried_in_order(
     )
     got = [english[s.start : s.end] for s in result.inlines]
     assert got == ([placed] if placed else [])
+
+
+# --- spans marked as HTML tags for engines that carry them (Apertium -f html) --
+
+
+@pytest.mark.parametrize(
+    ("inlines", "marked"),
+    [
+        ((Inline(InlineKind.BOLD, 3, 9),), 'La <b id="k0">maison</b> & co.'),
+        # link targets never reach the engine; inline code gets <code>
+        (
+            (Inline(InlineKind.LINK, 0, 2, (("href", "https://x.fr"),)),),
+            '<b id="k0">La</b> maison & co.',
+        ),
+        ((Inline(InlineKind.CODE, 3, 9),), 'La <code id="k0">maison</code> & co.'),
+        # a standalone code is a void <br> (an empty span eats the segment separator)
+        ((Inline(InlineKind.FOOTNOTE_REF, 9, 9),), 'La maison<br id="k0"> & co.'),
+        # nested spans, and layout-only ones left out
+        (
+            (
+                Inline(InlineKind.ITALIC, 0, 9),
+                Inline(InlineKind.BOLD, 3, 9),
+                Inline(InlineKind.SOFT_BREAK, 2, 2),
+            ),
+            '<b id="k0">La <b id="k1">maison</b></b> & co.',
+        ),
+    ],
+)
+def test_spans_marked_as_html(inlines: tuple[Inline, ...], marked: str) -> None:
+    assert mark_spans_html("La maison & co.", inlines).replace("&amp;", "&") == marked
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet="ab <>&'\"é", min_size=1, max_size=30),
+    st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=3),
+)
+def test_marking_then_reading_gives_the_text_and_spans_back(
+    text: str, bounds: list[tuple[int, int]]
+) -> None:
+    text = " ".join(text.split()) or "a"
+    inlines = []
+    for a, b in bounds:
+        lo, hi = sorted((min(a, len(text)), min(b, len(text))))
+        if lo < hi and all(hi <= s.start or s.end <= lo for s in inlines):
+            inlines.append(Inline(InlineKind.BOLD, lo, hi))
+    read = read_marked_html(mark_spans_html(text, inlines), len(inlines))
+    assert read.text == text
+    for span, where in zip(inlines, read.ranges, strict=True):
+        assert where is not None
+        assert read.text[where[0] : where[1]] == text[span.start : span.end].strip()
+
+
+def test_a_tag_the_engine_split_gives_no_range() -> None:
+    # Apertium: 'l'<i>AI Act</i>' -> '<i>HAVE</i> it <i>Act</i>'
+    read = read_marked_html('As I <b id="k0">HAVE</b> it <b id="k0">Act</b>, the.', 2)
+    assert read.text == "As I HAVE it Act, the."
+    assert read.ranges == (None, None)
+
+
+def test_spans_in_context_gives_each_span_its_english() -> None:
+    french = "Le ministre annonce une hausse des salaires."
+    inlines = (
+        span(InlineKind.BOLD, french, "hausse des salaires"),
+        Inline(InlineKind.FOOTNOTE_REF, len(french), len(french)),
+    )
+    read = read_marked_html(
+        'The minister announces <b id="k0">an ascent of the salaries</b>.<br id="k1">', 2
+    )
+    assert spans_in_context(french, inlines, read) == {
+        "hausse des salaires": "an ascent of the salaries"
+    }

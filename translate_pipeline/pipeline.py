@@ -31,11 +31,12 @@ from translate_pipeline.memory import (
     default_memory_path,
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
-from translate_pipeline.protect import TermMatcher
+from translate_pipeline.protect import Outcome, TermMatcher
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.render_qa import write_qa_reports
+from translate_pipeline.reproject import spans_needing_translation
 from translate_pipeline.segmenter import (
     KnownSpans,
     SentenceSplitter,
@@ -50,6 +51,7 @@ from translate_pipeline.translation import (
     Translation,
     from_memory,
     translate_protected,
+    translate_spans,
 )
 
 
@@ -220,6 +222,7 @@ def run(
             matcher = TermMatcher.build(glossary.terms)
             translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
         misses = [text for text in texts if text not in hits]
+        translator: Translator | None = None
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
@@ -231,10 +234,12 @@ def run(
                 translations.update(
                     translate_protected(translator, misses, matcher, progress, on_batch=save)
                 )
+        with watch.stage("translate"):
+            span_english = _span_translations(choice, translator, readable, translations, matcher)
         aligned_documents = []
         for document, segments in readable:
             with watch.stage("QA"):
-                aligned = _align_checked(document, segments, translations)
+                aligned = _align_checked(document, segments, translations, span_english)
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
                 reports[document.path] = _write_document(aligned, config.out_dir, label, memory)
@@ -357,10 +362,52 @@ def _read_sources(
     return [(document, segment_document(document, known)) for document in documents]
 
 
+def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
+    """The French ranges whose English protection put in the text (terms, URLs, numbers)."""
+    return tuple(
+        (result.span.start, result.span.end, result.span.expected)
+        for result in translation.spans
+        if result.outcome is not Outcome.MISSING
+    )
+
+
+def _span_translations(
+    choice: EngineChoice,
+    translator: Translator | None,
+    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
+    translations: dict[str, Translation],
+    matcher: TermMatcher,
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Candidate Englishes of the inline spans the simple rules cannot place.
+
+    The engine is loaded for them when the memory served every sentence, so a
+    rerun places formatting as the first run did; with no engine at all, those
+    spans are flagged ``formatting-lost``.
+    """
+    rows = [
+        (segment.text, segment.inlines, translations[segment.text].english)
+        for _, segments in readable
+        for segment in segments
+        if segment.inlines
+    ]
+    known = {text: _known_english(translations[text]) for text, _, _ in rows}
+    if not spans_needing_translation(rows, known):
+        return {}
+    if translator is None:
+        try:
+            translator = choice.load()
+        except EngineError:
+            return {}
+    return translate_spans(translator, rows, matcher, known)
+
+
 def _align_checked(
-    document: Document, segments: Sequence[Segment], translations: dict[str, Translation]
+    document: Document,
+    segments: Sequence[Segment],
+    translations: dict[str, Translation],
+    span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
 ) -> AlignedDocument:
-    """Pair segments with their English and QA flags."""
+    """Pair segments with their English, its inline spans and QA flags."""
     return align_document(
         document,
         segments,
@@ -372,6 +419,8 @@ def _align_checked(
             )
             for s in segments
         },
+        span_english=span_english,
+        known_english={s.text: _known_english(translations[s.text]) for s in segments},
     )
 
 

@@ -26,6 +26,7 @@ lost, and the row is flagged ``formatting-lost``, never guessed:
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -134,6 +135,130 @@ def spans_needing_translation(
             if any(char.isalnum() for char in text):
                 wanted[text] = None
     return list(wanted)
+
+
+def mark_spans_html(french: str, inlines: Sequence[Inline]) -> str:
+    """``french`` as HTML with each span a numbered tag, for engines that carry tags.
+
+    Apertium's ``-f html`` moves tags with the words they hold (superblanks).
+    Span ``n`` becomes ``<b id="kn">`` ... ``</b>`` (``<code>`` for inline code,
+    whose text Apertium leaves alone); a standalone code a void ``<br id="kn">``
+    (an empty ``<span></span>`` swallows the blank line that separates segments).
+    Link targets and other data never reach the engine. Layout-only spans are
+    left out.
+    """
+    inserts: list[tuple[int, int, str]] = []
+    for number, span in enumerate(inlines):
+        if span.kind in _LAYOUT:
+            continue
+        if span.standalone:
+            inserts.append((span.start, 1, f'<br id="k{number}">'))
+            continue
+        name = "code" if span.kind in _UNTRANSLATED else "b"
+        inserts.append((span.start, 2, f'<{name} id="k{number}">'))
+        inserts.append((span.end, 0, f"</{name}>"))
+    # At one offset: closing tags first, then codes, then opening tags.
+    inserts.sort(key=lambda item: (item[0], item[1]))
+    out, at = [], 0
+    for offset, _, tag in inserts:
+        out.append(html.escape(french[at:offset], quote=False))
+        out.append(tag)
+        at = offset
+    out.append(html.escape(french[at:], quote=False))
+    return "".join(out)
+
+
+_MARK = re.compile(r'<(/?)(b|code|br)(?: id="k(\d+)")?>')
+
+
+@dataclass(frozen=True)
+class MarkedEnglish:
+    """An engine's English of a marked segment, read back.
+
+    Attributes:
+        text: The English, tags removed, entities decoded, spaces collapsed.
+        ranges: For each span number, where its tag came back once:
+            ``(start, end)`` into ``text``; ``None`` when the tag was lost or
+            came back more than once (the engine split the span).
+    """
+
+    text: str
+    ranges: tuple[tuple[int, int] | None, ...]
+
+
+def read_marked_html(output: str, count: int) -> MarkedEnglish:
+    """Read the tags of :func:`mark_spans_html` back from an engine's ``output``.
+
+    Args:
+        output: The engine's HTML.
+        count: How many spans the French segment had.
+    """
+    seen: dict[int, list[tuple[int, int]]] = {}
+    stack: list[tuple[str, int, int]] = []
+    parts: list[str] = []
+    length, at = 0, 0
+    for match in _MARK.finditer(output):
+        piece = html.unescape(output[at : match.start()])
+        parts.append(piece)
+        length += len(piece)
+        at = match.end()
+        closing, name, number = match.groups()
+        if name == "br" and number is not None:
+            seen.setdefault(int(number), []).append((length, length))
+        elif not closing:
+            stack.append((name, int(number) if number is not None else -1, length))
+        elif stack and stack[-1][0] == name:
+            _, opened, start = stack.pop()
+            seen.setdefault(opened, []).append((start, length))
+    parts.append(html.unescape(output[at:]))
+    text, moved = _collapse_spaces("".join(parts))
+    ranges: list[tuple[int, int] | None] = []
+    for number in range(count):
+        found = seen.get(number, [])
+        if len(found) != 1:
+            ranges.append(None)
+            continue
+        start, end = moved[found[0][0]], moved[found[0][1]]
+        while start < end and text[start] == " ":
+            start += 1
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        ranges.append((start, end))
+    return MarkedEnglish(text, tuple(ranges))
+
+
+def spans_in_context(
+    french: str, inlines: Sequence[Inline], marked: MarkedEnglish
+) -> dict[str, str]:
+    """Each paired span's French text -> the English its tag held in context.
+
+    The result is given to :func:`project_inlines` as a first candidate: the
+    English text itself stays the engine's plain translation, which tags can
+    degrade (measured on Apertium: 9 of 66 sentences changed).
+    """
+    found = {}
+    for span, where in zip(inlines, marked.ranges, strict=False):
+        if where is None or span.standalone or span.kind in _LAYOUT:
+            continue
+        english = marked.text[where[0] : where[1]].strip(_EDGE)
+        if any(char.isalnum() for char in english):
+            found[french[span.start : span.end].strip(_EDGE)] = english
+    return found
+
+
+def _collapse_spaces(raw: str) -> tuple[str, list[int]]:
+    """``raw`` with whitespace runs made single spaces, stripped; old offset -> new."""
+    out: list[str] = []
+    moved: list[int] = []
+    for char in raw:
+        moved.append(len(out))
+        if not char.isspace():
+            out.append(char)
+        elif out and out[-1] != " ":
+            out.append(" ")
+    moved.append(len(out))
+    text = "".join(out).rstrip()
+    return text, [min(at, len(text)) for at in moved]
 
 
 def _place(
