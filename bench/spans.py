@@ -32,7 +32,8 @@ is *right* when its English text, without edge spaces and punctuation, equals on
 of them ignoring case; otherwise it is *wrong*. A standalone code (footnote
 reference) lists ``"start"``, ``"end"`` or ``"after:<word>"``: it is right when it
 sits at that place (at the start, at the end or just before the final full stop,
-right after that English word). An unplaced span is *lost*.
+right after that English word). ``"law#1"`` asks for the second whole-word
+"law" (a sentence where the span's words occur twice). An unplaced span is *lost*.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from translate_pipeline.document import Inline, InlineKind  # noqa: E402
 from translate_pipeline.engines import Translator  # noqa: E402
+from translate_pipeline.protect import Outcome  # noqa: E402
 from translate_pipeline.reproject import (  # noqa: E402
     MarkedEnglish,
     mark_spans_html,
@@ -129,10 +131,24 @@ def judge(case: Case, english: str, placed: Sequence[Inline | None]) -> list[str
         elif span.standalone:
             verdicts.append("right" if _code_at(english, where.start, options) else "wrong")
         else:
-            got = english[where.start : where.end].strip(_EDGE).casefold()
-            ok = any(got == option.casefold() for option in options)
+            ok = any(_covers(english, where, option) for option in options)
             verdicts.append("right" if ok else "wrong")
     return verdicts
+
+
+def _covers(english: str, where: Inline, option: str) -> bool:
+    """Whether ``where`` covers ``option`` ("law#1": the second whole-word "law")."""
+    text, _, nth = option.partition("#")
+    got = english[where.start : where.end].strip(_EDGE)
+    if got.casefold() != text.casefold():
+        return False
+    if not nth:
+        return True
+    hits = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", english, re.I)]
+    start = where.start + (
+        len(english[where.start : where.end]) - len(english[where.start : where.end].lstrip(_EDGE))
+    )
+    return int(nth) < len(hits) and hits[int(nth)] == start
 
 
 def _code_at(english: str, at: int, options: Sequence[str]) -> bool:
@@ -175,7 +191,16 @@ def plain_methods(
 
     translations = translate_protected(engine, [c.french for c in cases], ())
     rows = [(c.french, c.inlines, translations[c.french].english) for c in cases]
-    alone = translate_span_texts(engine, spans_needing_translation(rows))
+    # As the pipeline does: numbers, URLs (and glossary terms) placed where protection put them.
+    known = {
+        c.french: [
+            (r.span.start, r.span.end, r.span.expected)
+            for r in translations[c.french].spans
+            if r.outcome is not Outcome.MISSING
+        ]
+        for c in cases
+    }
+    alone = translate_span_texts(engine, spans_needing_translation(rows, known))
     names = ("plain+rules", "plain+alone", "plain+html", "plain+html+alone")
     results: dict[str, list[tuple[str, list]]] = {name: [] for name in names}
     for case, (_, _, english), (marked, placed) in zip(cases, rows, context, strict=True):
@@ -187,7 +212,9 @@ def plain_methods(
         }
         mappings = (None, alone, in_context, both)
         for name, mapping in zip(names, mappings, strict=True):
-            projection = project_inlines(case.french, case.inlines, english, span_english=mapping)
+            projection = project_inlines(
+                case.french, case.inlines, english, known[case.french], mapping
+            )
             results[name].append((english, _match(case.inlines, projection.inlines)))
     return results
 

@@ -364,3 +364,35 @@ def test_spans_in_context_gives_each_span_its_english() -> None:
     assert spans_in_context(french, inlines, read) == {
         "hausse des salaires": "an ascent of the salaries"
     }
+
+
+@pytest.mark.parametrize(
+    ("french", "english", "placed"),
+    [
+        # right after a word that is the same in both languages and occurs once
+        (
+            "Selon l'Insee|, la croissance a ralenti.",
+            "According to the Insee, growth has slowed.",
+            "According to the Insee|, growth has slowed.",
+        ),
+        # right before such a word, the space kept on the same side
+        ("Voir| Paris en mars.", "See Paris in March.", "See| Paris in March."),
+        # before the closing full stop when it was before the French one
+        ("Le chat dort|.", "The cat sleeps.", "The cat sleeps|."),
+        # the word occurs twice: which one is unknown, the code is lost
+        ("Paris| et Paris.", "Paris and Paris.", None),
+        # the words around it are translated: lost
+        ("Le texte| cité ici.", "The quoted text here.", None),
+    ],
+)
+def test_footnote_reference_inside_a_sentence(
+    french: str, english: str, placed: str | None
+) -> None:
+    at = french.index("|")
+    note = Inline(InlineKind.FOOTNOTE_REF, at, at, (("label", "1"),))
+    result = project_inlines(french.replace("|", ""), (note,), english)
+    if placed is None:
+        assert result.lost == (note,)
+    else:
+        (got,) = result.inlines
+        assert english[: got.start] + "|" + english[got.start :] == placed
