@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translate_pipeline.document import Inline, InlineKind
 from translate_pipeline.reproject import (
+    attention_alignment,
     mark_spans_html,
+    piece_offsets,
     project_inlines,
     read_marked_html,
     spans_in_context,
@@ -396,3 +400,85 @@ def test_footnote_reference_inside_a_sentence(
     else:
         (got,) = result.inlines
         assert english[: got.start] + "|" + english[got.start :] == placed
+
+
+# --- the last rule: a word alignment (CTranslate2 attention) -------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces", "offsets"),
+    [
+        ("La maison", ["\u2581La", "\u2581ma", "ison"], [(0, 2), (3, 5), (5, 9)]),
+        ("rouge.", ["\u2581", "r", "ouge", "."], [(0, 0), (0, 1), (1, 5), (5, 6)]),
+        # a piece SentencePiece normalised does not spell the text: no offsets
+        ("ﬁn", ["\u2581fi", "n"], None),
+    ],
+)
+def test_piece_offsets(text: str, pieces: list[str], offsets: list[tuple[int, int]] | None) -> None:
+    assert piece_offsets(text, pieces) == offsets
+
+
+# French tokens: La | maison | est | rouge .   English tokens: The | house | is | red .
+_FR_OFFSETS = [(0, 2), (3, 9), (10, 13), (14, 19), (19, 20)]
+_EN_OFFSETS = [(0, 3), (4, 9), (10, 12), (13, 16), (16, 17)]
+
+
+def _attention(targets: list[int]) -> list[list[float]]:
+    """One row per English token, its weight on the French token it aligns to."""
+    return [[0.9 if source == target else 0.02 for source in range(5)] for target in targets]
+
+
+@pytest.mark.parametrize(
+    ("aligned_to", "part", "placed"),
+    [
+        # The->La house->maison is->est red->rouge .->.
+        ([0, 1, 2, 3, 4], "maison", "house"),
+        ([0, 1, 2, 3, 4], "maison est", "house is"),
+        # the English tokens aligned into the span are not contiguous: lost
+        ([0, 1, 2, 1, 4], "maison", None),
+        # nothing aligned to it: lost
+        ([0, 0, 2, 3, 4], "maison", None),
+    ],
+)
+def test_span_placed_by_attention_when_contiguous(
+    aligned_to: list[int], part: str, placed: str | None
+) -> None:
+    french, english = "La maison est rouge.", "The house is red."
+    inline = span(InlineKind.BOLD, french, part)
+    alignment = attention_alignment(_FR_OFFSETS, _EN_OFFSETS, _attention(aligned_to))
+    result = project_inlines(french, (inline,), english, alignment=alignment)
+    assert [english[s.start : s.end] for s in result.inlines] == ([placed] if placed else [])
+
+
+def test_attention_of_a_real_ctranslate2_model_mechanics_only(tiny_model_file: Path) -> None:
+    """The tiny model's weights are random: this checks shapes and offsets, not quality."""
+    import zipfile
+
+    import ctranslate2
+    import sentencepiece
+
+    folder = tiny_model_file.parent / "unzipped"
+    if not folder.exists():
+        zipfile.ZipFile(tiny_model_file).extractall(folder)
+    (root,) = folder.iterdir()
+    pieces_model = sentencepiece.SentencePieceProcessor(
+        model_file=str(root / "sentencepiece.model")
+    )
+    french = "La maison est rouge."
+    source = pieces_model.encode([french], out_type=str)[0]
+    result = ctranslate2.Translator(str(root / "model")).translate_batch(
+        [source], return_attention=True, beam_size=1, max_decoding_length=12
+    )[0]
+    target = result.hypotheses[0]
+    english = pieces_model.decode_pieces(target).strip()
+    french_offsets, english_offsets = piece_offsets(french, source), piece_offsets(english, target)
+    assert french_offsets is not None and english_offsets is not None
+    attention = result.attention[0]
+    assert len(attention) == len(target) and all(len(row) == len(source) for row in attention)
+    alignment = attention_alignment(french_offsets, english_offsets, attention)
+    inline = span(InlineKind.BOLD, french, "maison")
+    projection = project_inlines(french, (inline,), english, alignment=alignment)
+    for placed in projection.inlines:  # whole English tokens, or lost
+        assert placed.start in {a for a, _ in english_offsets}
+        assert placed.end in {b for _, b in english_offsets}
+    assert len(projection.inlines) + len(projection.lost) == 1

@@ -18,6 +18,9 @@ lost, and the row is flagged ``formatting-lost``, never guessed:
   once per distinct text, see :func:`spans_needing_translation`) goes where that
   English occurs exactly once as whole words, when the French text occurs once
   too; a leading English article the French span lacks is left outside it;
+- otherwise, given a word alignment (``alignment``: CTranslate2's attention,
+  see :func:`attention_alignment`), the English it aligns the span's words to,
+  when that is one contiguous run of tokens;
 - spans that were disjoint in the French and overlap in the English, or that
   cross each other, are all reported lost: a span never lands on wrong words;
 - soft line breaks and escapes are layout, not formatting: they are dropped
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from translate_pipeline.document import Inline, InlineKind
@@ -40,6 +43,10 @@ _UNTRANSLATED = frozenset({InlineKind.CODE})
 _EDGE = " \t\n.,;:!?\"'«»“”‘’()[]"
 _ARTICLE = re.compile(r"(?i)(?:the|an?)\s+")
 _FRENCH_ARTICLE = re.compile(r"(?i)^(?:les?|la|l['’]|une?|des|du|d['’])\s*")
+
+
+# A French character range -> the English range aligned to it, or None.
+Alignment = Callable[[int, int], tuple[int, int] | None]
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ def project_inlines(
     english: str,
     known: Sequence[tuple[int, int, str]] = (),
     span_english: Mapping[str, str | Sequence[str]] | None = None,
+    alignment: Alignment | None = None,
 ) -> Projection:
     """Place the French segment's ``inlines`` on its ``english`` translation.
 
@@ -74,6 +82,8 @@ def project_inlines(
             one English, or several tried in order (the span's words as an
             engine rendered them in context, then translated alone; see
             :func:`spans_needing_translation`).
+        alignment: French character range -> the English range aligned to it, or
+            None where the alignment is not one contiguous run (the last rule).
 
     Returns:
         The placed spans and the lost ones; every span is in exactly one of them,
@@ -89,6 +99,8 @@ def project_inlines(
         found = _place(french, span, english, known)
         if found is None and span.kind not in _UNTRANSLATED and not span.standalone:
             found = _place_alone(french, span, english, alone)
+            if found is None and alignment is not None:
+                found = alignment(span.start, span.end)
         if found is not None:
             where[number] = found
     for number in _clashing(inlines, where):
@@ -259,6 +271,58 @@ def _collapse_spaces(raw: str) -> tuple[str, list[int]]:
     moved.append(len(out))
     text = "".join(out).rstrip()
     return text, [min(at, len(text)) for at in moved]
+
+
+def piece_offsets(text: str, pieces: Sequence[str]) -> list[tuple[int, int]] | None:
+    """Character range of each SentencePiece piece in the ``text`` it encodes.
+
+    Returns None when the pieces do not spell the text (SentencePiece normalised
+    a character): no alignment is better than a shifted one.
+    """
+    offsets, at = [], 0
+    for piece in pieces:
+        body = piece.lstrip("\u2581")
+        if len(body) < len(piece):  # a word start: spaces in the text before it
+            while at < len(text) and text[at].isspace():
+                at += 1
+        if not text.startswith(body, at):
+            return None
+        offsets.append((at, at + len(body)))
+        at += len(body)
+    return offsets if not text[at:].strip() else None
+
+
+def attention_alignment(
+    french_offsets: Sequence[tuple[int, int]],
+    english_offsets: Sequence[tuple[int, int]],
+    attention: Sequence[Sequence[float]],
+) -> Alignment:
+    """An :data:`Alignment` from a translation's attention (CTranslate2 ``return_attention``).
+
+    Each English token is aligned to the French token it attends to most; a
+    French range maps to the English tokens aligned into it, when they form one
+    contiguous run.
+
+    Args:
+        french_offsets: Character range of each French token (:func:`piece_offsets`).
+        english_offsets: Character range of each English token in the English text.
+        attention: One row per English token, one weight per French token.
+    """
+    aligned_to = [
+        max(range(len(row)), key=row.__getitem__) if len(row) else -1 for row in attention
+    ]
+
+    def align(start: int, end: int) -> tuple[int, int] | None:
+        inside = {n for n, (a, b) in enumerate(french_offsets) if a < end and start < b}
+        hits = [
+            n for n, source in enumerate(aligned_to[: len(english_offsets)]) if source in inside
+        ]
+        if not hits or hits != list(range(hits[0], hits[-1] + 1)):
+            return None
+        first, last = english_offsets[hits[0]], english_offsets[hits[-1]]
+        return (first[0], last[1]) if first[0] < last[1] else None
+
+    return align
 
 
 def _place(
