@@ -381,8 +381,8 @@ def _span_translations(
     """Candidate Englishes of the inline spans the simple rules cannot place.
 
     The engine is loaded for them when the memory served every sentence, so a
-    rerun places formatting as the first run did; with no engine at all, those
-    spans are flagged ``formatting-lost``.
+    rerun places formatting as the first run did; with no engine at all (or one
+    that fails here), those spans are flagged ``formatting-lost``.
     """
     rows = [
         (segment.text, segment.inlines, translations[segment.text].english)
@@ -393,12 +393,12 @@ def _span_translations(
     known = {text: _known_english(translations[text]) for text, _, _ in rows}
     if not spans_needing_translation(rows, known):
         return {}
-    if translator is None:
-        try:
-            translator = choice.load()
-        except EngineError:
-            return {}
-    return translate_spans(translator, rows, matcher, known)
+    try:
+        return translate_spans(translator or choice.load(), rows, matcher, known)
+    except EngineError:
+        # The sentences are translated already; the spans left unplaced are
+        # flagged formatting-lost on their rows, never dropped silently.
+        return {}
 
 
 def _align_checked(
