@@ -181,6 +181,8 @@ def test_span_placed_by_its_translation_alone(
         ("Les prix ont augmenté.", "prix", "The prizes have risen.", "Prize"),
         # a translation that is only punctuation or empty
         ("Il a dit : oui.", "oui", "He said: yes.", "."),
+        # a function word locates nothing: this "of" belongs to "du"
+        ("Le prix du pain de mie.", "de", "The price of sliced bread.", "of"),
     ],
 )
 def test_span_not_found_alone_is_lost(french: str, part: str, english: str, alone: str) -> None:

@@ -42,6 +42,15 @@ _LAYOUT = frozenset({InlineKind.SOFT_BREAK, InlineKind.ESCAPE})
 _UNTRANSLATED = frozenset({InlineKind.CODE})
 _EDGE = " \t\n.,;:!?\"'«»“”‘’()[]"
 _ARTICLE = re.compile(r"(?i)(?:the|an?)\s+")
+# English words too common to locate a span by: "de" alone is "of", and the one
+# "of" in the English may well belong to another French word.
+# fmt: off
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and",
+    "or", "but", "is", "are", "was", "be", "been", "it", "its", "as", "that", "this",
+    "these", "those", "he", "she", "they", "we", "you", "i", "his", "her", "their", "our",
+})
+# fmt: on
 _FRENCH_ARTICLE = re.compile(r"(?i)^(?:les?|la|l['’]|une?|des|du|d['’])\s*")
 
 
@@ -402,7 +411,8 @@ def _place_alone(
 
 def _find_once(text: str, target: str, english: str) -> tuple[int, int] | None:
     """Where ``target``, the English of French ``text``, occurs once in ``english``."""
-    if not any(char.isalnum() for char in target):
+    words = re.findall(r"\w+", target.casefold())
+    if not words or all(word in _FUNCTION_WORDS for word in words):
         return None
     hits = _word_hits(english, target)
     if len(hits) == 1:
