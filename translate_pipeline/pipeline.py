@@ -42,11 +42,12 @@ from translate_pipeline.memory import (
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
 from translate_pipeline.project import default_glossary_path
-from translate_pipeline.protect import TermMatcher
+from translate_pipeline.protect import Outcome, TermMatcher
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.render_qa import write_qa_reports
+from translate_pipeline.reproject import spans_needing_translation
 from translate_pipeline.segmenter import (
     KnownSpans,
     SentenceSplitter,
@@ -61,6 +62,7 @@ from translate_pipeline.translation import (
     Translation,
     from_memory,
     translate_protected,
+    translate_spans,
 )
 
 
@@ -238,6 +240,7 @@ def run(
             matcher = TermMatcher.build(glossary.terms)
             translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
         misses = [text for text in texts if text not in hits]
+        translator: Translator | None = None
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
@@ -253,10 +256,14 @@ def run(
         reviewed_spans = memory.reviewed_spans.lookup(
             (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
         )
+        with watch.stage("translate"):
+            span_english = _span_translations(choice, translator, readable, translations, matcher)
         aligned_documents = []
         for document, segments in readable:
             with watch.stage("QA"):
-                aligned = _align_checked(document, segments, translations, reviewed_spans)
+                aligned = _align_checked(
+                    document, segments, translations, reviewed_spans, span_english
+                )
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
                 reports[document.path] = _write_document(aligned, config.out_dir, label, memory)
@@ -453,11 +460,51 @@ def output_names(files: Sequence[Path]) -> dict[Path, str]:
     return ids
 
 
+def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
+    """The French ranges whose English protection put in the text (terms, URLs, numbers)."""
+    return tuple(
+        (result.span.start, result.span.end, result.span.expected)
+        for result in translation.spans
+        if result.outcome is not Outcome.MISSING
+    )
+
+
+def _span_translations(
+    choice: EngineChoice,
+    translator: Translator | None,
+    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
+    translations: dict[str, Translation],
+    matcher: TermMatcher,
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Candidate Englishes of the inline spans the simple rules cannot place.
+
+    The engine is loaded for them when the memory served every sentence, so a
+    rerun places formatting as the first run did; with no engine at all (or one
+    that fails here), those spans are flagged ``formatting-lost``.
+    """
+    rows = [
+        (segment.text, segment.inlines, translations[segment.text].english)
+        for _, segments in readable
+        for segment in segments
+        if segment.inlines
+    ]
+    known = {text: _known_english(translations[text]) for text, _, _ in rows}
+    if not spans_needing_translation(rows, known):
+        return {}
+    try:
+        return translate_spans(translator or choice.load(), rows, matcher, known)
+    except EngineError:
+        # The sentences are translated already; the spans left unplaced are
+        # flagged formatting-lost on their rows, never dropped silently.
+        return {}
+
+
 def _align_checked(
     document: Document,
     segments: Sequence[Segment],
     translations: dict[str, Translation],
     reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
+    span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
 ) -> AlignedDocument:
     """Pair segments with their English, its spans and QA flags.
 
@@ -482,6 +529,8 @@ def _align_checked(
             for s in segments
             if s.text in reviewed_spans
         },
+        span_english=span_english,
+        known_english={s.text: _known_english(translations[s.text]) for s in segments},
     )
 
 

@@ -126,6 +126,54 @@ class ApertiumTranslator:
         middle = len(texts) // 2
         return self._translate_checked(texts[:middle]) + self._translate_checked(texts[middle:])
 
+    def translate_marked(self, texts: Sequence[str]) -> list[str]:
+        """Translate HTML fragments with Apertium's own format handling (``-f html``).
+
+        Tags travel through both pivot steps as superblanks, next to the words
+        they held; see :func:`translate_pipeline.reproject.mark_spans_html`. Used
+        to learn where a segment's inline spans went, not for the English itself.
+        """
+        if not texts:
+            return []
+        return _translate_marked_checked([" ".join(text.split()) for text in texts])
+
+
+# Seconds allowed per marked call: a run's marked segments are a few hundred at most.
+MARKED_TIMEOUT = 300
+
+
+def _translate_marked_checked(texts: list[str]) -> list[str]:
+    outputs = _run_marked(SEPARATOR.join(texts)).strip("\n").split(SEPARATOR)
+    if len(outputs) == len(texts):
+        return [" ".join(output.split()) for output in outputs]
+    if len(texts) == 1:
+        return [" ".join(" ".join(outputs).split())]
+    middle = len(texts) // 2
+    return _translate_marked_checked(texts[:middle]) + _translate_marked_checked(texts[middle:])
+
+
+def _run_marked(text: str) -> str:
+    """``text`` through ``apertium -f html`` fr-es, then spa-eng (one step after the other)."""
+    for mode in PIVOT:
+        try:
+            step = subprocess.run(
+                ["apertium", "-f", "html", "-u", mode],
+                input=text.encode("utf-8"),
+                capture_output=True,
+                timeout=MARKED_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise EngineError(f"apertium -f html {mode} failed ({exc}). {INSTALL_HELP}") from None
+        if step.returncode:
+            detail = step.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise EngineError(
+                f"apertium -f html {mode} failed"
+                + (f": {detail[-1]}" if detail else f" (exit {step.returncode})")
+            )
+        text = step.stdout.decode("utf-8", "replace")
+    return text
+
 
 def _run_pipeline(text: str, limit: float | None = None) -> str:
     """Run ``text`` through both Apertium processes; stop them after ``limit`` seconds.
