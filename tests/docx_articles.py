@@ -256,11 +256,23 @@ def build_word_like_article(path: Path) -> Path:
 
     Runs split by revision IDs, proofing marks and a smart tag (all with equal
     properties, so one stretch), a language on every run, a text box written twice
-    (``mc:Choice`` and its ``mc:Fallback``), and a tracked insertion.
+    (``mc:Choice`` and its ``mc:Fallback``), a tracked insertion, and a table of
+    contents: a field that begins in one paragraph and ends in the next.
     """
     import docx
 
     document = docx.Document()
+    add_xml(
+        document.add_paragraph(),
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        ' TOC \\o "1-3" \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+        '</w:r><w:hyperlink w:anchor="_Toc1"><w:r><w:t>Introduction</w:t></w:r></w:hyperlink>',
+    )
+    add_xml(
+        document.add_paragraph(),
+        '<w:hyperlink w:anchor="_Toc2"><w:r><w:t>Conclusion</w:t></w:r></w:hyperlink>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    )
     split = document.add_paragraph()
     lang = '<w:rPr><w:lang w:val="fr-FR"/></w:rPr>'
     add_xml(

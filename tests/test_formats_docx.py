@@ -182,17 +182,25 @@ def test_odd_article_places_and_codes(tmp_path: Path) -> None:
 def test_word_markup_around_text_is_seen_through(tmp_path: Path) -> None:
     document = read_document(build_word_like_article(tmp_path / "word.docx"))
     assert [(b.text, b.place.container) for b in document.blocks] == [
+        ("Conclusion", "body"),
         ("Le Conseil constitutionnel siège à Paris.", "body"),
         ("Le prix du baril grimpe.", "textbox"),
         ("Le texte a été largement revu.", "body"),
     ]
     # Four runs split by revision IDs, proofing marks and a smart tag: one stretch,
     # no code in the middle of the sentence.
-    assert [(s.kind, s.start, s.end) for s in document.blocks[0].inlines] == [
+    assert [(s.kind, s.start, s.end) for s in document.blocks[1].inlines] == [
         (InlineKind.FORMAT, 0, 41)
     ]
+    # The table of contents' first entry is inside its field; the second is read,
+    # with the field's end as a code after it.
+    assert [(s.kind, s.start, s.end) for s in document.blocks[0].inlines] == [
+        (InlineKind.LINK, 0, 10),
+        (InlineKind.FIELD, 10, 10),
+    ]
     assert document.unrepresented == (
-        "word/document.xml paragraph 4: tracked insertion accepted in the English",
+        "word/document.xml paragraph 1: field 'Introduction' kept untranslated",
+        "word/document.xml paragraph 6: tracked insertion accepted in the English",
     )
 
 
@@ -205,6 +213,9 @@ def test_text_box_fallback_copy_is_translated_too(
     body = package_xml(english, "word/document.xml")
     boxes = ["".join(box.itertext()) for box in body.iter(f"{W}txbxContent")]
     assert boxes == ["LE PRIX DU BARIL GRIMPE.", "LE PRIX DU BARIL GRIMPE."]
+    # Both entries of the table of contents are still links to their headings.
+    anchors = [link.get(f"{W}anchor") for link in body.iter(f"{W}hyperlink")]
+    assert anchors == ["_Toc1", "_Toc2"]
 
 
 @pytest.mark.parametrize(

@@ -356,6 +356,8 @@ def parse_paragraph(element: Any, rels: dict[str, tuple[str, bool]]) -> Paragrap
     field_state = _FieldState()
     for child in element:
         _read_paragraph_child(child, content, rels, -1, field_state)
+    if field_state.code is not None:
+        _note_field_text(content, field_state.code)
     return content
 
 
@@ -381,6 +383,10 @@ def _read_paragraph_child(
     tag = child.tag
     if tag == w("pPr") or not isinstance(tag, str):
         return
+    if fields.code is not None and tag != w("r"):
+        # Inside a field (a table of contents), links and all are the field's.
+        fields.code.items.append(child)
+        return
     if tag == w("r"):
         _read_run(child, content, link, fields)
     elif tag == w("hyperlink"):
@@ -396,8 +402,6 @@ def _read_paragraph_child(
                 _read_paragraph_child(grandchild, content, rels, link, fields)
     elif tag in _DROPPED_IN_PARAGRAPH or _is_go_back(child, fields):
         return
-    elif fields.code is not None:
-        fields.code.items.append(child)
     else:
         if tag in _NOTES and "".join(child.itertext()).strip():
             content.notes.append(_NOTES[tag])
@@ -444,12 +448,17 @@ def _read_run(run: Any, content: ParagraphContent, link: int, fields: _FieldStat
             continue
         if tag == w("fldChar"):
             kind = child.get(w("fldCharType"))
-            if kind == "begin":
+            # A field begun in an earlier paragraph (a table of contents) ends or
+            # separates here: that piece is a code of its own.
+            if kind == "begin" or fields.code is None:
                 if fields.depth == 0:
                     fields.code = Code(len(content.text), InlineKind.FIELD, [], link=link)
                     content.codes.append(fields.code)
-                fields.depth += 1
+                if kind == "begin":
+                    fields.depth += 1
             _add_to_field(fields, child, rpr)
+            if fields.depth == 0:
+                fields.code = None
             if kind == "end" and fields.depth:
                 fields.depth -= 1
                 if fields.depth == 0:
@@ -491,9 +500,9 @@ def _read_run(run: Any, content: ParagraphContent, link: int, fields: _FieldStat
 def _note_field_text(content: ParagraphContent, code: Code | None) -> None:
     """Name a field whose shown text has words: it is kept, not translated."""
     shown = "".join(
-        item[1].text or ""
+        t.text or ""
         for item in (code.items if code else [])
-        if isinstance(item, tuple) and item[1].tag == w("t")
+        for t in (item[1] if isinstance(item, tuple) else item).iter(w("t"))
     )
     if any(char.isalpha() for char in shown):
         content.notes.append(f"field {shown.strip()!r} kept untranslated")

@@ -314,12 +314,14 @@ def _add_text_run(parent: Any, text: str, values: dict[str, str]) -> None:
 
 
 def _add_run_properties(run: Any, values: dict[str, str]) -> None:
-    children = [
-        copy.deepcopy(child)
-        for key, raw in values.items()
-        if key != "link"
-        for child in _parsed(raw)
-    ]
+    # One element per property: a named kind's (bold) wins over FORMAT's ("b off")
+    # where spans of different source runs overlap on the English.
+    by_tag: dict[str, Any] = {}
+    for key in sorted(values, key=lambda key: key != str(InlineKind.FORMAT)):
+        if key != "link":
+            for child in _parsed(values[key]):
+                by_tag[child.tag] = child
+    children = [copy.deepcopy(child) for child in by_tag.values()]
     if not children:
         return
     children.sort(key=lambda child: _RPR_ORDER.get(etree.QName(child).localname, 99))
