@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from translate_pipeline.align import align_document
@@ -23,9 +25,12 @@ from translate_pipeline.segmenter import SentenceSplitter, segment_document
 
 from .conftest import IdentityTranslator
 from .docx_articles import (
+    FOOTNOTE_REFERENCE,
     FOOTNOTE_TEXT,
     LINK_TARGET,
     W_NS,
+    add_footnotes,
+    add_xml,
     build_odd_article,
     build_rich_article,
     build_word_like_article,
@@ -496,3 +501,80 @@ def test_a_renamed_spreadsheet_fails_alone_in_a_run(
     assert [d.doc_id for d in report.failed] == ["tableur"]
     assert "not a Word document" in (report.failed[0].error or "")
     assert (tmp_path / "out" / "good.en.docx").exists()
+
+
+_PROPERTIES = {
+    "": "",
+    "b": "<w:b/>",
+    "i": "<w:i/>",
+    "u": '<w:u w:val="single"/>',
+    "^": '<w:vertAlign w:val="superscript"/>',
+    "c": '<w:color w:val="C00000"/>',
+    "bi": "<w:b/><w:i/>",
+}
+_PIECE = st.one_of(
+    st.tuples(
+        st.just("text"),
+        st.text(alphabet="abcé .,A", min_size=1, max_size=12),
+        st.sampled_from(sorted(_PROPERTIES)),
+    ),
+    st.tuples(st.sampled_from(["tab", "br", "note", "link"]), st.just(""), st.just("")),
+)
+
+
+def _piece_xml(kind: str, text: str, flags: str) -> str:
+    if kind == "text":
+        return (
+            f'<w:r><w:rPr>{_PROPERTIES[flags]}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+        )
+    if kind == "link":
+        return '<w:hyperlink w:anchor="ici"><w:r><w:t>ce lien</w:t></w:r></w:hyperlink>'
+    if kind == "note":
+        return FOOTNOTE_REFERENCE.format(number=1)
+    return f"<w:r><w:{kind}/></w:r>"
+
+
+@settings(max_examples=25, deadline=None)
+@given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_identity_round_trip_of_any_runs(
+    tmp_path_factory: pytest.TempPathFactory,
+    splitter: SentenceSplitter,
+    paragraphs: list[list[tuple[str, str, str]]],
+) -> None:
+    import docx
+
+    folder = tmp_path_factory.mktemp("runs")
+    document = docx.Document()
+    for pieces in paragraphs:
+        add_xml(document.add_paragraph(), "".join(_piece_xml(*piece) for piece in pieces))
+    add_footnotes(document, {1: "Une note."})
+    source = folder / "runs.docx"
+    document.save(str(source))
+    english = folder / "runs.en.docx"
+    translate(source, english, splitter, lambda text: text)
+    assert paragraph_views(english) == paragraph_views(source)
+
+
+@settings(max_examples=15, deadline=None)
+@given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_translation_never_loses_a_code_or_a_word(
+    tmp_path_factory: pytest.TempPathFactory,
+    splitter: SentenceSplitter,
+    paragraphs: list[list[tuple[str, str, str]]],
+) -> None:
+    import docx
+
+    folder = tmp_path_factory.mktemp("runs")
+    document = docx.Document()
+    for pieces in paragraphs:
+        add_xml(document.add_paragraph(), "".join(_piece_xml(*piece) for piece in pieces))
+    add_footnotes(document, {1: "Une note."})
+    source = folder / "runs.docx"
+    document.save(str(source))
+    english = folder / "runs.en.docx"
+    translate(source, english, splitter, str.upper)
+    before, after = paragraph_views(source), paragraph_views(english)
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert "".join(new[1].split()) == "".join(old[1].upper().split())
+        assert sorted(str(code[1]) for code in new[4]) == sorted(str(code[1]) for code in old[4])
