@@ -534,7 +534,7 @@ def _piece_xml(kind: str, text: str, flags: str) -> str:
     return f"<w:r><w:{kind}/></w:r>"
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
 def test_identity_round_trip_of_any_runs(
     tmp_path_factory: pytest.TempPathFactory,
