@@ -254,8 +254,8 @@ WPS_TEXT_BOX = (
 def build_word_like_article(path: Path) -> Path:
     """The markup Word itself writes around text, which the reader must see through.
 
-    Runs split by revision IDs, proofing marks and a smart tag (all with equal
-    properties, so one stretch), a language on every run, a text box written twice
+    Runs split by revision IDs, proofing marks and a smart tag, with languages that
+    differ from run to run (no span: not a look), a text box written twice
     (``mc:Choice`` and its ``mc:Fallback``), a tracked insertion, and a table of
     contents: a field that begins in one paragraph and ends in the next.
     """
@@ -282,7 +282,8 @@ def build_word_like_article(path: Path) -> Path:
         f'<w:r w:rsidR="00B2">{lang}<w:t>constitutionnel</w:t></w:r>'
         '<w:proofErr w:type="spellEnd"/>'
         '<w:smartTag w:uri="urn:x" w:element="place">'
-        f'<w:r w:rsidR="00C3">{lang}<w:t xml:space="preserve"> siège à Paris</w:t></w:r>'
+        '<w:r w:rsidR="00C3"><w:rPr><w:noProof/><w:lang w:val="fr-CA"/></w:rPr>'
+        '<w:t xml:space="preserve"> siège à Paris</w:t></w:r>'
         "</w:smartTag>"
         f"<w:r>{lang}<w:lastRenderedPageBreak/><w:t>.</w:t></w:r>",
     )

@@ -192,11 +192,9 @@ def test_word_markup_around_text_is_seen_through(tmp_path: Path) -> None:
         ("Le prix du baril grimpe.", "textbox"),
         ("Le texte a été largement revu.", "body"),
     ]
-    # Four runs split by revision IDs, proofing marks and a smart tag: one stretch,
-    # no code in the middle of the sentence.
-    assert [(s.kind, s.start, s.end) for s in document.blocks[1].inlines] == [
-        (InlineKind.FORMAT, 0, 41)
-    ]
+    # Four runs split by revision IDs, proofing marks, a smart tag and languages: no
+    # span and no code in the middle of the sentence.
+    assert document.blocks[1].inlines == ()
     # The table of contents' first entry is inside its field; the second is read,
     # with the field's end as a code after it.
     assert [(s.kind, s.start, s.end) for s in document.blocks[0].inlines] == [
@@ -214,8 +212,15 @@ def test_text_box_fallback_copy_is_translated_too(
 ) -> None:
     source = build_word_like_article(tmp_path / "word.docx")
     english = tmp_path / "word.en.docx"
-    translate(source, english, splitter, str.upper)
+    aligned = translate(source, english, splitter, str.upper)
+    assert [row.flags for row in aligned.rows if row.flags] == []
     body = package_xml(english, "word/document.xml")
+    # The language of most of the French sentence is kept; no flag for the others.
+    conseil = next(p for p in body.iter(f"{W}p") if "CONSEIL" in "".join(p.itertext()))
+    assert [
+        [(etree.QName(e).localname, e.get(f"{W}val")) for e in r.find(f"{W}rPr")]
+        for r in conseil.iter(f"{W}r")
+    ] == [[("lang", "fr-FR")]]
     boxes = ["".join(box.itertext()) for box in body.iter(f"{W}txbxContent")]
     assert boxes == ["LE PRIX DU BARIL GRIMPE.", "LE PRIX DU BARIL GRIMPE."]
     # Both entries of the table of contents are still links to their headings.

@@ -58,6 +58,11 @@ _GROUPS: tuple[tuple[InlineKind, frozenset[str]], ...] = (
     (InlineKind.UNDERLINE, frozenset({"u"})),
     (InlineKind.STRIKE, frozenset({"strike", "dstrike"})),
 )
+# Spelling and grammar settings (the language of a run, "do not check"): not a look,
+# and Word scatters them over pasted text, so they make no span (no tag noise, no
+# "formatting-lost" flag); the writer keeps them (see writer.rebuild_paragraph).
+PROOFING = "proofing"
+_PROOFING = frozenset({"lang", "noProof"})
 PAIRED_KINDS = (
     InlineKind.BOLD,
     InlineKind.ITALIC,
@@ -120,8 +125,8 @@ class ParagraphContent:
     Attributes:
         text: The paragraph's plain text.
         stretches: ``(start, end, properties)`` covering ``text`` in order, where
-            ``properties`` maps a paired kind to its raw XML, and ``"link"`` to the
-            hyperlink's number.
+            ``properties`` maps a paired kind (and :data:`PROOFING`) to its raw XML,
+            and ``"link"`` to the hyperlink's number.
         links: Each hyperlink's attributes, and its inline data.
         codes: The standalone codes, in order.
         notes: What the summary must say about this paragraph ("tracked insertion
@@ -515,7 +520,7 @@ def _add_to_field(fields: _FieldState, child: Any, rpr: Any) -> None:
 
 
 def run_properties(rpr: Any) -> dict[str, str]:
-    """A run's properties as ``{kind: raw XML}`` (bold, italic, ..., format)."""
+    """A run's properties as ``{kind: raw XML}`` (bold, italic, ..., format, proofing)."""
     if rpr is None:
         return {}
     groups: dict[str, list[Any]] = {}
@@ -528,7 +533,8 @@ def run_properties(rpr: Any) -> dict[str, str]:
     # A group whose main element is switched off ("<w:b w:val='0'/>") is only format.
     properties: dict[str, list[Any]] = {}
     for key, elements in groups.items():
-        if key != str(InlineKind.FORMAT) and not any(_is_on(e) for e in elements):
+        named = key not in (str(InlineKind.FORMAT), PROOFING)
+        if named and not any(_is_on(e) for e in elements):
             key = str(InlineKind.FORMAT)
         properties.setdefault(key, []).extend(elements)
     return {key: _serialize(elements) for key, elements in properties.items()}
@@ -536,6 +542,8 @@ def run_properties(rpr: Any) -> dict[str, str]:
 
 def _property_kind(child: Any) -> str:
     name = etree.QName(child.tag).localname
+    if name in _PROOFING:
+        return PROOFING
     for kind, names in _GROUPS:
         if name in names:
             return str(kind)

@@ -5,8 +5,10 @@ its block's anchor, and replaces that paragraph's runs with English runs rebuilt
 from the rows' English and re-projected spans:
 
 - a sentence's characters take the run properties of the spans that cover them
-  (the source's own XML for bold, italic, ..., and every other property); the
-  whitespace between sentences keeps the source's own properties;
+  (the source's own XML for bold, italic, ..., and every other property) and the
+  proofing settings (language, "do not check") of most of the French sentence; a
+  sentence left as it was keeps its source runs exactly; the whitespace between
+  sentences keeps the source's own properties;
 - hyperlinks are rebuilt as ``w:hyperlink`` with the source's attributes (the same
   relationship, the same internal anchor);
 - standalone codes (pictures, note references, fields, tabs, breaks, bookmarks)
@@ -38,6 +40,7 @@ from lxml import etree
 from translate_pipeline.document import AlignedDocument, AlignedRow, InlineKind
 from translate_pipeline.errors import SourceError
 from translate_pipeline.formats.docx.reader import (
+    PROOFING,
     W_NS,
     DocxParagraph,
     docx_paragraphs,
@@ -200,6 +203,16 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
             if value:
                 for at in range(max(span.start, 0), min(span.end, len(row.english))):
                     own[at][key] = value
+        if row.english == segment.text and row.english_inlines == segment.inlines:
+            # Untranslated (identity, or a name kept as is): the source's own runs.
+            own = [
+                _source_properties(content.stretches, at)
+                for at in range(segment.start, segment.end)
+            ]
+        else:
+            proofing = _main_proofing(content.stretches, segment.start, segment.end)
+            for values in own if proofing else ():
+                values[PROOFING] = proofing
         chars.extend(row.english)
         properties.extend(own)
         cursor = segment.end
@@ -217,6 +230,16 @@ def _source_properties(stretches: list[tuple[int, int, dict[str, str]]], at: int
         if start <= at < end:
             return dict(values)
     return {}
+
+
+def _main_proofing(stretches: list[tuple[int, int, dict[str, str]]], start: int, end: int) -> str:
+    """The proofing properties (language, ...) of most of the sentence's source text."""
+    lengths: dict[str, int] = defaultdict(int)
+    for first, last, values in stretches:
+        overlap = min(last, end) - max(first, start)
+        if overlap > 0:
+            lengths[values.get(PROOFING, "")] += overlap
+    return max(lengths, key=lambda value: lengths[value]) if lengths else ""
 
 
 def _span_property(kind: InlineKind, span: Any) -> tuple[str, str]:
