@@ -300,13 +300,17 @@ def _corrupt(part: str) -> Callable[[Path], Path]:
     ("make", "problem"),
     [
         (lambda p: p.write_bytes(b"Ceci n'est pas un document Word.") and p, "not a readable DOCX"),
-        (lambda p: p.write_bytes(b"") or p, "not a readable DOCX"),
+        (lambda p: p.write_bytes(b"") or p, "not a readable DOCX file (the file is empty)"),
+        (
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) and p,
+            "an old Word .doc, or a document protected by a password",
+        ),
         (lambda p: p.write_bytes(png_bytes()) and p, "not a readable DOCX"),
-        (_xlsx_renamed, "not a Word document (its content is application/vnd.openxml"),
-        (_corrupt("word/document.xml"), "not a readable DOCX"),
-        (_corrupt("word/footnotes.xml"), "not a readable DOCX"),
+        (_xlsx_renamed, "not a Word document (it is an Excel workbook)"),
+        (_corrupt("word/document.xml"), "not a readable DOCX file (broken XML: "),
+        (_corrupt("word/footnotes.xml"), "not a readable DOCX file (broken XML: "),
     ],
-    ids=["text", "empty", "png", "xlsx-renamed", "corrupt-body", "corrupt-footnotes"],
+    ids=["text", "empty", "ole", "png", "xlsx-renamed", "corrupt-body", "corrupt-footnotes"],
 )
 def test_bad_files_give_one_source_error(
     tmp_path: Path, make: Callable[[Path], Path], problem: str
@@ -318,7 +322,7 @@ def test_bad_files_give_one_source_error(
     message = str(error.value)
     assert message.startswith(f"{path}: ")
     assert problem in message
-    assert "Save it again" in message or "rename the file" in message
+    assert " as .docx" in message or "rename the file" in message
     assert "\n" not in message
 
 

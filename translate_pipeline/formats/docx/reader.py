@@ -253,17 +253,52 @@ def open_docx(path: Path) -> Any:
     except ValueError as exc:
         # python-docx: "file '...' is not a Word file, content type is '...'".
         kind = str(exc).rsplit("content type is", 1)[-1].strip(" '")
+        named = next((name for key, name in _OFFICE_KINDS.items() if key in kind), kind)
         raise SourceError(
             path,
-            f"not a Word document (its content is {kind or 'something else'})",
+            f"not a Word document (it is {named or 'another kind of file'})",
             "Give a .docx saved by Word or LibreOffice, or rename the file to its real type",
         ) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile):
+        raise _not_a_package(path) from None
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(path, f"not a readable DOCX file (broken XML: {exc})", _FIX) from None
+    except KeyError as exc:
         raise SourceError(
-            path, f"not a readable DOCX file ({type(exc).__name__}: {exc})", _FIX
+            path, f"not a readable DOCX file (a part is missing: {exc})", _FIX
         ) from None
     except OSError as exc:
-        raise SourceError(path, f"cannot be read ({exc.strerror or exc})", _FIX) from None
+        raise SourceError(
+            path, f"cannot be read ({exc.strerror or exc})", "Check the file's permissions"
+        ) from None
+
+
+_OFFICE_KINDS = {
+    "spreadsheetml": "an Excel workbook",
+    "presentationml": "a PowerPoint presentation",
+    "macroEnabled": "a document with macros",
+    "template": "a Word template",
+}
+# Old Word .doc files and password-protected .docx files are OLE compound files.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _not_a_package(path: Path) -> SourceError:
+    """Say what a file that is not a zip package looks like, and what to do."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except OSError as error:
+        return SourceError(path, f"cannot be read ({error.strerror or error})", _FIX)
+    if not head:
+        return SourceError(path, "not a readable DOCX file (the file is empty)", _FIX)
+    if head == _OLE_SIGNATURE:
+        return SourceError(
+            path,
+            "not a readable DOCX file (an old Word .doc, or a document protected by a password)",
+            "Open it in Word or LibreOffice and save it as .docx, without a password",
+        )
+    return SourceError(path, "not a readable DOCX file (not a zip package)", _FIX)
 
 
 def part_roots(package: Any) -> list[PartRoot]:
@@ -315,10 +350,10 @@ def docx_paragraphs(
     try:
         context = _package_context(package)
         parts = parts if parts is not None else part_roots(package)
-    except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
-        raise SourceError(
-            path, f"not a readable DOCX file ({type(exc).__name__}: {exc})", _FIX
-        ) from None
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(path, f"not a readable DOCX file (broken XML: {exc})", _FIX) from None
+    except (KeyError, ValueError) as exc:
+        raise SourceError(path, f"not a readable DOCX file (a broken part: {exc})", _FIX) from None
     index = 0
     for part in parts:
         # Tables are numbered in document order, outer before nested (lxml keeps one
