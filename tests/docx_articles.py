@@ -18,6 +18,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NSDECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 LINK_TARGET = "https://example.org/rapport-energie"
 FOOTNOTE_TEXT = "Source : Agence internationale de l'énergie."
+ALT_TEXT = "Une centrale au bord de la mer."
 
 
 def png_bytes(width: int = 24, height: int = 16) -> bytes:
@@ -111,7 +112,8 @@ def build_rich_article(path: Path) -> Path:
     """A French Word article with every element a newsroom cares about.
 
     Title, Heading 1 and 2, bold and italic inside sentences, a hyperlink, a
-    bulleted and a numbered list, a 2x3 table, a picture with a caption, a
+    bulleted and a numbered list, a 2x3 table, a picture with alternative text and a
+    caption, a
     footnote, a tab, a header and a footer; the core title equals the Title.
     """
     import docx
@@ -150,7 +152,8 @@ def build_rich_article(path: Path) -> Path:
     ):
         for column, value in enumerate(values):
             table.cell(row, column).text = value
-    document.add_paragraph().add_run().add_picture(io.BytesIO(png_bytes()), width=Cm(3))
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(png_bytes()), width=Cm(3))
+    picture._inline.docPr.set("descr", ALT_TEXT)
     document.add_paragraph("La centrale de Flamanville.", style="Caption")
     tabbed = document.add_paragraph("Auteur :")
     add_xml(tabbed, "<w:r><w:tab/><w:t>Marie Dupont</w:t></w:r>")

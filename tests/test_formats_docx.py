@@ -25,6 +25,7 @@ from translate_pipeline.segmenter import SentenceSplitter, segment_document
 
 from .conftest import IdentityTranslator
 from .docx_articles import (
+    ALT_TEXT,
     FOOTNOTE_REFERENCE,
     FOOTNOTE_TEXT,
     LINK_TARGET,
@@ -122,13 +123,14 @@ def test_rich_article_blocks_in_reading_order(tmp_path: Path) -> None:
         (BlockKind.TABLE_CELL, 0, "France", "table 1, row 2, column 1"),
         (BlockKind.TABLE_CELL, 0, "Forte", "table 1, row 2, column 2"),
         (BlockKind.TABLE_CELL, 0, "Hausse", "table 1, row 2, column 3"),
+        (BlockKind.CAPTION, 0, ALT_TEXT, "alt text"),
         (BlockKind.CAPTION, 0, "La centrale de Flamanville.", ""),
         (BlockKind.PARAGRAPH, 0, "Auteur : Marie Dupont", ""),
         (BlockKind.FOOTNOTE, 0, " " + FOOTNOTE_TEXT, "footnote 1"),
         (BlockKind.HEADER, 0, "Revue de l'énergie", "header"),
         (BlockKind.FOOTER, 0, "Document interne", "footer"),
     ]
-    assert [b.index for b in document.blocks] == list(range(1, 21))
+    assert [b.index for b in document.blocks] == list(range(1, 22))
     numbered = [b.place.list_number for b in document.blocks if b.place.list_ordered]
     assert numbered == [1, 2]
 
@@ -392,6 +394,7 @@ class PhraseTable:
         ("Revue de l'énergie", "Energy review"),
         ("Document interne", "Internal document"),
         ("La centrale de Flamanville", "The Flamanville plant"),
+        (ALT_TEXT, "A power plant by the sea."),
     )
 
     def __call__(self, text: str) -> str:
@@ -443,6 +446,10 @@ def test_translated_docx_keeps_structure_and_formatting_on_the_right_words(
         "t",
     ]
     assert open_docx(english).core_properties.title == "The energy market"
+    (picture,) = body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+    )
+    assert picture.get("descr") == "A power plant by the sea."
 
 
 def test_code_the_projection_lost_is_kept_at_the_end(

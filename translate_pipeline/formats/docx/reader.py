@@ -3,7 +3,9 @@
 Every paragraph of the body (tables, nested tables and text boxes included), of the
 footnotes and endnotes, and of every section's headers and footers (each part once)
 is read in document order. A paragraph with text becomes a block; an empty or
-picture-only paragraph is not translated, and the writer leaves it as it is.
+picture-only paragraph is not translated, and the writer leaves it as it is. A
+picture's alternative text (its description) is a caption block of its own, placed
+in the "alt text" container, right after the paragraph that holds the picture.
 
 Inside a paragraph, runs whose properties are equal are merged (as Okapi and OmegaT
 do), and their properties become paired spans: bold, italic, underline, strike,
@@ -35,8 +37,7 @@ from translate_pipeline.errors import SourceError
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 
@@ -212,13 +213,19 @@ class PartRoot:
 
 @dataclass
 class DocxParagraph:
-    """A source paragraph beside the block it gave (``None``: nothing to translate)."""
+    """A source paragraph beside the block it gave (``None``: nothing to translate).
+
+    A picture's alternative text is read like a paragraph of its own: then
+    ``element`` is the picture's ``wp:docPr`` and ``attribute`` the attribute
+    that holds the text (``descr``).
+    """
 
     part: PartRoot
     element: Any
     content: ParagraphContent
     block: Block | None
     number: int = 0
+    attribute: str = ""
 
 
 def read_docx_document(path: Path) -> Document:
@@ -377,6 +384,31 @@ def docx_paragraphs(
                     anchor=f"{part.name}#p{number}",
                 )
             yield DocxParagraph(part, element, content, block, number)
+            for picture, description in enumerate(_alt_texts(element), start=1):
+                index += 1
+                block = Block(
+                    index=index,
+                    kind=BlockKind.CAPTION,
+                    text=description.get("descr", ""),
+                    line=number,
+                    place=Place(container="alt text"),
+                    anchor=f"{part.name}#p{number}#alt{picture}",
+                )
+                alt = ParagraphContent(text=block.text)
+                yield DocxParagraph(part, description, alt, block, number, "descr")
+
+
+def _alt_texts(paragraph: Any) -> Iterator[Any]:
+    """The ``wp:docPr`` of this paragraph's own pictures that have a description.
+
+    Pictures inside a text box belong to the text box's paragraphs.
+    """
+    for description in paragraph.iter(f"{{{WP_NS}}}docPr"):
+        if not any(char.isalpha() for char in description.get("descr", "")):
+            continue
+        owner = next(description.iterancestors(w("p")), None)
+        if owner is paragraph:
+            yield description
 
 
 def _paragraph_elements(root: Any) -> Iterator[Any]:

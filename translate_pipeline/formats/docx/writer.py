@@ -20,10 +20,12 @@ from the rows' English and re-projected spans:
 Everything else is left as it was: paragraph properties, styles, numbering,
 tables, pictures, section settings, and the paragraphs that were not translated
 (empty, picture-only). Notes are translated in their own parts, headers and
-footers in theirs. The core ``title`` is translated when it equals the French
-of a translated paragraph. What a rebuilt paragraph loses is only what Word
-regenerates: proofing marks, rendered page-break caches, soft hyphens, revision
-IDs on runs, and ``smartTag``/``customXml`` wrappers around runs.
+footers in theirs, a picture's description in its ``descr`` attribute. The
+core ``title`` is translated when it equals the French of a translated
+paragraph. What a rebuilt paragraph loses is only what Word regenerates (proofing
+marks, rendered page-break caches, soft hyphens, revision IDs on runs, Word's
+``_GoBack`` bookmark) and the ``smartTag``/``customXml``/``w:ins`` wrappers around
+runs (a tracked insertion is accepted; the reader's summary names it).
 """
 
 from __future__ import annotations
@@ -142,7 +144,12 @@ def write_english(document: AlignedDocument, path: Path) -> None:
                 f"has no paragraph {index} to put segment {rows[0].segment.segment_id} in",
                 "Run the translation again on the saved file",
             )
-        english = rebuild_paragraph(paragraph, sorted(rows, key=lambda r: r.segment.sentence_index))
+        ordered = sorted(rows, key=lambda row: row.segment.sentence_index)
+        if paragraph.attribute:
+            english = _english_text(paragraph.block.text, ordered)
+            paragraph.element.set(paragraph.attribute, english)
+        else:
+            english = rebuild_paragraph(paragraph, ordered)
         english_of.setdefault(paragraph.block.text.strip(), english.strip())
     _translate_fallback_copies(parts)
     title = package.core_properties.title
@@ -157,6 +164,15 @@ def write_english(document: AlignedDocument, path: Path) -> None:
     buffer = io.BytesIO()
     package.save(buffer)
     write_atomic(path, buffer.getvalue())
+
+
+def _english_text(source_text: str, rows: list[AlignedRow]) -> str:
+    """The block's English: its sentences in the source's own spaces."""
+    parts, cursor = [], 0
+    for row in rows:
+        parts += [source_text[cursor : row.segment.start], row.english]
+        cursor = row.segment.end
+    return "".join([*parts, source_text[cursor:]])
 
 
 def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
