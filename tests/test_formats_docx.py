@@ -594,3 +594,13 @@ def test_translation_never_loses_a_code_or_a_word(
     for old, new in zip(before, after, strict=True):
         assert "".join(new[1].split()) == "".join(old[1].upper().split())
         assert sorted(str(code[1]) for code in new[4]) == sorted(str(code[1]) for code in old[4])
+
+
+def test_an_engine_control_character_does_not_break_the_docx(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    english = tmp_path / "rich.en.docx"
+    translate(source, english, splitter, lambda text: text.replace("Pays", "Country\x0b"))
+    cell = next(b for b in read_document(english).blocks if b.text.startswith("Country"))
+    assert cell.text == "Country "

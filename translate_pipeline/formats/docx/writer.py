@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -110,6 +111,7 @@ _DEFAULT_XML = {
     InlineKind.SUBSCRIPT: '<w:vertAlign w:val="subscript"/>',
 }
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def write_english(document: AlignedDocument, path: Path) -> None:
@@ -199,7 +201,7 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
         # punctuation included (reprojection wraps only the words).
         for span in segment.inlines:
             if not span.standalone and span.start <= 0 and span.end >= len(segment.text):
-                key, value = _span_property(span.kind, span)
+                key, value = _span_property(span.kind, span, len(content.links))
                 for values in own if value else ():
                     values[key] = value
         for span in row.english_inlines:
@@ -215,7 +217,7 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
                         at = base + len(row.english) + source_at - segment.end
                     codes.append((at, int(number)))
                 continue
-            key, value = _span_property(span.kind, span)
+            key, value = _span_property(span.kind, span, len(content.links))
             if value:
                 for at in range(max(span.start, 0), min(span.end, len(row.english))):
                     own[at][key] = value
@@ -258,9 +260,15 @@ def _main_proofing(stretches: list[tuple[int, int, dict[str, str]]], start: int,
     return max(lengths, key=lambda value: lengths[value]) if lengths else ""
 
 
-def _span_property(kind: InlineKind, span: Any) -> tuple[str, str]:
+def _span_property(kind: InlineKind, span: Any, links: int) -> tuple[str, str]:
+    """The run property a span gives its characters: ``(key, raw XML or link number)``.
+
+    ``links`` is how many hyperlinks the source paragraph has: a link span that
+    names none of them (one from elsewhere) gives nothing.
+    """
     if kind is InlineKind.LINK:
-        return "link", span.get("link")
+        number = span.get("link")
+        return "link", number if number.isdigit() and int(number) < links else ""
     if kind in _DEFAULT_XML or kind is InlineKind.FORMAT:
         raw = span.get("xml")
         if not raw and kind in _DEFAULT_XML:
@@ -347,7 +355,8 @@ def _add_text_run(parent: Any, text: str, values: dict[str, str]) -> None:
     run = etree.SubElement(parent, w("r"))
     _add_run_properties(run, values)
     t = etree.SubElement(run, w("t"))
-    t.text = text
+    # XML cannot hold control characters; an engine may still return one.
+    t.text = _NOT_XML.sub(" ", text)
     if text != text.strip():
         t.set(_XML_SPACE, "preserve")
 
