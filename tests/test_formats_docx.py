@@ -604,3 +604,21 @@ def test_an_engine_control_character_does_not_break_the_docx(
     translate(source, english, splitter, lambda text: text.replace("Pays", "Country\x0b"))
     cell = next(b for b in read_document(english).blocks if b.text.startswith("Country"))
     assert cell.text == "Country "
+
+
+def test_comments_are_kept_and_named(tmp_path: Path, splitter: SentenceSplitter) -> None:
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("Un texte à relire.")
+    source.add_comment(paragraph.runs, text="À vérifier", author="Rédaction")
+    path = tmp_path / "commented.docx"
+    source.save(str(path))
+    assert read_document(path).unrepresented == (
+        "word/comments.xml: reviewers' comments kept untranslated",
+    )
+    english = tmp_path / "commented.en.docx"
+    translate(path, english, splitter, lambda text: "A text to proofread.")
+    assert package_bytes(english)["word/comments.xml"] == package_bytes(path)["word/comments.xml"]
+    body = package_xml(english, "word/document.xml")
+    assert len(body.findall(f".//{W}commentReference")) == 1

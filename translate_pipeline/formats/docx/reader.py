@@ -242,8 +242,33 @@ def read_docx_document(path: Path) -> Document:
         f"{p.part.name.lstrip('/')} paragraph {p.number}: {note}"
         for p in paragraphs
         for note in p.content.notes
-    )
+    ) + _unread_parts(package)
     return Document(doc_id=path.stem, path=path, blocks=blocks, unrepresented=unrepresented)
+
+
+# Parts with text that the reader does not translate, named so nothing is lost silently.
+_UNREAD = {
+    "comments": "reviewers' comments",
+    "chart": "chart text",
+    "diagramData": "diagram (SmartArt) text",
+}
+
+
+def _unread_parts(package: Any) -> tuple[str, ...]:
+    """One line per part with text that is kept as it is (comments, charts, diagrams)."""
+    lines = []
+    for part in package.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        for key, what in _UNREAD.items():
+            if f"/{key}" not in f"/{name}":
+                continue
+            try:
+                text = "".join(part_element(part).itertext()).strip()
+            except etree.XMLSyntaxError:
+                text = "?"
+            if text:
+                lines.append(f"{name}: {what} kept untranslated")
+    return tuple(lines)
 
 
 def open_docx(path: Path) -> Any:
