@@ -153,10 +153,12 @@ def test_rich_article_inline_spans(tmp_path: Path) -> None:
     link = spans_of(document, "Selon")
     assert (InlineKind.LINK, "rapport de l'agence") in [(k, t) for k, t, _ in link]
     assert next(d for k, _, d in link if k is InlineKind.LINK)["href"] == LINK_TARGET
-    # The link's blue colour is kept as FORMAT; the footnote reference ends the sentence.
-    assert [(k, t) for k, t, _ in link if k is InlineKind.FORMAT] == [
-        (InlineKind.FORMAT, "rapport de l'agence")
-    ]
+    # The link carries its own look (blue, underlined): one span, not three; the
+    # footnote reference ends the sentence.
+    assert [k for k, _, _ in link] == [InlineKind.LINK, InlineKind.FOOTNOTE_REF]
+    look = {k: v for k, v in link[0][2].items() if k.startswith("look:")}
+    assert sorted(look) == ["look:format", "look:underline"]
+    assert 'w:val="0563C1"' in look["look:format"]
     reference = link[-1]
     assert reference[0] is InlineKind.FOOTNOTE_REF and reference[2]["label"] == "1"
     block = next(b for b in document.blocks if "Selon" in b.text)
@@ -434,6 +436,11 @@ def test_translated_docx_keeps_structure_and_formatting_on_the_right_words(
     ]
     assert link[-1][0] is InlineKind.FOOTNOTE_REF
     body = package_xml(english, "word/document.xml")
+    # The link keeps its look: blue and underlined, inside the hyperlink.
+    (hyperlink,) = body.iter(f"{W}hyperlink")
+    assert [[etree.QName(e).localname for e in run.find(f"{W}rPr")] for run in hyperlink] == [
+        ["color", "u"]
+    ]
     assert len(body.findall(f".//{W}tbl")) == 1
     assert len(body.findall(f".//{W}drawing")) == 1
     images = {n: d for n, d in package_bytes(english).items() if n.startswith("word/media/")}

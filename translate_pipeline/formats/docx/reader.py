@@ -11,7 +11,8 @@ Inside a paragraph, runs whose properties are equal are merged (as Okapi and Ome
 do), and their properties become paired spans: bold, italic, underline, strike,
 superscript, subscript, and ``FORMAT`` for every other run property (raw XML in
 ``data["xml"]``). Hyperlinks become ``LINK`` spans (``href`` from the relationship,
-or ``#bookmark`` for an internal one). Pictures, fields, note references, tabs,
+or ``#bookmark`` for an internal one), which carry their own look (underline and
+other properties covering exactly the link). Pictures, fields, note references, tabs,
 breaks, bookmarks and anything else that is not text become standalone codes; a tab
 or a break also puts one space in the text so that words on either side stay apart.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,7 @@ class ParagraphContent:
                         spans.append(self._span(key, open_start, last_end, open_value))
                     open_value, open_start = value, start
                 last_end = end
+        spans = _fold_link_looks(spans)
         for number, code in enumerate(self.codes):
             spans.append(
                 Inline(code.kind, code.offset, code.offset, (("code", str(number)), *code.data))
@@ -176,6 +178,36 @@ class ParagraphContent:
             data = (("link", value), *self.links[int(value)][1])
             return Inline(InlineKind.LINK, start, end, tuple(sorted(data)))
         return Inline(InlineKind(key), start, end, (("xml", value),))
+
+
+# The kinds that make a hyperlink's look (blue, underlined, the "Hyperlink" style).
+_LINK_LOOK = (InlineKind.UNDERLINE, InlineKind.FORMAT)
+LOOK = "look:"
+
+
+def _fold_link_looks(spans: list[Inline]) -> list[Inline]:
+    """Fold underline and format spans that cover exactly a link into the link.
+
+    A hyperlink's look then travels with it as one span (one tag for the engine's
+    reprojection and the reviewer, one flag if it is lost); its data keeps each
+    folded kind's XML as ``look:<kind>`` for the writer.
+    """
+    links = {(s.start, s.end): s for s in spans if s.kind is InlineKind.LINK}
+    folded: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    kept = []
+    for span in spans:
+        if span.kind in _LINK_LOOK and (span.start, span.end) in links:
+            folded.setdefault((span.start, span.end), []).append(
+                (LOOK + span.kind.value, span.get("xml"))
+            )
+        else:
+            kept.append(span)
+    return [
+        replace(span, data=tuple(sorted((*span.data, *folded[(span.start, span.end)]))))
+        if span.kind is InlineKind.LINK and (span.start, span.end) in folded
+        else span
+        for span in kept
+    ]
 
 
 @dataclass(frozen=True)

@@ -40,9 +40,10 @@ from typing import Any
 
 from lxml import etree
 
-from translate_pipeline.document import AlignedDocument, AlignedRow, InlineKind
+from translate_pipeline.document import AlignedDocument, AlignedRow, Inline, InlineKind
 from translate_pipeline.errors import SourceError
 from translate_pipeline.formats.docx.reader import (
+    LOOK,
     PROOFING,
     W_NS,
     DocxParagraph,
@@ -201,9 +202,9 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
         # punctuation included (reprojection wraps only the words).
         for span in segment.inlines:
             if not span.standalone and span.start <= 0 and span.end >= len(segment.text):
-                key, value = _span_property(span.kind, span, len(content.links))
-                for values in own if value else ():
-                    values[key] = value
+                given = _span_properties(span, len(content.links))
+                for values in own:
+                    values.update(given)
         for span in row.english_inlines:
             if span.standalone:
                 number = span.get("code")
@@ -217,10 +218,9 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
                         at = base + len(row.english) + source_at - segment.end
                     codes.append((at, int(number)))
                 continue
-            key, value = _span_property(span.kind, span, len(content.links))
-            if value:
-                for at in range(max(span.start, 0), min(span.end, len(row.english))):
-                    own[at][key] = value
+            given = _span_properties(span, len(content.links))
+            for at in range(max(span.start, 0), min(span.end, len(row.english))):
+                own[at].update(given)
         if row.english == segment.text and row.english_inlines == segment.inlines:
             # Untranslated (identity, or a name kept as is): the source's own runs.
             own = [
@@ -260,21 +260,28 @@ def _main_proofing(stretches: list[tuple[int, int, dict[str, str]]], start: int,
     return max(lengths, key=lambda value: lengths[value]) if lengths else ""
 
 
-def _span_property(kind: InlineKind, span: Any, links: int) -> tuple[str, str]:
-    """The run property a span gives its characters: ``(key, raw XML or link number)``.
+def _span_properties(span: Inline, links: int) -> dict[str, str]:
+    """The run properties a span gives its characters: kind -> raw XML, "link" -> number.
 
-    ``links`` is how many hyperlinks the source paragraph has: a link span that
-    names none of them (one from elsewhere) gives nothing.
+    A link also gives the look the reader folded into it. ``links`` is how many
+    hyperlinks the source paragraph has: a link span that names none of them (one
+    from elsewhere) gives nothing.
     """
-    if kind is InlineKind.LINK:
+    if span.kind is InlineKind.LINK:
         number = span.get("link")
-        return "link", number if number.isdigit() and int(number) < links else ""
-    if kind in _DEFAULT_XML or kind is InlineKind.FORMAT:
+        if not (number.isdigit() and int(number) < links):
+            return {}
+        given = {"link": number}
+        for key, value in span.data:
+            if key.startswith(LOOK):
+                given[key.removeprefix(LOOK)] = value
+        return given
+    if span.kind in _DEFAULT_XML or span.kind is InlineKind.FORMAT:
         raw = span.get("xml")
-        if not raw and kind in _DEFAULT_XML:
-            raw = f'<w:rPr xmlns:w="{W_NS}">{_DEFAULT_XML[kind]}</w:rPr>'
-        return str(kind), raw
-    return str(kind), ""
+        if not raw and span.kind in _DEFAULT_XML:
+            raw = f'<w:rPr xmlns:w="{W_NS}">{_DEFAULT_XML[span.kind]}</w:rPr>'
+        return {str(span.kind): raw} if raw else {}
+    return {}
 
 
 def _spaces_taken_by_codes(
