@@ -18,6 +18,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NSDECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 LINK_TARGET = "https://example.org/rapport-energie"
 FOOTNOTE_TEXT = "Source : Agence internationale de l'énergie."
+ALT_TEXT = "Une centrale au bord de la mer."
 
 
 def png_bytes(width: int = 24, height: int = 16) -> bytes:
@@ -111,7 +112,8 @@ def build_rich_article(path: Path) -> Path:
     """A French Word article with every element a newsroom cares about.
 
     Title, Heading 1 and 2, bold and italic inside sentences, a hyperlink, a
-    bulleted and a numbered list, a 2x3 table, a picture with a caption, a
+    bulleted and a numbered list, a 2x3 table, a picture with alternative text and a
+    caption, a
     footnote, a tab, a header and a footer; the core title equals the Title.
     """
     import docx
@@ -150,7 +152,8 @@ def build_rich_article(path: Path) -> Path:
     ):
         for column, value in enumerate(values):
             table.cell(row, column).text = value
-    document.add_paragraph().add_run().add_picture(io.BytesIO(png_bytes()), width=Cm(3))
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(png_bytes()), width=Cm(3))
+    picture._inline.docPr.set("descr", ALT_TEXT)
     document.add_paragraph("La centrale de Flamanville.", style="Caption")
     tabbed = document.add_paragraph("Auteur :")
     add_xml(tabbed, "<w:r><w:tab/><w:t>Marie Dupont</w:t></w:r>")
@@ -254,13 +257,25 @@ WPS_TEXT_BOX = (
 def build_word_like_article(path: Path) -> Path:
     """The markup Word itself writes around text, which the reader must see through.
 
-    Runs split by revision IDs, proofing marks and a smart tag (all with equal
-    properties, so one stretch), a language on every run, a text box written twice
-    (``mc:Choice`` and its ``mc:Fallback``), and a tracked insertion.
+    Runs split by revision IDs, proofing marks and a smart tag, with languages that
+    differ from run to run (no span: not a look), a text box written twice
+    (``mc:Choice`` and its ``mc:Fallback``), a tracked insertion, and a table of
+    contents: a field that begins in one paragraph and ends in the next.
     """
     import docx
 
     document = docx.Document()
+    add_xml(
+        document.add_paragraph(),
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+        ' TOC \\o "1-3" \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+        '</w:r><w:hyperlink w:anchor="_Toc1"><w:r><w:t>Introduction</w:t></w:r></w:hyperlink>',
+    )
+    add_xml(
+        document.add_paragraph(),
+        '<w:hyperlink w:anchor="_Toc2"><w:r><w:t>Conclusion</w:t></w:r></w:hyperlink>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+    )
     split = document.add_paragraph()
     lang = '<w:rPr><w:lang w:val="fr-FR"/></w:rPr>'
     add_xml(
@@ -270,7 +285,8 @@ def build_word_like_article(path: Path) -> Path:
         f'<w:r w:rsidR="00B2">{lang}<w:t>constitutionnel</w:t></w:r>'
         '<w:proofErr w:type="spellEnd"/>'
         '<w:smartTag w:uri="urn:x" w:element="place">'
-        f'<w:r w:rsidR="00C3">{lang}<w:t xml:space="preserve"> siège à Paris</w:t></w:r>'
+        '<w:r w:rsidR="00C3"><w:rPr><w:noProof/><w:lang w:val="fr-CA"/></w:rPr>'
+        '<w:t xml:space="preserve"> siège à Paris</w:t></w:r>'
         "</w:smartTag>"
         f"<w:r>{lang}<w:lastRenderedPageBreak/><w:t>.</w:t></w:r>",
     )

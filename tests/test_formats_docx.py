@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from translate_pipeline.align import align_document
@@ -23,9 +25,13 @@ from translate_pipeline.segmenter import SentenceSplitter, segment_document
 
 from .conftest import IdentityTranslator
 from .docx_articles import (
+    ALT_TEXT,
+    FOOTNOTE_REFERENCE,
     FOOTNOTE_TEXT,
     LINK_TARGET,
     W_NS,
+    add_footnotes,
+    add_xml,
     build_odd_article,
     build_rich_article,
     build_word_like_article,
@@ -117,13 +123,14 @@ def test_rich_article_blocks_in_reading_order(tmp_path: Path) -> None:
         (BlockKind.TABLE_CELL, 0, "France", "table 1, row 2, column 1"),
         (BlockKind.TABLE_CELL, 0, "Forte", "table 1, row 2, column 2"),
         (BlockKind.TABLE_CELL, 0, "Hausse", "table 1, row 2, column 3"),
+        (BlockKind.CAPTION, 0, ALT_TEXT, "alt text"),
         (BlockKind.CAPTION, 0, "La centrale de Flamanville.", ""),
         (BlockKind.PARAGRAPH, 0, "Auteur : Marie Dupont", ""),
         (BlockKind.FOOTNOTE, 0, " " + FOOTNOTE_TEXT, "footnote 1"),
         (BlockKind.HEADER, 0, "Revue de l'énergie", "header"),
         (BlockKind.FOOTER, 0, "Document interne", "footer"),
     ]
-    assert [b.index for b in document.blocks] == list(range(1, 21))
+    assert [b.index for b in document.blocks] == list(range(1, 22))
     numbered = [b.place.list_number for b in document.blocks if b.place.list_ordered]
     assert numbered == [1, 2]
 
@@ -146,10 +153,12 @@ def test_rich_article_inline_spans(tmp_path: Path) -> None:
     link = spans_of(document, "Selon")
     assert (InlineKind.LINK, "rapport de l'agence") in [(k, t) for k, t, _ in link]
     assert next(d for k, _, d in link if k is InlineKind.LINK)["href"] == LINK_TARGET
-    # The link's blue colour is kept as FORMAT; the footnote reference ends the sentence.
-    assert [(k, t) for k, t, _ in link if k is InlineKind.FORMAT] == [
-        (InlineKind.FORMAT, "rapport de l'agence")
-    ]
+    # The link carries its own look (blue, underlined): one span, not three; the
+    # footnote reference ends the sentence.
+    assert [k for k, _, _ in link] == [InlineKind.LINK, InlineKind.FOOTNOTE_REF]
+    look = {k: v for k, v in link[0][2].items() if k.startswith("look:")}
+    assert sorted(look) == ["look:format", "look:underline"]
+    assert 'w:val="0563C1"' in look["look:format"]
     reference = link[-1]
     assert reference[0] is InlineKind.FOOTNOTE_REF and reference[2]["label"] == "1"
     block = next(b for b in document.blocks if "Selon" in b.text)
@@ -182,17 +191,23 @@ def test_odd_article_places_and_codes(tmp_path: Path) -> None:
 def test_word_markup_around_text_is_seen_through(tmp_path: Path) -> None:
     document = read_document(build_word_like_article(tmp_path / "word.docx"))
     assert [(b.text, b.place.container) for b in document.blocks] == [
+        ("Conclusion", "body"),
         ("Le Conseil constitutionnel siège à Paris.", "body"),
         ("Le prix du baril grimpe.", "textbox"),
         ("Le texte a été largement revu.", "body"),
     ]
-    # Four runs split by revision IDs, proofing marks and a smart tag: one stretch,
-    # no code in the middle of the sentence.
+    # Four runs split by revision IDs, proofing marks, a smart tag and languages: no
+    # span and no code in the middle of the sentence.
+    assert document.blocks[1].inlines == ()
+    # The table of contents' first entry is inside its field; the second is read,
+    # with the field's end as a code after it.
     assert [(s.kind, s.start, s.end) for s in document.blocks[0].inlines] == [
-        (InlineKind.FORMAT, 0, 41)
+        (InlineKind.LINK, 0, 10),
+        (InlineKind.FIELD, 10, 10),
     ]
     assert document.unrepresented == (
-        "word/document.xml paragraph 4: tracked insertion accepted in the English",
+        "word/document.xml paragraph 1: field 'Introduction' kept untranslated",
+        "word/document.xml paragraph 6: tracked insertion accepted in the English",
     )
 
 
@@ -201,10 +216,20 @@ def test_text_box_fallback_copy_is_translated_too(
 ) -> None:
     source = build_word_like_article(tmp_path / "word.docx")
     english = tmp_path / "word.en.docx"
-    translate(source, english, splitter, str.upper)
+    aligned = translate(source, english, splitter, str.upper)
+    assert [row.flags for row in aligned.rows if row.flags] == []
     body = package_xml(english, "word/document.xml")
+    # The language of most of the French sentence is kept; no flag for the others.
+    conseil = next(p for p in body.iter(f"{W}p") if "CONSEIL" in "".join(p.itertext()))
+    assert [
+        [(etree.QName(e).localname, e.get(f"{W}val")) for e in r.find(f"{W}rPr")]
+        for r in conseil.iter(f"{W}r")
+    ] == [[("lang", "fr-FR")]]
     boxes = ["".join(box.itertext()) for box in body.iter(f"{W}txbxContent")]
     assert boxes == ["LE PRIX DU BARIL GRIMPE.", "LE PRIX DU BARIL GRIMPE."]
+    # Both entries of the table of contents are still links to their headings.
+    anchors = [link.get(f"{W}anchor") for link in body.iter(f"{W}hyperlink")]
+    assert anchors == ["_Toc1", "_Toc2"]
 
 
 @pytest.mark.parametrize(
@@ -279,13 +304,17 @@ def _corrupt(part: str) -> Callable[[Path], Path]:
     ("make", "problem"),
     [
         (lambda p: p.write_bytes(b"Ceci n'est pas un document Word.") and p, "not a readable DOCX"),
-        (lambda p: p.write_bytes(b"") or p, "not a readable DOCX"),
+        (lambda p: p.write_bytes(b"") or p, "not a readable DOCX file (the file is empty)"),
+        (
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) and p,
+            "an old Word .doc, or a document protected by a password",
+        ),
         (lambda p: p.write_bytes(png_bytes()) and p, "not a readable DOCX"),
-        (_xlsx_renamed, "not a Word document (its content is application/vnd.openxml"),
-        (_corrupt("word/document.xml"), "not a readable DOCX"),
-        (_corrupt("word/footnotes.xml"), "not a readable DOCX"),
+        (_xlsx_renamed, "not a Word document (it is an Excel workbook)"),
+        (_corrupt("word/document.xml"), "not a readable DOCX file (broken XML: "),
+        (_corrupt("word/footnotes.xml"), "not a readable DOCX file (broken XML: "),
     ],
-    ids=["text", "empty", "png", "xlsx-renamed", "corrupt-body", "corrupt-footnotes"],
+    ids=["text", "empty", "ole", "png", "xlsx-renamed", "corrupt-body", "corrupt-footnotes"],
 )
 def test_bad_files_give_one_source_error(
     tmp_path: Path, make: Callable[[Path], Path], problem: str
@@ -297,7 +326,7 @@ def test_bad_files_give_one_source_error(
     message = str(error.value)
     assert message.startswith(f"{path}: ")
     assert problem in message
-    assert "Save it again" in message or "rename the file" in message
+    assert " as .docx" in message or "rename the file" in message
     assert "\n" not in message
 
 
@@ -367,6 +396,7 @@ class PhraseTable:
         ("Revue de l'énergie", "Energy review"),
         ("Document interne", "Internal document"),
         ("La centrale de Flamanville", "The Flamanville plant"),
+        (ALT_TEXT, "A power plant by the sea."),
     )
 
     def __call__(self, text: str) -> str:
@@ -406,6 +436,11 @@ def test_translated_docx_keeps_structure_and_formatting_on_the_right_words(
     ]
     assert link[-1][0] is InlineKind.FOOTNOTE_REF
     body = package_xml(english, "word/document.xml")
+    # The link keeps its look: blue and underlined, inside the hyperlink.
+    (hyperlink,) = body.iter(f"{W}hyperlink")
+    assert [[etree.QName(e).localname for e in run.find(f"{W}rPr")] for run in hyperlink] == [
+        ["color", "u"]
+    ]
     assert len(body.findall(f".//{W}tbl")) == 1
     assert len(body.findall(f".//{W}drawing")) == 1
     images = {n: d for n, d in package_bytes(english).items() if n.startswith("word/media/")}
@@ -418,6 +453,10 @@ def test_translated_docx_keeps_structure_and_formatting_on_the_right_words(
         "t",
     ]
     assert open_docx(english).core_properties.title == "The energy market"
+    (picture,) = body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+    )
+    assert picture.get("descr") == "A power plant by the sea."
 
 
 def test_code_the_projection_lost_is_kept_at_the_end(
@@ -486,3 +525,108 @@ def test_a_renamed_spreadsheet_fails_alone_in_a_run(
     assert [d.doc_id for d in report.failed] == ["tableur"]
     assert "not a Word document" in (report.failed[0].error or "")
     assert (tmp_path / "out" / "good.en.docx").exists()
+
+
+_PROPERTIES = {
+    "": "",
+    "b": "<w:b/>",
+    "i": "<w:i/>",
+    "u": '<w:u w:val="single"/>',
+    "^": '<w:vertAlign w:val="superscript"/>',
+    "c": '<w:color w:val="C00000"/>',
+    "bi": "<w:b/><w:i/>",
+}
+_PIECE = st.one_of(
+    st.tuples(
+        st.just("text"),
+        st.text(alphabet="abcé .,A", min_size=1, max_size=12),
+        st.sampled_from(sorted(_PROPERTIES)),
+    ),
+    st.tuples(st.sampled_from(["tab", "br", "note", "link"]), st.just(""), st.just("")),
+)
+
+
+def _piece_xml(kind: str, text: str, flags: str) -> str:
+    if kind == "text":
+        return (
+            f'<w:r><w:rPr>{_PROPERTIES[flags]}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+        )
+    if kind == "link":
+        return '<w:hyperlink w:anchor="ici"><w:r><w:t>ce lien</w:t></w:r></w:hyperlink>'
+    if kind == "note":
+        return FOOTNOTE_REFERENCE.format(number=1)
+    return f"<w:r><w:{kind}/></w:r>"
+
+
+@settings(max_examples=15, deadline=None)
+@given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_identity_round_trip_of_any_runs(
+    tmp_path_factory: pytest.TempPathFactory,
+    splitter: SentenceSplitter,
+    paragraphs: list[list[tuple[str, str, str]]],
+) -> None:
+    import docx
+
+    folder = tmp_path_factory.mktemp("runs")
+    document = docx.Document()
+    for pieces in paragraphs:
+        add_xml(document.add_paragraph(), "".join(_piece_xml(*piece) for piece in pieces))
+    add_footnotes(document, {1: "Une note."})
+    source = folder / "runs.docx"
+    document.save(str(source))
+    english = folder / "runs.en.docx"
+    translate(source, english, splitter, lambda text: text)
+    assert paragraph_views(english) == paragraph_views(source)
+
+
+@settings(max_examples=15, deadline=None)
+@given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_translation_never_loses_a_code_or_a_word(
+    tmp_path_factory: pytest.TempPathFactory,
+    splitter: SentenceSplitter,
+    paragraphs: list[list[tuple[str, str, str]]],
+) -> None:
+    import docx
+
+    folder = tmp_path_factory.mktemp("runs")
+    document = docx.Document()
+    for pieces in paragraphs:
+        add_xml(document.add_paragraph(), "".join(_piece_xml(*piece) for piece in pieces))
+    add_footnotes(document, {1: "Une note."})
+    source = folder / "runs.docx"
+    document.save(str(source))
+    english = folder / "runs.en.docx"
+    translate(source, english, splitter, str.upper)
+    before, after = paragraph_views(source), paragraph_views(english)
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert "".join(new[1].split()) == "".join(old[1].upper().split())
+        assert sorted(str(code[1]) for code in new[4]) == sorted(str(code[1]) for code in old[4])
+
+
+def test_an_engine_control_character_does_not_break_the_docx(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    english = tmp_path / "rich.en.docx"
+    translate(source, english, splitter, lambda text: text.replace("Pays", "Country\x0b"))
+    cell = next(b for b in read_document(english).blocks if b.text.startswith("Country"))
+    assert cell.text == "Country "
+
+
+def test_comments_are_kept_and_named(tmp_path: Path, splitter: SentenceSplitter) -> None:
+    import docx
+
+    source = docx.Document()
+    paragraph = source.add_paragraph("Un texte à relire.")
+    source.add_comment(paragraph.runs, text="À vérifier", author="Rédaction")
+    path = tmp_path / "commented.docx"
+    source.save(str(path))
+    assert read_document(path).unrepresented == (
+        "word/comments.xml: reviewers' comments kept untranslated",
+    )
+    english = tmp_path / "commented.en.docx"
+    translate(path, english, splitter, lambda text: "A text to proofread.")
+    assert package_bytes(english)["word/comments.xml"] == package_bytes(path)["word/comments.xml"]
+    body = package_xml(english, "word/document.xml")
+    assert len(body.findall(f".//{W}commentReference")) == 1

@@ -3,13 +3,16 @@
 Every paragraph of the body (tables, nested tables and text boxes included), of the
 footnotes and endnotes, and of every section's headers and footers (each part once)
 is read in document order. A paragraph with text becomes a block; an empty or
-picture-only paragraph is not translated, and the writer leaves it as it is.
+picture-only paragraph is not translated, and the writer leaves it as it is. A
+picture's alternative text (its description) is a caption block of its own, placed
+in the "alt text" container, right after the paragraph that holds the picture.
 
 Inside a paragraph, runs whose properties are equal are merged (as Okapi and OmegaT
 do), and their properties become paired spans: bold, italic, underline, strike,
 superscript, subscript, and ``FORMAT`` for every other run property (raw XML in
 ``data["xml"]``). Hyperlinks become ``LINK`` spans (``href`` from the relationship,
-or ``#bookmark`` for an internal one). Pictures, fields, note references, tabs,
+or ``#bookmark`` for an internal one), which carry their own look (underline and
+other properties covering exactly the link). Pictures, fields, note references, tabs,
 breaks, bookmarks and anything else that is not text become standalone codes; a tab
 or a break also puts one space in the text so that words on either side stay apart.
 
@@ -23,7 +26,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +38,7 @@ from translate_pipeline.errors import SourceError
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-RT_HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-RT_FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 
@@ -58,6 +60,11 @@ _GROUPS: tuple[tuple[InlineKind, frozenset[str]], ...] = (
     (InlineKind.UNDERLINE, frozenset({"u"})),
     (InlineKind.STRIKE, frozenset({"strike", "dstrike"})),
 )
+# Spelling and grammar settings (the language of a run, "do not check"): not a look,
+# and Word scatters them over pasted text, so they make no span (no tag noise, no
+# "formatting-lost" flag); the writer keeps them (see writer.rebuild_paragraph).
+PROOFING = "proofing"
+_PROOFING = frozenset({"lang", "noProof"})
 PAIRED_KINDS = (
     InlineKind.BOLD,
     InlineKind.ITALIC,
@@ -120,8 +127,8 @@ class ParagraphContent:
     Attributes:
         text: The paragraph's plain text.
         stretches: ``(start, end, properties)`` covering ``text`` in order, where
-            ``properties`` maps a paired kind to its raw XML, and ``"link"`` to the
-            hyperlink's number.
+            ``properties`` maps a paired kind (and :data:`PROOFING`) to its raw XML,
+            and ``"link"`` to the hyperlink's number.
         links: Each hyperlink's attributes, and its inline data.
         codes: The standalone codes, in order.
         notes: What the summary must say about this paragraph ("tracked insertion
@@ -159,6 +166,7 @@ class ParagraphContent:
                         spans.append(self._span(key, open_start, last_end, open_value))
                     open_value, open_start = value, start
                 last_end = end
+        spans = _fold_link_looks(spans)
         for number, code in enumerate(self.codes):
             spans.append(
                 Inline(code.kind, code.offset, code.offset, (("code", str(number)), *code.data))
@@ -170,6 +178,36 @@ class ParagraphContent:
             data = (("link", value), *self.links[int(value)][1])
             return Inline(InlineKind.LINK, start, end, tuple(sorted(data)))
         return Inline(InlineKind(key), start, end, (("xml", value),))
+
+
+# The kinds that make a hyperlink's look (blue, underlined, the "Hyperlink" style).
+_LINK_LOOK = (InlineKind.UNDERLINE, InlineKind.FORMAT)
+LOOK = "look:"
+
+
+def _fold_link_looks(spans: list[Inline]) -> list[Inline]:
+    """Fold underline and format spans that cover exactly a link into the link.
+
+    A hyperlink's look then travels with it as one span (one tag for the engine's
+    reprojection and the reviewer, one flag if it is lost); its data keeps each
+    folded kind's XML as ``look:<kind>`` for the writer.
+    """
+    links = {(s.start, s.end): s for s in spans if s.kind is InlineKind.LINK}
+    folded: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    kept = []
+    for span in spans:
+        if span.kind in _LINK_LOOK and (span.start, span.end) in links:
+            folded.setdefault((span.start, span.end), []).append(
+                (LOOK + span.kind.value, span.get("xml"))
+            )
+        else:
+            kept.append(span)
+    return [
+        replace(span, data=tuple(sorted((*span.data, *folded[(span.start, span.end)]))))
+        if span.kind is InlineKind.LINK and (span.start, span.end) in folded
+        else span
+        for span in kept
+    ]
 
 
 @dataclass(frozen=True)
@@ -207,13 +245,19 @@ class PartRoot:
 
 @dataclass
 class DocxParagraph:
-    """A source paragraph beside the block it gave (``None``: nothing to translate)."""
+    """A source paragraph beside the block it gave (``None``: nothing to translate).
+
+    A picture's alternative text is read like a paragraph of its own: then
+    ``element`` is the picture's ``wp:docPr`` and ``attribute`` the attribute
+    that holds the text (``descr``).
+    """
 
     part: PartRoot
     element: Any
     content: ParagraphContent
     block: Block | None
     number: int = 0
+    attribute: str = ""
 
 
 def read_docx_document(path: Path) -> Document:
@@ -230,8 +274,33 @@ def read_docx_document(path: Path) -> Document:
         f"{p.part.name.lstrip('/')} paragraph {p.number}: {note}"
         for p in paragraphs
         for note in p.content.notes
-    )
+    ) + _unread_parts(package)
     return Document(doc_id=path.stem, path=path, blocks=blocks, unrepresented=unrepresented)
+
+
+# Parts with text that the reader does not translate, named so nothing is lost silently.
+_UNREAD = {
+    "comments": "reviewers' comments",
+    "chart": "chart text",
+    "diagramData": "diagram (SmartArt) text",
+}
+
+
+def _unread_parts(package: Any) -> tuple[str, ...]:
+    """One line per part with text that is kept as it is (comments, charts, diagrams)."""
+    lines = []
+    for part in package.part.package.iter_parts():
+        name = str(part.partname).lstrip("/")
+        for key, what in _UNREAD.items():
+            if f"/{key}" not in f"/{name}":
+                continue
+            try:
+                text = "".join(part_element(part).itertext()).strip()
+            except etree.XMLSyntaxError:
+                text = "?"
+            if text:
+                lines.append(f"{name}: {what} kept untranslated")
+    return tuple(lines)
 
 
 def open_docx(path: Path) -> Any:
@@ -248,17 +317,52 @@ def open_docx(path: Path) -> Any:
     except ValueError as exc:
         # python-docx: "file '...' is not a Word file, content type is '...'".
         kind = str(exc).rsplit("content type is", 1)[-1].strip(" '")
+        named = next((name for key, name in _OFFICE_KINDS.items() if key in kind), kind)
         raise SourceError(
             path,
-            f"not a Word document (its content is {kind or 'something else'})",
+            f"not a Word document (it is {named or 'another kind of file'})",
             "Give a .docx saved by Word or LibreOffice, or rename the file to its real type",
         ) from None
-    except (PackageNotFoundError, zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile):
+        raise _not_a_package(path) from None
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(path, f"not a readable DOCX file (broken XML: {exc})", _FIX) from None
+    except KeyError as exc:
         raise SourceError(
-            path, f"not a readable DOCX file ({type(exc).__name__}: {exc})", _FIX
+            path, f"not a readable DOCX file (a part is missing: {exc})", _FIX
         ) from None
     except OSError as exc:
-        raise SourceError(path, f"cannot be read ({exc.strerror or exc})", _FIX) from None
+        raise SourceError(
+            path, f"cannot be read ({exc.strerror or exc})", "Check the file's permissions"
+        ) from None
+
+
+_OFFICE_KINDS = {
+    "spreadsheetml": "an Excel workbook",
+    "presentationml": "a PowerPoint presentation",
+    "macroEnabled": "a document with macros",
+    "template": "a Word template",
+}
+# Old Word .doc files and password-protected .docx files are OLE compound files.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _not_a_package(path: Path) -> SourceError:
+    """Say what a file that is not a zip package looks like, and what to do."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except OSError as error:
+        return SourceError(path, f"cannot be read ({error.strerror or error})", _FIX)
+    if not head:
+        return SourceError(path, "not a readable DOCX file (the file is empty)", _FIX)
+    if head == _OLE_SIGNATURE:
+        return SourceError(
+            path,
+            "not a readable DOCX file (an old Word .doc, or a document protected by a password)",
+            "Open it in Word or LibreOffice and save it as .docx, without a password",
+        )
+    return SourceError(path, "not a readable DOCX file (not a zip package)", _FIX)
 
 
 def part_roots(package: Any) -> list[PartRoot]:
@@ -310,10 +414,10 @@ def docx_paragraphs(
     try:
         context = _package_context(package)
         parts = parts if parts is not None else part_roots(package)
-    except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
-        raise SourceError(
-            path, f"not a readable DOCX file ({type(exc).__name__}: {exc})", _FIX
-        ) from None
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(path, f"not a readable DOCX file (broken XML: {exc})", _FIX) from None
+    except (KeyError, ValueError) as exc:
+        raise SourceError(path, f"not a readable DOCX file (a broken part: {exc})", _FIX) from None
     index = 0
     for part in parts:
         # Tables are numbered in document order, outer before nested (lxml keeps one
@@ -337,6 +441,31 @@ def docx_paragraphs(
                     anchor=f"{part.name}#p{number}",
                 )
             yield DocxParagraph(part, element, content, block, number)
+            for picture, description in enumerate(_alt_texts(element), start=1):
+                index += 1
+                block = Block(
+                    index=index,
+                    kind=BlockKind.CAPTION,
+                    text=description.get("descr", ""),
+                    line=number,
+                    place=Place(container="alt text"),
+                    anchor=f"{part.name}#p{number}#alt{picture}",
+                )
+                alt = ParagraphContent(text=block.text)
+                yield DocxParagraph(part, description, alt, block, number, "descr")
+
+
+def _alt_texts(paragraph: Any) -> Iterator[Any]:
+    """The ``wp:docPr`` of this paragraph's own pictures that have a description.
+
+    Pictures inside a text box belong to the text box's paragraphs.
+    """
+    for description in paragraph.iter(f"{{{WP_NS}}}docPr"):
+        if not any(char.isalpha() for char in description.get("descr", "")):
+            continue
+        owner = next(description.iterancestors(w("p")), None)
+        if owner is paragraph:
+            yield description
 
 
 def _paragraph_elements(root: Any) -> Iterator[Any]:
@@ -356,6 +485,8 @@ def parse_paragraph(element: Any, rels: dict[str, tuple[str, bool]]) -> Paragrap
     field_state = _FieldState()
     for child in element:
         _read_paragraph_child(child, content, rels, -1, field_state)
+    if field_state.code is not None:
+        _note_field_text(content, field_state.code)
     return content
 
 
@@ -381,6 +512,10 @@ def _read_paragraph_child(
     tag = child.tag
     if tag == w("pPr") or not isinstance(tag, str):
         return
+    if fields.code is not None and tag != w("r"):
+        # Inside a field (a table of contents), links and all are the field's.
+        fields.code.items.append(child)
+        return
     if tag == w("r"):
         _read_run(child, content, link, fields)
     elif tag == w("hyperlink"):
@@ -396,8 +531,6 @@ def _read_paragraph_child(
                 _read_paragraph_child(grandchild, content, rels, link, fields)
     elif tag in _DROPPED_IN_PARAGRAPH or _is_go_back(child, fields):
         return
-    elif fields.code is not None:
-        fields.code.items.append(child)
     else:
         if tag in _NOTES and "".join(child.itertext()).strip():
             content.notes.append(_NOTES[tag])
@@ -444,12 +577,17 @@ def _read_run(run: Any, content: ParagraphContent, link: int, fields: _FieldStat
             continue
         if tag == w("fldChar"):
             kind = child.get(w("fldCharType"))
-            if kind == "begin":
+            # A field begun in an earlier paragraph (a table of contents) ends or
+            # separates here: that piece is a code of its own.
+            if kind == "begin" or fields.code is None:
                 if fields.depth == 0:
                     fields.code = Code(len(content.text), InlineKind.FIELD, [], link=link)
                     content.codes.append(fields.code)
-                fields.depth += 1
+                if kind == "begin":
+                    fields.depth += 1
             _add_to_field(fields, child, rpr)
+            if fields.depth == 0:
+                fields.code = None
             if kind == "end" and fields.depth:
                 fields.depth -= 1
                 if fields.depth == 0:
@@ -491,9 +629,9 @@ def _read_run(run: Any, content: ParagraphContent, link: int, fields: _FieldStat
 def _note_field_text(content: ParagraphContent, code: Code | None) -> None:
     """Name a field whose shown text has words: it is kept, not translated."""
     shown = "".join(
-        item[1].text or ""
+        t.text or ""
         for item in (code.items if code else [])
-        if isinstance(item, tuple) and item[1].tag == w("t")
+        for t in (item[1] if isinstance(item, tuple) else item).iter(w("t"))
     )
     if any(char.isalpha() for char in shown):
         content.notes.append(f"field {shown.strip()!r} kept untranslated")
@@ -506,7 +644,7 @@ def _add_to_field(fields: _FieldState, child: Any, rpr: Any) -> None:
 
 
 def run_properties(rpr: Any) -> dict[str, str]:
-    """A run's properties as ``{kind: raw XML}`` (bold, italic, ..., format)."""
+    """A run's properties as ``{kind: raw XML}`` (bold, italic, ..., format, proofing)."""
     if rpr is None:
         return {}
     groups: dict[str, list[Any]] = {}
@@ -519,7 +657,8 @@ def run_properties(rpr: Any) -> dict[str, str]:
     # A group whose main element is switched off ("<w:b w:val='0'/>") is only format.
     properties: dict[str, list[Any]] = {}
     for key, elements in groups.items():
-        if key != str(InlineKind.FORMAT) and not any(_is_on(e) for e in elements):
+        named = key not in (str(InlineKind.FORMAT), PROOFING)
+        if named and not any(_is_on(e) for e in elements):
             key = str(InlineKind.FORMAT)
         properties.setdefault(key, []).extend(elements)
     return {key: _serialize(elements) for key, elements in properties.items()}
@@ -527,6 +666,8 @@ def run_properties(rpr: Any) -> dict[str, str]:
 
 def _property_kind(child: Any) -> str:
     name = etree.QName(child.tag).localname
+    if name in _PROOFING:
+        return PROOFING
     for kind, names in _GROUPS:
         if name in names:
             return str(kind)

@@ -5,8 +5,10 @@ its block's anchor, and replaces that paragraph's runs with English runs rebuilt
 from the rows' English and re-projected spans:
 
 - a sentence's characters take the run properties of the spans that cover them
-  (the source's own XML for bold, italic, ..., and every other property); the
-  whitespace between sentences keeps the source's own properties;
+  (the source's own XML for bold, italic, ..., and every other property) and the
+  proofing settings (language, "do not check") of most of the French sentence; a
+  sentence left as it was keeps its source runs exactly; the whitespace between
+  sentences keeps the source's own properties;
 - hyperlinks are rebuilt as ``w:hyperlink`` with the source's attributes (the same
   relationship, the same internal anchor);
 - standalone codes (pictures, note references, fields, tabs, breaks, bookmarks)
@@ -18,16 +20,19 @@ from the rows' English and re-projected spans:
 Everything else is left as it was: paragraph properties, styles, numbering,
 tables, pictures, section settings, and the paragraphs that were not translated
 (empty, picture-only). Notes are translated in their own parts, headers and
-footers in theirs. The core ``title`` is translated when it equals the French
-of a translated paragraph. What a rebuilt paragraph loses is only what Word
-regenerates: proofing marks, rendered page-break caches, soft hyphens, revision
-IDs on runs, and ``smartTag``/``customXml`` wrappers around runs.
+footers in theirs, a picture's description in its ``descr`` attribute. The
+core ``title`` is translated when it equals the French of a translated
+paragraph. What a rebuilt paragraph loses is only what Word regenerates (proofing
+marks, rendered page-break caches, soft hyphens, revision IDs on runs, Word's
+``_GoBack`` bookmark) and the ``smartTag``/``customXml``/``w:ins`` wrappers around
+runs (a tracked insertion is accepted; the reader's summary names it).
 """
 
 from __future__ import annotations
 
 import copy
 import io
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -35,9 +40,11 @@ from typing import Any
 
 from lxml import etree
 
-from translate_pipeline.document import AlignedDocument, AlignedRow, InlineKind
+from translate_pipeline.document import AlignedDocument, AlignedRow, Inline, InlineKind
 from translate_pipeline.errors import SourceError
 from translate_pipeline.formats.docx.reader import (
+    LOOK,
+    PROOFING,
     W_NS,
     DocxParagraph,
     docx_paragraphs,
@@ -105,6 +112,7 @@ _DEFAULT_XML = {
     InlineKind.SUBSCRIPT: '<w:vertAlign w:val="subscript"/>',
 }
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def write_english(document: AlignedDocument, path: Path) -> None:
@@ -139,7 +147,12 @@ def write_english(document: AlignedDocument, path: Path) -> None:
                 f"has no paragraph {index} to put segment {rows[0].segment.segment_id} in",
                 "Run the translation again on the saved file",
             )
-        english = rebuild_paragraph(paragraph, sorted(rows, key=lambda r: r.segment.sentence_index))
+        ordered = sorted(rows, key=lambda row: row.segment.sentence_index)
+        if paragraph.attribute:
+            english = _english_text(paragraph.block.text, ordered)
+            paragraph.element.set(paragraph.attribute, english)
+        else:
+            english = rebuild_paragraph(paragraph, ordered)
         english_of.setdefault(paragraph.block.text.strip(), english.strip())
     _translate_fallback_copies(parts)
     title = package.core_properties.title
@@ -154,6 +167,15 @@ def write_english(document: AlignedDocument, path: Path) -> None:
     buffer = io.BytesIO()
     package.save(buffer)
     write_atomic(path, buffer.getvalue())
+
+
+def _english_text(source_text: str, rows: list[AlignedRow]) -> str:
+    """The block's English: its sentences in the source's own spaces."""
+    parts, cursor = [], 0
+    for row in rows:
+        parts += [source_text[cursor : row.segment.start], row.english]
+        cursor = row.segment.end
+    return "".join([*parts, source_text[cursor:]])
 
 
 def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
@@ -180,9 +202,9 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
         # punctuation included (reprojection wraps only the words).
         for span in segment.inlines:
             if not span.standalone and span.start <= 0 and span.end >= len(segment.text):
-                key, value = _span_property(span.kind, span)
-                for values in own if value else ():
-                    values[key] = value
+                given = _span_properties(span, len(content.links))
+                for values in own:
+                    values.update(given)
         for span in row.english_inlines:
             if span.standalone:
                 number = span.get("code")
@@ -196,10 +218,19 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
                         at = base + len(row.english) + source_at - segment.end
                     codes.append((at, int(number)))
                 continue
-            key, value = _span_property(span.kind, span)
-            if value:
-                for at in range(max(span.start, 0), min(span.end, len(row.english))):
-                    own[at][key] = value
+            given = _span_properties(span, len(content.links))
+            for at in range(max(span.start, 0), min(span.end, len(row.english))):
+                own[at].update(given)
+        if row.english == segment.text and row.english_inlines == segment.inlines:
+            # Untranslated (identity, or a name kept as is): the source's own runs.
+            own = [
+                _source_properties(content.stretches, at)
+                for at in range(segment.start, segment.end)
+            ]
+        else:
+            proofing = _main_proofing(content.stretches, segment.start, segment.end)
+            for values in own if proofing else ():
+                values[PROOFING] = proofing
         chars.extend(row.english)
         properties.extend(own)
         cursor = segment.end
@@ -219,15 +250,38 @@ def _source_properties(stretches: list[tuple[int, int, dict[str, str]]], at: int
     return {}
 
 
-def _span_property(kind: InlineKind, span: Any) -> tuple[str, str]:
-    if kind is InlineKind.LINK:
-        return "link", span.get("link")
-    if kind in _DEFAULT_XML or kind is InlineKind.FORMAT:
+def _main_proofing(stretches: list[tuple[int, int, dict[str, str]]], start: int, end: int) -> str:
+    """The proofing properties (language, ...) of most of the sentence's source text."""
+    lengths: dict[str, int] = defaultdict(int)
+    for first, last, values in stretches:
+        overlap = min(last, end) - max(first, start)
+        if overlap > 0:
+            lengths[values.get(PROOFING, "")] += overlap
+    return max(lengths, key=lambda value: lengths[value]) if lengths else ""
+
+
+def _span_properties(span: Inline, links: int) -> dict[str, str]:
+    """The run properties a span gives its characters: kind -> raw XML, "link" -> number.
+
+    A link also gives the look the reader folded into it. ``links`` is how many
+    hyperlinks the source paragraph has: a link span that names none of them (one
+    from elsewhere) gives nothing.
+    """
+    if span.kind is InlineKind.LINK:
+        number = span.get("link")
+        if not (number.isdigit() and int(number) < links):
+            return {}
+        given = {"link": number}
+        for key, value in span.data:
+            if key.startswith(LOOK):
+                given[key.removeprefix(LOOK)] = value
+        return given
+    if span.kind in _DEFAULT_XML or span.kind is InlineKind.FORMAT:
         raw = span.get("xml")
-        if not raw and kind in _DEFAULT_XML:
-            raw = f'<w:rPr xmlns:w="{W_NS}">{_DEFAULT_XML[kind]}</w:rPr>'
-        return str(kind), raw
-    return str(kind), ""
+        if not raw and span.kind in _DEFAULT_XML:
+            raw = f'<w:rPr xmlns:w="{W_NS}">{_DEFAULT_XML[span.kind]}</w:rPr>'
+        return {str(span.kind): raw} if raw else {}
+    return {}
 
 
 def _spaces_taken_by_codes(
@@ -308,18 +362,21 @@ def _add_text_run(parent: Any, text: str, values: dict[str, str]) -> None:
     run = etree.SubElement(parent, w("r"))
     _add_run_properties(run, values)
     t = etree.SubElement(run, w("t"))
-    t.text = text
+    # XML cannot hold control characters; an engine may still return one.
+    t.text = _NOT_XML.sub(" ", text)
     if text != text.strip():
         t.set(_XML_SPACE, "preserve")
 
 
 def _add_run_properties(run: Any, values: dict[str, str]) -> None:
-    children = [
-        copy.deepcopy(child)
-        for key, raw in values.items()
-        if key != "link"
-        for child in _parsed(raw)
-    ]
+    # One element per property: a named kind's (bold) wins over FORMAT's ("b off")
+    # where spans of different source runs overlap on the English.
+    by_tag: dict[str, Any] = {}
+    for key in sorted(values, key=lambda key: key != str(InlineKind.FORMAT)):
+        if key != "link":
+            for child in _parsed(values[key]):
+                by_tag[child.tag] = child
+    children = [copy.deepcopy(child) for child in by_tag.values()]
     if not children:
         return
     children.sort(key=lambda child: _RPR_ORDER.get(etree.QName(child).localname, 99))
