@@ -191,6 +191,25 @@ def test_through_the_format_registry(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "verbatim", "text"),
+    [
+        ("$$\nx^2\n$$\n\nUn prix de 5 $ et 10$.\n", ["math"], "Un prix de 5 $ et 10$."),
+        ("- Un point :\n\n  ```\n  code\n  ```\n", ["code block"], "Un point :"),
+        ("> Une citation.\n>\n> <!-- note -->\n", ["HTML comment"], "Une citation."),
+        ("Texte.\n\n---\n\n___\n", ["thematic break", "thematic break"], "Texte."),
+    ],
+    ids=["math and money", "code in a list", "comment in a quote", "rules"],
+)
+def test_verbatim_blocks_inside_containers(source: str, verbatim: list[str], text: str) -> None:
+    blocks, unrepresented = read_markdown(source)
+    assert unrepresented == []
+    assert [b.verbatim for b in blocks if not b.translatable] == verbatim
+    assert [b.text for b in blocks if b.translatable] == [text]
+    document = Document("d", Path("d.md"), tuple(blocks))
+    assert english_markdown(aligned(document)) == source
+
+
+@pytest.mark.parametrize(
     ("source", "named"),
     [
         # An HTML tag inside bold at its very end: the writer cannot tell inside
