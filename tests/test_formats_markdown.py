@@ -17,6 +17,7 @@ from translate_pipeline.document import (
     Block,
     BlockKind,
     Document,
+    Inline,
     InlineKind,
 )
 from translate_pipeline.formats import read_document
@@ -25,6 +26,7 @@ from translate_pipeline.formats.markdown import (
     read_markdown,
     read_markdown_document,
 )
+from translate_pipeline.formats.markdown.inline import render_inline
 from translate_pipeline.pipeline import RunConfig, run
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 
@@ -505,6 +507,34 @@ def test_translated_text_is_written_safely(case: Case) -> None:
     blocks, _ = read_markdown(case.source)
     document = Document("d", Path("d.md"), tuple(blocks))
     assert english_markdown(aligned(document, lambda text: case.english[text])) == case.written
+
+
+def md_span(kind: InlineKind, start: int, end: int, **data: str) -> Inline:
+    return Inline(kind, start, end, tuple(sorted(data.items())))
+
+
+@pytest.mark.parametrize(
+    ("text", "inlines", "written"),
+    [
+        # A line start that would make a rule or a setext underline.
+        ("un --- deux", [md_span(InlineKind.SOFT_BREAK, 2, 2)], "un\n--\\- deux"),
+        ("2. point", [], "2\\. point"),
+        # Two spans crossing on the English: the later one is left out.
+        (
+            "abc def",
+            [
+                md_span(InlineKind.BOLD, 0, 5, markup="**"),
+                md_span(InlineKind.ITALIC, 4, 7, markup="*"),
+            ],
+            "**abc d**ef",
+        ),
+        # Inline code whose text changed gets a fence it does not hold.
+        ("run x`y", [md_span(InlineKind.CODE, 4, 7, markup="`", source="a")], "run ``x`y``"),
+    ],
+    ids=["rule", "ordered list", "crossing", "code fence"],
+)
+def test_render_inline(text: str, inlines: list[Inline], written: str) -> None:
+    assert render_inline(text, inlines) == written
 
 
 def test_lost_span_is_simply_absent() -> None:

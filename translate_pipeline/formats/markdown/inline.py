@@ -24,7 +24,8 @@ from translate_pipeline.document import Inline, InlineKind
 _INLINE_SPECIAL = frozenset("\\`*_[]<~")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # What makes a line a heading, quote, list item or rule when it starts one.
-_LINE_START_SPECIAL = re.compile(r"#|>|[-+=](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)")
+# (The last character of the match is the one escaped: "1\\." and "--\\-".)
+_LINE_START_SPECIAL = re.compile(r"#|>|[-+=](?=[ \t]|$)|-{2,}|={2,}|[0-9]{1,9}[.)](?=[ \t]|$)")
 # Kinds written from their own raw source, whose text is never escaped.
 _RAW = frozenset({InlineKind.CODE, InlineKind.OTHER_CODE})
 _PAIRED = frozenset(
@@ -159,7 +160,7 @@ def render_inline(text: str, inlines: Sequence[Inline]) -> str:
                 continue
             if order < 0:
                 if span.kind in _BREAKS:
-                    out.append(span.get("markup", "\\n"))
+                    out.append(span.get("markup", "\n"))
                     if text[offset : offset + 1] == " ":
                         eaten.add(offset)
                 else:
