@@ -173,6 +173,11 @@ def test_hugo_toml_front_matter_and_shortcode_are_kept_verbatim() -> None:
     ]
     assert document.verbatim_blocks[0].text.startswith('+++\ntitle = "Les modèles ouverts"')
     assert block_with(document, "les poids").place.list_level == 2
+    # A shortcode inside a sentence is a code: out of the text, kept as written.
+    block = block_with(document, "Le guide de")
+    assert "{{" not in block.text
+    codes = [s.get("markup") for s in block.inlines if s.kind is InlineKind.OTHER_CODE]
+    assert codes == ['{{< ref "autres.md" >}}']
 
 
 def test_through_the_format_registry(tmp_path: Path) -> None:
@@ -291,6 +296,7 @@ def inline_text(draw: st.DrawFn) -> str:
                         f"{words}  \n{words}",
                         f"{words}\n{words}",
                         "<span>x</span>",
+                        '{{< ref "a.md" >}}',
                     ]
                 )
             )

@@ -40,6 +40,7 @@ _CONTAINER = re.compile(
 _ATX_MARKER = re.compile(r"[ \t]*#{1,6}(?=[ \t]|$)")
 _TOML_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n.*?\n\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
 _SHORTCODE = re.compile(r"\A\{\{[<%].*[>%]\}\}\Z", re.DOTALL)
+_INLINE_SHORTCODE = re.compile(r"(\{\{[<%].*?[>%]\}\})", re.DOTALL)
 _BREAK = re.compile(r"(?: *|\\)\n[ \t]*")
 _DEFINITIONS = "translate_pipeline_definitions"
 
@@ -420,11 +421,20 @@ class _Walk:
         self.token_at = self.pos
         base = kind.rsplit("_", 1)[0]
         if kind == "text":
-            if self.autolink is None:
-                self.expect(token.content)
-                self.add(token.content, literal=True)
-            else:
+            if self.autolink is not None:
                 self.add(token.content)
+                return
+            # A Hugo shortcode inside a sentence is a code, never sent to an engine.
+            for number, piece in enumerate(_INLINE_SHORTCODE.split(token.content)):
+                if number % 2:
+                    at = self.pos
+                    self.expect(piece)
+                    self.span(
+                        InlineKind.OTHER_CODE, self.length, self.length, markup=piece, at=str(at)
+                    )
+                elif piece:
+                    self.expect(piece)
+                    self.add(piece, literal=True)
         elif kind == "text_special":
             start = self.length
             self.expect(token.markup)
