@@ -219,9 +219,9 @@ def test_verbatim_blocks_inside_containers(source: str, verbatim: list[str], tex
 @pytest.mark.parametrize(
     ("source", "named"),
     [
-        # An HTML tag inside bold at its very end: the writer cannot tell inside
-        # from outside, so the block is kept as it is and named.
-        ("Un type **Array<String>** ici.\n", "line 1: text kept untranslated"),
+        # An HTML tag after a link, both at the end of a bold span: the writer
+        # cannot tell which span the tag is in, so the block is kept and named.
+        ("Un **[a](https://u)<br>** ici.\n", "line 1: text kept untranslated"),
     ],
 )
 def test_what_cannot_be_mapped_is_kept_verbatim_and_named(source: str, named: str) -> None:
@@ -249,6 +249,7 @@ def test_identity_round_trip_gives_the_source_back(path: Path) -> None:
         '#### <a name="x"></a> `opts` pour la commande\n',  # a code before the first sentence
         "Voir la note [^5] |\n\n[^5]: La note.\n",
         "&nbsp;&nbsp;Ou sous Windows.\n",
+        "Un type **Array<String>** et un [texte[^1]](https://ex.com).\n\n[^1]: Note.\n",
         "[![](https://img.shields.io/b.svg)](https://ex.com) Un badge.\n",
         "Un lien [**gras**](https://ex.com) et **[inverse](https://ex.com)**.\n",
         "2 * 3 = 6 et a_b_c, sans échappement.\n",

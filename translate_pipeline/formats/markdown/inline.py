@@ -113,9 +113,10 @@ def render_inline(text: str, inlines: Sequence[Inline]) -> str:
     """The inline Markdown of ``text`` with its ``inlines``.
 
     Line breaks come out as ``\\n`` (the caller adds the container's prefixes).
-    At one offset, spans that end there close first (innermost first); then
-    standalone codes and opening spans come in the order of ``inlines``, so
-    that a code the source wrote before a span stays before it.
+    At one offset, codes marked ``within`` come first (the source wrote them
+    inside a span, before its end), then spans that end there close (innermost
+    first); then other codes and opening spans come in the order of
+    ``inlines``, so that a code the source wrote before a span stays before it.
     """
     paired = _nested(text, inlines)
     standalone = [
@@ -130,7 +131,11 @@ def render_inline(text: str, inlines: Sequence[Inline]) -> str:
     for order, (index, span) in enumerate(paired):
         closes.setdefault(span.end, []).insert(0, span)
         events.setdefault(span.start, []).append((index, order, span))
+    within: dict[int, list[Inline]] = {}
     for index, span in standalone:
+        if span.get("within") and span.start in closes and span.kind not in _BREAKS:
+            within.setdefault(span.start, []).append(span)
+            continue
         events.setdefault(span.start, []).append((index, -1, span))
     for at, happening in events.items():
         # Opening spans keep their nesting order; codes slot in by their index.
@@ -150,6 +155,10 @@ def render_inline(text: str, inlines: Sequence[Inline]) -> str:
     suppressed: set[int] = set()
     eaten: set[int] = set()
     for offset in range(len(text) + 1):
+        # A code the source wrote inside a span, right before its end, goes first.
+        for span in closes.get(offset, ()) and within.get(offset, ()):
+            if offset >= skip_until:
+                out.append(span.get("markup"))
         for span in closes.get(offset, ()):
             if id(span) not in suppressed:
                 out.append(_close(text, span))

@@ -393,6 +393,8 @@ class _Walk:
         # Plain ranges written literally in the source: (plain start, end, source start).
         self.literal: list[tuple[int, int, int]] = []
         self.token_at = 0
+        # Where each span's source ends, beside ``spans``.
+        self.closed_at: list[int] = []
         self.open: list[tuple[InlineKind, int, dict[str, str]]] = []
         self.autolink: tuple[int, str, str] | None = None
 
@@ -411,6 +413,7 @@ class _Walk:
         at = int(data.pop("at", self.token_at))
         pairs = tuple(sorted((key, value) for key, value in data.items() if value))
         self.spans.append((at, Inline(kind, start, end, pairs)))
+        self.closed_at.append(self.pos)
 
     def walk(self, tokens: Sequence[Token]) -> None:
         for token in tokens:
@@ -529,7 +532,9 @@ class _Walk:
             # No text to translate (a badge: a link around an image without alt
             # text): the whole construct is one code, written as it was.
             at = int(data["at"])
-            self.spans = [(where, span) for where, span in self.spans if where < at]
+            kept = [number for number, (where, _) in enumerate(self.spans) if where < at]
+            self.spans = [self.spans[number] for number in kept]
+            self.closed_at = [self.closed_at[number] for number in kept]
             self.span(
                 InlineKind.OTHER_CODE, start, start, markup=self.source[at : self.pos], at=str(at)
             )
@@ -603,7 +608,7 @@ def _plain(content: str, children: Sequence[Token]) -> tuple[str, tuple[Inline, 
     if walk.pos != len(content) or walk.open:
         raise _Unmappable(f"its inline tokens end at {walk.pos} of {len(content)}")
     text = "".join(walk.parts)
-    spans = list(walk.spans)
+    spans = _mark_within(walk.spans, walk.closed_at)
     literal: dict[int, int] = {}
     for start, end, at in walk.literal:
         literal.update((offset, at + offset - start) for offset in range(start, end))
@@ -615,6 +620,25 @@ def _plain(content: str, children: Sequence[Token]) -> tuple[str, tuple[Inline, 
     # and a code written before a span stays before it.
     spans.sort(key=lambda pair: pair[0])
     return text, tuple(span for _, span in spans)
+
+
+def _mark_within(
+    spans: Sequence[tuple[int, Inline]], closed_at: Sequence[int]
+) -> list[tuple[int, Inline]]:
+    """Mark the codes written inside a span, right before it closes.
+
+    ``**Array<String>**`` and ``**Array**<String>`` give the same text and
+    offsets; ``within`` tells the writer to put the code before the close.
+    """
+    marked = []
+    for at, span in spans:
+        if span.standalone and any(
+            not other.standalone and other.end == span.start and other_at < at < closed
+            for (other_at, other), closed in zip(spans, closed_at, strict=True)
+        ):
+            span = replace(span, data=tuple(sorted((*span.data, ("within", "1")))))
+        marked.append((at, span))
+    return marked
 
 
 def _assemble(
