@@ -299,7 +299,7 @@ def formatted_text(draw):  # type: ignore[no-untyped-def]
     return text, tuple(inlines)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(sample=formatted_text())
 def test_any_formatted_cell_reads_back_as_written(sample, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     text, inlines = sample

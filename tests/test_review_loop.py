@@ -527,3 +527,18 @@ def test_issue10_item2_outputs_record_what_was_written_without_the_memory(
     )
     assert output_was_edited(docx_path) is True
     assert output_was_edited(markdown) is True
+
+
+def test_a_bilingual_markdown_written_before_records_still_imports(first_run: Path) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[-1].startswith("<!-- translate_pipeline bilingual record: ")
+    number = next(n for n, line in enumerate(lines) if line.startswith(f"| `{STEM}:p1:s1`"))
+    cells = lines[number].split(" | ")
+    cells[-1] = "OpenAI *suspended* access. |"  # read as it was then: text, not formatting
+    lines[number] = " | ".join(cells)
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    assert output_was_edited(path) is None
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged, 0 unknown IDs" in result.stdout

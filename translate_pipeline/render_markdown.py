@@ -399,7 +399,8 @@ def _verbatim_row(block: Block) -> str:
     if len(lines) > 1:
         where += f", {len(lines)} lines"
     first = next((line for line in lines if line.strip()), "")
-    preview = _code_span(first.strip()) if first.strip() else ""
+    first = first.strip()
+    preview = (_code_span(first) if "\\|" not in first else escape_text(first)) if first else ""
     if preview and len(lines) > 1:
         preview += " …"
     return f"| {KEPT_AS_IS} · {escape_text(where)} | {preview} | {preview} |"
