@@ -10,6 +10,7 @@ that a cell read back unchanged gives exactly what was written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -158,9 +159,15 @@ def _order(span: Inline) -> tuple[int, int, str, tuple[tuple[str, str], ...]]:
     return (span.start, -span.end, span.kind.value, span.data)
 
 
+# Whitespace that collapsing would change: a run, a non-space, or space at an end.
+_UNTIDY = re.compile(r"\s\s|[^\S ]|^ | $")
+
+
 def _collapse(raw: str) -> tuple[str, list[int]]:
     """``raw`` with whitespace runs as one space and ends stripped, and where each
     offset of ``raw`` (0 to its length) went."""
+    if not _UNTIDY.search(raw):
+        return raw, list(range(len(raw) + 1))
     out: list[str] = []
     position: list[int] = []
     for char in raw:
