@@ -10,7 +10,7 @@ import pytest
 from translate_pipeline.document import AlignedDocument
 from translate_pipeline.errors import ReviewImportError
 from translate_pipeline.memory import SegmentRecord, TranslationMemory
-from translate_pipeline.render_docx import write_bilingual_docx
+from translate_pipeline.render_docx import qn, write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.review_import import import_reviews, output_was_edited, read_reviewed
 
@@ -78,3 +78,44 @@ def test_an_edited_kept_as_is_row_is_named_and_the_import_fails(
         f"{path}: {where} (kept as is): changed, but blocks kept as is are not translated; "
         "make the change in the source article and restore this row"
     )
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+# What Word leaves in a cell an editor worked on with tracked changes on.
+WORD_PARAGRAPH = f"""<w:p {W}>
+  <w:proofErr w:type="spellStart"/>
+  <w:r><w:rPr><w:lang w:val="en-GB"/></w:rPr><w:t xml:space="preserve">Hello </w:t></w:r>
+  <w:proofErr w:type="spellEnd"/>
+  <w:del w:id="1" w:author="Ed"><w:r><w:delText>old </w:delText></w:r></w:del>
+  <w:ins w:id="2" w:author="Ed"><w:r><w:rPr><w:b/></w:rPr><w:t>new</w:t></w:r></w:ins>
+  <w:bookmarkStart w:id="3" w:name="x"/><w:bookmarkEnd w:id="3"/>
+  <w:r><w:t xml:space="preserve"> </w:t></w:r>
+  <w:hyperlink w:anchor="_Toc1">
+    <w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t>here</w:t></w:r>
+  </w:hyperlink>
+  <w:r><w:rPr><w:b w:val="0"/><w:i/></w:rPr><w:t>.</w:t></w:r>
+</w:p>"""
+
+
+def test_a_cell_edited_in_word_reads_as_the_editor_sees_it(tmp_path: Path) -> None:
+    from lxml import etree
+
+    path, aligned = written(tmp_path, "docx")
+    document = docx.Document(str(path))
+    cell = document.tables[0].rows[3].cells[2]._tc  # demo:p2:s1, "Cell."
+    for paragraph in cell.findall(qn("w:p")):
+        cell.remove(paragraph)
+    cell.append(etree.fromstring(WORD_PARAGRAPH))
+    document.save(str(path))
+    row = next(r for r in read_reviewed(path).rows if r.segment_id == "demo:p2:s1")
+    assert row.english == "Hello new here."
+    assert [(s.kind.value, row.english[s.start : s.end], s.data) for s in row.english_inlines] == [
+        ("bold", "new", ()),
+        ("link", "here", (("href", "#_Toc1"),)),
+        ("italic", ".", ()),
+    ]
+    with remembered(tmp_path, aligned) as memory:
+        report = import_reviews(path, memory)
+        assert (report.changed, report.unchanged) == (1, 2)
+        stored = memory.reviewed_spans.lookup([("Cellule.", "Hello new here.")])
+    assert stored == {"Cellule.": row.english_inlines}
