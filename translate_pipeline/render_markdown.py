@@ -388,7 +388,8 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         lines.append(f"| `{segment.segment_id}`{marker} | {french} | {english} |")
         fingerprints[segment.segment_id] = cell_fingerprint(english)
     body = "\n".join(lines) + "\n"
-    return body + _record_line(body, fingerprints) + "\n"
+    # A blank line first, so that no renderer reads the record as part of the table.
+    return body + "\n" + _record_line(body, fingerprints) + "\n"
 
 
 def _verbatim_row(block: Block) -> str:
