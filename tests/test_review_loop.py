@@ -17,6 +17,8 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
 from translate_pipeline.cli import main
+from translate_pipeline.render_docx import CODE_FONT, qn
+from translate_pipeline.review_import import output_was_edited
 
 STEM = "003_2115df51cde3f6b7"
 
@@ -450,3 +452,93 @@ def test_issue_11_item_5_an_output_open_in_an_office_suite_is_not_overwritten(
     (first_run / lock_name).unlink()
     assert invoke("run", str(seeds_copy), "--out", str(first_run)).exit_code == 0
     assert target.read_bytes() != before
+
+
+def english_cell_runs(path: Path, index: int) -> list[tuple[str, bool]]:
+    cell = docx.Document(str(path)).tables[0].rows[index].cells[2]
+    return [(run.text, bool(run.bold)) for run in cell.paragraphs[0].runs if run.text]
+
+
+def test_issue9_item4_bold_added_in_the_docx_is_imported_and_reaches_every_output(
+    first_run: Path, seeds_copy: Path
+) -> None:
+    path = first_run / f"{STEM}.bilingual.docx"
+    document = docx.Document(str(path))
+    paragraph = document.tables[0].rows[1].cells[2].paragraphs[0]
+    english = paragraph.runs[0].text
+    first, rest = english.split(" ", 1)
+    # Same words, one of them now bold: a change of formatting only.
+    paragraph.runs[0].text = first
+    paragraph.runs[0].bold = True
+    paragraph.add_run(" " + rest)
+    document.save(str(path))
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged" in result.stdout
+    again = invoke("import", str(path))
+    assert "0 changed, 16 unchanged" in again.stdout
+    run_json(seeds_copy, first_run)
+    assert english_cell_runs(path, 1) == [(first, True), (" " + rest, False)]
+    markdown = (first_run / f"{STEM}.bilingual.md").read_text(encoding="utf-8")
+    row = next(line for line in markdown.splitlines() if line.startswith(f"| `{STEM}:p1:s1`"))
+    assert row.endswith(f"| **{first}** {rest} |")
+    assert "✓ reviewed" in row
+
+
+def test_issue9_item4_link_and_code_typed_in_the_markdown_are_imported_as_formatting(
+    first_run: Path, seeds_copy: Path
+) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines) if line.startswith(f"| `{STEM}:p1:s1`"))
+    cells = lines[number].split(" | ")
+    cells[-1] = "OpenAI suspended [Sora](https://openai.com/sora) and `gpt-4o`. |"
+    lines[number] = " | ".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged" in result.stdout
+    run_json(seeds_copy, first_run)
+    document = docx.Document(str(first_run / f"{STEM}.bilingual.docx"))
+    cell = document.tables[0].rows[1].cells[2]
+    assert cell.text == "OpenAI suspended Sora and gpt-4o."
+    hyperlink = cell._tc.find(".//" + qn("w:hyperlink"))
+    assert document.part.rels[hyperlink.get(qn("r:id"))].target_ref == "https://openai.com/sora"
+    code = [run for run in cell.paragraphs[0].runs if run.text == "gpt-4o"]
+    assert code and code[0].font.name == CODE_FONT
+    english = (first_run / f"{STEM}.bilingual.md").read_text(encoding="utf-8")
+    assert "OpenAI suspended [Sora](https://openai.com/sora) and `gpt-4o`. |" in english
+
+
+def test_issue10_item2_outputs_record_what_was_written_without_the_memory(
+    first_run: Path, isolated_memory: Path
+) -> None:
+    docx_path = first_run / f"{STEM}.bilingual.docx"
+    markdown = first_run / f"{STEM}.bilingual.md"
+    assert output_was_edited(docx_path) is False
+    assert output_was_edited(markdown) is False
+    assert output_was_edited(first_run / f"{STEM}.en.md") is None  # not a bilingual file
+    for leftover in isolated_memory.parent.glob("memory.sqlite*"):
+        leftover.unlink()  # the memory is gone
+    edit_docx(docx_path, {2: "An editor's correction."})
+    markdown.write_text(
+        markdown.read_text(encoding="utf-8").replace("| `", "| `", 1) + "A note.\n",
+        encoding="utf-8",
+    )
+    assert output_was_edited(docx_path) is True
+    assert output_was_edited(markdown) is True
+
+
+def test_a_bilingual_markdown_written_before_records_still_imports(first_run: Path) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[-1].startswith("<!-- translate_pipeline bilingual record: ")
+    number = next(n for n, line in enumerate(lines) if line.startswith(f"| `{STEM}:p1:s1`"))
+    cells = lines[number].split(" | ")
+    cells[-1] = "OpenAI *suspended* access. |"  # read as it was then: text, not formatting
+    lines[number] = " | ".join(cells)
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    assert output_was_edited(path) is None
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged, 0 unknown IDs" in result.stdout

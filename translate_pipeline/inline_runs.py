@@ -10,11 +10,13 @@ that a cell read back unchanged gives exactly what was written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from translate_pipeline.document import Inline, InlineKind
+from translate_pipeline.document import FlagCode, Inline, InlineKind, QaFlag
+from translate_pipeline.reproject import project_inlines
 
 # What a paired span looks like to a renderer: its kind and the data it shows.
 Mark = tuple[InlineKind, tuple[tuple[str, str], ...]]
@@ -158,9 +160,15 @@ def _order(span: Inline) -> tuple[int, int, str, tuple[tuple[str, str], ...]]:
     return (span.start, -span.end, span.kind.value, span.data)
 
 
+# Whitespace that collapsing would change: a run, a non-space, or space at an end.
+_UNTIDY = re.compile(r"\s\s|[^\S ]|^ | $")
+
+
 def _collapse(raw: str) -> tuple[str, list[int]]:
     """``raw`` with whitespace runs as one space and ends stripped, and where each
     offset of ``raw`` (0 to its length) went."""
+    if not _UNTIDY.search(raw):
+        return raw, list(range(len(raw) + 1))
     out: list[str] = []
     position: list[int] = []
     for char in raw:
@@ -228,3 +236,29 @@ def reattach_data(read: Sequence[Inline], source: Sequence[Inline]) -> tuple[Inl
         merged.update(dict(span.data))
         result.append(replace(span, data=tuple(sorted(merged.items()))))
     return tuple(result)
+
+
+def shown(span: Inline) -> bool:
+    """Whether a bilingual file shows this span (and so reads it back when reviewed)."""
+    return span.kind in (SHOWN_CODES if span.standalone else _RANK)
+
+
+def reviewed_inlines(
+    reviewed: Sequence[Inline], french: str, french_inlines: Sequence[Inline], english: str
+) -> tuple[tuple[Inline, ...], QaFlag | None]:
+    """The spans of a reviewed translation, complete, and a flag for what could not be kept.
+
+    The reviewed spans (as the editor formatted the bilingual file) get back the
+    data the file could not show (:func:`reattach_data`); the French spans the file
+    does not show at all (a DOCX run's other properties, fields, tabs) are
+    projected onto the reviewed English with the safe rules, and those that cannot
+    be placed are named in a ``formatting-lost`` flag.
+    """
+    hidden = [span for span in french_inlines if not shown(span)]
+    projection = project_inlines(french, hidden, english)
+    spans = (*reattach_data(reviewed, [s for s in french_inlines if shown(s)]), *projection.inlines)
+    flag = None
+    if projection.lost:
+        names = sorted({span.kind.value.replace("_", " ") for span in projection.lost})
+        flag = QaFlag(FlagCode.FORMATTING_LOST, ", ".join(names) + " (not in the reviewed file)")
+    return tuple(sorted(spans, key=_order)), flag

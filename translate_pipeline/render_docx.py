@@ -428,7 +428,9 @@ def _text_run(text: str, marks: Sequence[Mark], language: str, heading: bool, im
         properties.append(("w:color", {"w:val": MARKER_GREY}))
     elif InlineKind.LINK in kinds:
         properties.append(("w:color", {"w:val": LINK_BLUE}))
-    if InlineKind.UNDERLINE in kinds or (InlineKind.LINK in kinds and not image):
+    # Links are blue but not underlined, so that an editor's underline inside a
+    # link reads back as underline.
+    if InlineKind.UNDERLINE in kinds:
         properties.append(("w:u", {"w:val": "single"}))
     if InlineKind.SUPERSCRIPT in kinds:
         properties.append(("w:vertAlign", {"w:val": "superscript"}))
@@ -595,8 +597,7 @@ def _run_marks(rpr: Any, link: Mark | None) -> tuple[list[Mark], bool, bool]:
     for tag, kind in _TOGGLES:
         if _on(rpr.find(tag)):
             marks.append((kind, ()))
-    # A link's underline is the link's look, not the editor's underline.
-    if link is None and _on(rpr.find(f"{_W}u")):
+    if _on(rpr.find(f"{_W}u")):
         marks.append((InlineKind.UNDERLINE, ()))
     align = rpr.find(f"{_W}vertAlign")
     position = align.get(f"{_W}val", "") if align is not None else ""

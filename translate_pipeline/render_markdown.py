@@ -54,7 +54,9 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])|&(?=#?[A-Za-z0-9]+;)")
 def escape_text(text: str) -> str:
     """Plain text as inline Markdown that reads back as exactly that text."""
     flat = " ".join(text.split()) if "\n" in text or "\t" in text else text
-    return _SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), flat)
+    escaped = _SPECIAL.sub(lambda m: "\\" + (m.group(1) or "&"), flat)
+    # A "!" right before a link's "[" would make the link an image.
+    return escaped[:-1] + "\\!" if escaped.endswith("!") else escaped
 
 
 _MARKDOWN_MARKERS = {
@@ -105,6 +107,7 @@ def _render(parts: Sequence[Piece], html: bool) -> str:
     """Inline Markdown for pieces, opening the longest-running spans outermost."""
     out: list[str] = []
     stack: list[Mark] = []
+    last_code: tuple[int, str] | None = None  # where the last code span is, and its text
     # How many pieces ahead each mark stays open, to open long ones first.
     reach: list[dict[Mark, int]] = [{} for _ in parts]
     for index in range(len(parts) - 1, -1, -1):
@@ -135,7 +138,15 @@ def _render(parts: Sequence[Piece], html: bool) -> str:
             stack.append(mark)
         code = any(m[0] is InlineKind.CODE for m in piece.marks) and image is None
         if code and "\\|" not in piece.text and piece.text.strip():
+            if last_code is not None and last_code[0] == len(out) - 1:
+                # Two code spans side by side would run their backticks together.
+                text = last_code[1] + piece.text
+                if "\\|" not in text:
+                    out[-1] = _code_span(text)
+                    last_code = (len(out) - 1, text)
+                    continue
             out.append(_code_span(piece.text))
+            last_code = (len(out) - 1, piece.text)
         else:
             out.append(escape_text(piece.text))
     _close_to(stack, 0, out, html)
@@ -377,7 +388,8 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         lines.append(f"| `{segment.segment_id}`{marker} | {french} | {english} |")
         fingerprints[segment.segment_id] = cell_fingerprint(english)
     body = "\n".join(lines) + "\n"
-    return body + _record_line(body, fingerprints) + "\n"
+    # A blank line first, so that no renderer reads the record as part of the table.
+    return body + "\n" + _record_line(body, fingerprints) + "\n"
 
 
 def _verbatim_row(block: Block) -> str:
@@ -388,7 +400,8 @@ def _verbatim_row(block: Block) -> str:
     if len(lines) > 1:
         where += f", {len(lines)} lines"
     first = next((line for line in lines if line.strip()), "")
-    preview = _code_span(first.strip()) if first.strip() else ""
+    first = first.strip()
+    preview = (_code_span(first) if "\\|" not in first else escape_text(first)) if first else ""
     if preview and len(lines) > 1:
         preview += " …"
     return f"| {KEPT_AS_IS} · {escape_text(where)} | {preview} | {preview} |"

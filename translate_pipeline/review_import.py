@@ -34,6 +34,7 @@ from translate_pipeline.render_markdown import (
     markdown_was_edited,
     parse_cell,
     split_record,
+    unescape_cell,
 )
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
@@ -225,8 +226,13 @@ def _markdown_file(path: Path) -> ReviewedFile:
         if id_cell.count("`") < 2:
             unplaceable.append(f"{path}: {where}: no segment ID (it must stay as `doc:p1:s1`)")
             continue
-        french, _ = parse_cell(cells[1])
-        english, spans = parse_cell(cells[2])
+        if record is None:
+            # Written before cells held inline Markdown: only pipes and backslashes
+            # were escaped, and a heading row was set in bold.
+            french, english, spans = _legacy(cells[1]), _legacy(cells[2]), ()
+        else:
+            french, _ = parse_cell(cells[1])
+            english, spans = parse_cell(cells[2])
         rows.append(
             ReviewedRow(
                 segment_id=id_cell.split("`")[1].strip(),
@@ -239,6 +245,13 @@ def _markdown_file(path: Path) -> ReviewedFile:
         )
     written = dict(record.get("rows", {})) if record else {}
     return ReviewedFile(tuple(rows), written, tuple(unplaceable))
+
+
+def _legacy(cell: str) -> str:
+    text = " ".join(unescape_cell(cell).split())
+    if len(text) > 4 and text.startswith("**") and text.endswith("**"):
+        text = text[2:-2].strip()
+    return text
 
 
 def _split_row(line: str) -> list[str]:
