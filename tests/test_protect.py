@@ -81,6 +81,7 @@ def found(text: str) -> list[tuple[str, str, str]]:
         ("3,5% de plus", [("number", "3,5%", "3.5%")]),
         ("1 000 000 d'euros", [("number", "1 000 000", "1,000,000")]),
         ("2 millions d’euros", [("number", "2 millions d’euros", "2 million euros")]),
+        ("2 millions de barils", [("number", "2 millions de", "2 million")]),  # no "of"
         ("300 artistes en 2024", []),  # same in English: nothing to protect
     ],
 )
