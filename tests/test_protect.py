@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from translate_pipeline.cli import main
 from translate_pipeline.glossary import Term
 from translate_pipeline.protect import (
     Outcome,
@@ -224,3 +229,42 @@ def test_verbatim_identity_keeps_every_protected_term(text: str) -> None:
 
 def test_placeholder_tokens_are_letters_and_digits() -> None:
     assert placeholder(12) == "ZQX12QZ"
+
+
+def test_placeholders_are_unique_against_the_text_they_protect() -> None:
+    text = "Le jeton ZQX0QZ (ou zqx 1 qz, ZQXX0QZ) précède OpenAI."
+    masked = mask(text, find_spans(text, TERMS), use_placeholders=True)
+    [token] = masked.placeholders
+    assert token == "ZQXXX0QZ"
+    assert masked.text == "Le jeton ZQX0QZ (ou zqx 1 qz, ZQXX0QZ) précède ZQXXX0QZ."
+    restored = restore(masked.text, masked)
+    assert restored.text == text
+    assert [r.outcome for r in restored.results] == [Outcome.KEPT]
+
+
+def test_regression_issue_10_item_19_literal_placeholder_never_swaps_with_a_term(
+    require_apertium: None, tmp_path: Path
+) -> None:
+    """A literal ZQX0QZ in the French stays where it was; the term stays where it was."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        "source,target,case_sensitive,note\nOpenAI,,yes,\nIA,AI,yes,\n", encoding="utf-8"
+    )
+    source = tmp_path / "src" / "article.txt"
+    source.parent.mkdir()
+    source.write_text("Le jeton ZQX0QZ précède OpenAI et l'IA.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(out), "--engine", "apertium"),
+            *("--glossary", str(glossary), "--json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    english = (out / "article.en.md").read_text(encoding="utf-8")
+    assert english.count("ZQX0QZ") == 1
+    assert english.index("ZQX0QZ") < english.index("OpenAI") < english.index("AI.")
+    assert "ZQXX" not in english
+    report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["term"] == {"kept": 2, "repaired": 0, "missing": 0}
