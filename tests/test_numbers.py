@@ -35,6 +35,8 @@ def through_identity_engine(text: str) -> str:
         ("1 200 salariés", "1,200 salariés"),
         ("1\u00a0200 salariés", "1,200 salariés"),  # no-break space
         ("1\u202f200 salariés", "1,200 salariés"),  # narrow no-break space
+        ("11\u2009000 barils", "11,000 barils"),  # thin space (FLORES)
+        ("de 11\u2009000 à 22\u2009500 $ l’once", "de 11,000 à $22,500 l’once"),
         ("2,5 millions de chômeurs", "2.5 million chômeurs"),  # no stray "of"
         ("2 millions de barils", "2 million barils"),
         ("2 millions d'habitants", "2 million habitants"),
@@ -77,6 +79,8 @@ def through_identity_engine(text: str) -> str:
         ("012 345", "012 345"),  # a leading zero is no quantity
         ("1,2,3", "1,2,3"),  # a list, not a decimal
         ("300 artistes", "300 artistes"),
+        ("22\u2007500 $", "22\u2007500 $"),  # figure space: one number or two?
+        ("voir l'illustration 1.1.", "voir l'illustration 1.1."),
     ],
 )
 def test_issue_9_item_6_number_cases(french: str, english: str) -> None:

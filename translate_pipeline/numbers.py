@@ -31,8 +31,9 @@ from enum import StrEnum
 
 # --- Rules as data -----------------------------------------------------------
 
-#: Characters that separate French thousands: space, no-break space, narrow no-break space.
-GROUP_SEPARATORS = " \u00a0\u202f"
+#: Characters that separate French thousands: space, no-break space, narrow
+#: no-break space, thin space (FLORES writes "11\u2009000").
+GROUP_SEPARATORS = " \u00a0\u202f\u2009"
 
 #: French scale words: their English word and their multiplier.
 SCALES: dict[str, tuple[str, int]] = {
@@ -149,7 +150,10 @@ _ENGLISH_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
+_DOTTED = re.compile(rf"{_NOT_BEFORE}\d+(?:\.\d+)+{_NOT_AFTER}")
 _DIGIT_AHEAD = re.compile(rf"{_S}*\d")
+_DIGITS_BEFORE = re.compile(r"\d[^\S\n]+$")
+_DIGITS_AFTER = re.compile(r"[^\S\n]+\d")
 
 
 class NumberKind(StrEnum):
@@ -200,6 +204,17 @@ def french_numbers(text: str) -> list[NumberItem]:
     plain items, so that none goes unchecked.
     """
     items = _french_times(text)
+    for match in _DOTTED.finditer(text):
+        # "3.5.1", "figure 1.1": a version or a section, never converted; the
+        # English must show the same string.
+        if not _inside(match.start(), match.end(), items):
+            source = match.group(0)
+            groups = tuple(source.split("."))
+            items.append(
+                NumberItem(
+                    NumberKind.CODE, match.start(), match.end(), source, source, groups=groups
+                )
+            )
     for match in _FRENCH_CANDIDATE.finditer(text):
         if _inside(match.start(), match.end(), items):
             continue
@@ -228,7 +243,15 @@ def _french_item(text: str, match: re.Match[str]) -> NumberItem:
     start, end = match.start(), match.end()
     source = match.group(0)
     identifier = _IDENTIFIER_BEFORE.search(text, max(0, start - 40), start) is not None
-    if match.group("sign") or identifier or (len(groups) > 1 and not _french_thousands(groups)):
+    # Digits across some other space ("22\u2007500 $"): one number or two? Neither
+    # is certain, so nothing is converted (moving the "$" would give "22 $500").
+    glued = _DIGITS_BEFORE.search(text, max(0, start - 8), start) or _DIGITS_AFTER.match(text, end)
+    if (
+        match.group("sign")
+        or identifier
+        or glued
+        or (len(groups) > 1 and not _french_thousands(groups))
+    ):
         return NumberItem(NumberKind.CODE, start, end, source, source, groups=groups)
     integer = "".join(groups)
     number = f"{int(integer):,}" if len(groups) > 1 else integer
