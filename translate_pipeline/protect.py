@@ -4,11 +4,14 @@ Pure functions, in three steps:
 
 1. :func:`find_spans` lists what must come out a given way: each URL and e-mail
    address (byte-identical), each glossary term (its target), each French number
-   expression whose English form differs ("3,5 %" -> "3.5%").
+   expression whose English form differs ("3,5 %" -> "3.5%"; which numbers are
+   quantities is decided in :mod:`translate_pipeline.numbers`).
 2. :func:`mask` replaces them with opaque placeholders for engines that pass such
    tokens through (measured: Apertium keeps ``ZQX0QZ`` in place, but translates
    text inside square brackets), or leaves the text as it is for engines that do
-   not (neural models mangle placeholders; they copy most names).
+   not (neural models mangle placeholders; they copy most names). Placeholders
+   are unique against the text: a literal "ZQX0QZ" in the French makes them
+   "ZQXX0QZ", and so on.
 3. :func:`restore` puts the expected English back, repairs what is safe to repair
    (a mangled placeholder, a case or accent variant, an untranslated French term),
    and reports each span as kept, repaired or missing. A span is never reported
