@@ -42,13 +42,14 @@ from translate_pipeline.memory import (
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
 from translate_pipeline.project import default_glossary_path
-from translate_pipeline.protect import Outcome, TermMatcher
+from translate_pipeline.protect import Outcome, TermMatcher, find_spans
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.render_qa import write_qa_reports
 from translate_pipeline.reproject import spans_needing_translation
 from translate_pipeline.segmenter import (
+    KeepingWhole,
     KnownSpans,
     SentenceSplitter,
     block_key,
@@ -196,8 +197,9 @@ def run(
     reports: dict[Path, DocumentReport] = {}
     memory_path = config.memory or default_memory_path()
     with TranslationMemory.open(memory_path, on_wait=notice) as memory:
+        matcher = TermMatcher.build(glossary.terms)
         with watch.stage("read and segment"):
-            readable = _read_sources(scan.files, reports, memory)
+            readable = _read_sources(scan.files, reports, memory, matcher)
         if not readable:
             # Every article failed to read: nothing to translate, no engine needed.
             return RunReport(
@@ -237,7 +239,6 @@ def run(
         with watch.stage("memory lookup"):
             if hits is None:
                 hits = memory.lookup(texts, key)
-            matcher = TermMatcher.build(glossary.terms)
             translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
         misses = [text for text in texts if text not in hits]
         translator: Translator | None = None
@@ -359,12 +360,17 @@ def _served_by_memory(
 
 
 def _read_sources(
-    files: Sequence[Path], reports: dict[Path, DocumentReport], memory: TranslationMemory
+    files: Sequence[Path],
+    reports: dict[Path, DocumentReport],
+    memory: TranslationMemory,
+    matcher: TermMatcher,
 ) -> list[tuple[Document, tuple[Segment, ...]]]:
     """Read and segment every article; record the ones that fail in ``reports``.
 
     Sentence spans come from the memory when a paragraph was split before with the
-    same rules; pysbd (slow to load and to run) splits only the new ones.
+    same rules; pysbd (slow to load and to run) splits only the new ones. No
+    sentence is cut inside a protected span (a glossary term such as ".NET", a
+    URL, a number), whether its spans were cached or not.
     """
     documents = []
     names = output_names(files)
@@ -400,7 +406,9 @@ def _read_sources(
         fresh = {text: splitter.spans(text) for text in missing}
         memory.store_spans({keys[text]: value for text, value in fresh.items()})
         spans.update(fresh)
-    known = KnownSpans(spans)
+    known = KeepingWhole(
+        KnownSpans(spans), lambda text: [(p.start, p.end) for p in find_spans(text, matcher)]
+    )
     return [(document, segment_document(document, known)) for document in documents]
 
 
