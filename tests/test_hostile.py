@@ -447,3 +447,58 @@ def test_issue10_item15_stray_glossary_quote_is_named(tmp_path: Path, fake_apert
     assert result.exit_code == 1
     assert problem in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+# -- items 4 and 13: Argos packages -----------------------------------------------------
+
+
+def _repack(source: Path, target: Path, damaged: str) -> Path:
+    """A copy of the ``source`` package with its member ending in ``damaged`` cut in half."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(item, data[: len(data) // 2] if item.filename.endswith(damaged) else data)
+    return target
+
+
+@pytest.mark.parametrize("damaged", ["model/model.bin", "sentencepiece.model"])
+def test_issue10_item4_corrupt_package_never_replaces_a_working_model(
+    tmp_path: Path, installed_tiny_model: Path, tiny_model_file: Path, damaged: str
+) -> None:
+    before = {p: p.read_bytes() for p in installed_tiny_model.rglob("*") if p.is_file()}
+    corrupt = _repack(tiny_model_file, tmp_path / "corrupt.argosmodel", damaged)
+    result = translate("model", "install", str(corrupt))
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert f"{corrupt}: not installed, its {damaged} cannot be loaded" in result.stderr
+    assert "Installed" not in result.stdout
+    assert {p: p.read_bytes() for p in installed_tiny_model.rglob("*") if p.is_file()} == before
+    assert [p.name for p in installed_tiny_model.parent.iterdir()] == [installed_tiny_model.name]
+    article = write_article(tmp_path / "src", "a.txt", "Le chat dort.")
+    run = translate(
+        "run", str(article), "--out", str(tmp_path / "out"), "--engine", "argos",
+        "--threads", "1", "--beam-size", "1", "--device", "cpu",
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+
+
+@pytest.mark.parametrize("damaged", ["model/model.bin", "sentencepiece.model", "metadata.json"])
+def test_issue10_item13_damaged_installed_model_is_one_error(
+    tmp_path: Path, installed_tiny_model: Path, damaged: str
+) -> None:
+    part = installed_tiny_model / damaged
+    data = part.read_bytes()
+    part.write_bytes(data[: len(data) // 2])
+    article = write_article(tmp_path / "src", "a.txt", "Le chat dort.")
+    result = translate(
+        "run", str(article), "--out", str(tmp_path / "out"), "--engine", "argos",
+        "--threads", "1", "--device", "cpu",
+    )  # fmt: skip
+    assert_clean(result)
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1
+    assert str(installed_tiny_model) in lines[0]
+    assert "translate model install" in lines[0]
