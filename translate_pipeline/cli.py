@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 the run failed and nothing was written; 2 wrong usage;
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,13 @@ memory_option = click.option(
     default=None,
     help="Translation memory file [default: $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
 )
+
+
+def _not_nan(param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN, which every range check lets through (``inf`` means no limit)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds", param=param)
+    return value
 
 
 def _notice(message: str) -> None:
@@ -112,8 +120,9 @@ def main() -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     envvar="TRANSLATE_ENGINE_TIMEOUT",
+    callback=lambda ctx, param, value: _not_nan(param, value),
     help="Seconds an Apertium batch may take, plus 0.1 s per segment, before the engine "
-    "is taken for hung and stopped [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
+    "is taken for hung and stopped (inf: no limit) [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
 )
 @click.option(
     "--batch-size",

@@ -15,6 +15,7 @@ cannot make a run wait forever).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import signal
@@ -39,8 +40,13 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 SECONDS_PER_SEGMENT = 0.1
 
 
-def time_limit(segments: int, base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float:
-    """Seconds a batch of ``segments`` may take before Apertium is taken for hung."""
+def time_limit(segments: int, base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float | None:
+    """Seconds a batch of ``segments`` may take before Apertium is taken for hung.
+
+    ``None`` (no limit) when ``base_seconds`` is infinite.
+    """
+    if not math.isfinite(base_seconds):
+        return None
     return base_seconds + SECONDS_PER_SEGMENT * segments
 
 
