@@ -32,6 +32,7 @@ case "$FAKE_APERTIUM" in
   latin1) cat; printf 'caf\351\n' ;;
   double) awk '{ print; print "" }' ;;
   hang-on)
+    [ -n "$FAKE_APERTIUM_PIDS" ] && echo $$ >> "$FAKE_APERTIUM_PIDS"
     input=$(cat)
     case "$input" in *DORS*) sleep 60 ;; esac
     printf '%s\\n' "$input" ;;
@@ -230,6 +231,35 @@ def test_issue10_item7_hung_engine_is_stopped_and_finished_batches_kept(
     assert result.exit_code == 1
     assert "the apertium engine did not finish a batch of 1 segments in 1 s" in result.stderr
     assert memory_rows(memory) == [("Le chat mange.", "Le chat mange.")]
+
+
+def test_issue10_item7_ctrl_c_leaves_no_engine_process_behind(
+    tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    article = write_article(tmp_path / "src", "a.txt", "Le chat DORS.")
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("FAKE_APERTIUM", "hang-on")
+    monkeypatch.setenv("FAKE_APERTIUM_PIDS", str(pids))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translate_pipeline.cli", "run", str(article), "--out",
+         str(tmp_path / "out"), "--engine", "apertium"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and len(pids.read_text().split()) == 2):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    for pid in map(int, pids.read_text().split()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 # -- item 8 -----------------------------------------------------------------------------
