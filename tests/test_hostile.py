@@ -793,6 +793,16 @@ def _(ws):  # type: ignore[no-untyped-def]
     return _run(ws, source)
 
 
+@case("out-folder-name-not-utf8", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    out = ws / os.fsdecode(b"sortie-\xe9")
+
+    def written() -> None:
+        assert (out / "a.en.md").is_file()
+
+    return ["run", str(_src(ws)), "--out", str(out)], written
+
+
 # Glossary
 def _glossary(ws: Path, data: bytes | str) -> tuple[str, ...]:
     path = ws / "terms.csv"
@@ -924,6 +934,21 @@ def _(ws):  # type: ignore[no-untyped-def]
 def _(ws):  # type: ignore[no-untyped-def]
     (ws / "file").write_text("x", encoding="utf-8")
     return _run(ws, _src(ws), extra=("--memory", str(ws / "file" / "memory.sqlite")))
+
+
+@case("memory-path-not-utf8", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    memory = ws / os.fsdecode(b"m\xe9moire.sqlite")
+
+    def created() -> None:
+        assert memory.is_file()
+
+    return _run(ws, _src(ws), extra=("--memory", str(memory))), created
+
+
+@case("glossary-path-not-utf8", 1, says="no such file")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--glossary", str(ws / os.fsdecode(b"termes-\xe9.csv"))))
 
 
 @case("export-missing-memory", 1, says="no translation memory yet")

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the run failed and nothing was written; 2 wrong usage;
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import sys
@@ -87,6 +88,11 @@ glossary_option = click.option(
 @click.version_option(__version__, prog_name="translate")
 def main() -> None:
     """Translate French articles into aligned bilingual DOCX and Markdown, offline."""
+    # A file name that is not UTF-8 reaches Python as lone surrogates; printing one
+    # must show it escaped, not end the command with a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @main.command()
