@@ -1015,6 +1015,13 @@ def _(ws):  # type: ignore[no-untyped-def]
     return _run(ws, _src(ws), extra=("--engine", "apertium"))
 
 
+@case("engine-losing-lines-fails-fast", 1, says="the apertium engine returned no English")
+def _(ws):  # type: ignore[no-untyped-def]
+    _fake_mode("drop2")
+    sentences = " ".join(f"Phrase numéro {n} du texte." for n in range(120))
+    return _run(ws, _src(ws, data=sentences), extra=("--engine", "apertium"))
+
+
 @case("engine-invalid-utf8", 0)
 def _(ws):  # type: ignore[no-untyped-def]
     _fake_mode("latin1")

@@ -128,7 +128,14 @@ class ApertiumTranslator:
             return [" ".join(output.split()) for output in outputs]
         # Apertium merged or split a boundary; halve until each part lines up.
         if len(texts) == 1:
-            return [" ".join(outputs).strip()]
+            english = " ".join(" ".join(outputs).split())
+            if texts[0] and not english:
+                # Fail at once: halving on would rerun every segment of the batch.
+                raise EngineError(
+                    f"the apertium engine returned no English for {texts[0][:60]!r}; nothing "
+                    "of this batch was saved; check the engine and run again"
+                )
+            return [english]
         middle = len(texts) // 2
         return self._translate_checked(texts[:middle]) + self._translate_checked(texts[middle:])
 
