@@ -10,8 +10,11 @@ its "English" is the French.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,12 @@ if [ "$1" = "-l" ]; then printf 'fr-es\\nspa-eng\\n'; exit 0; fi
 [ -n "$FAKE_APERTIUM_LOG" ] && echo "$*" >> "$FAKE_APERTIUM_LOG"
 case "$FAKE_APERTIUM" in
   drop2) head -n -2 ;;
+  fail) echo "apertium: cannot load the dictionary" >&2; exit 3 ;;
+  silent) cat > /dev/null ;;
+  latin1) cat; printf 'caf\351\n' ;;
+  double) awk '{ print; print "" }' ;;
   hang-on)
+    [ -n "$FAKE_APERTIUM_PIDS" ] && echo $$ >> "$FAKE_APERTIUM_PIDS"
     input=$(cat)
     case "$input" in *DORS*) sleep 60 ;; esac
     printf '%s\\n' "$input" ;;
@@ -223,6 +231,35 @@ def test_issue10_item7_hung_engine_is_stopped_and_finished_batches_kept(
     assert result.exit_code == 1
     assert "the apertium engine did not finish a batch of 1 segments in 1 s" in result.stderr
     assert memory_rows(memory) == [("Le chat mange.", "Le chat mange.")]
+
+
+def test_issue10_item7_ctrl_c_leaves_no_engine_process_behind(
+    tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    article = write_article(tmp_path / "src", "a.txt", "Le chat DORS.")
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("FAKE_APERTIUM", "hang-on")
+    monkeypatch.setenv("FAKE_APERTIUM_PIDS", str(pids))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translate_pipeline.cli", "run", str(article), "--out",
+         str(tmp_path / "out"), "--engine", "apertium"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not (pids.exists() and len(pids.read_text().split()) == 2):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    for pid in map(int, pids.read_text().split()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 # -- item 8 -----------------------------------------------------------------------------
@@ -447,3 +484,625 @@ def test_issue10_item15_stray_glossary_quote_is_named(tmp_path: Path, fake_apert
     assert result.exit_code == 1
     assert problem in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+# -- items 4 and 13: Argos packages -----------------------------------------------------
+
+
+def _repack(source: Path, target: Path, damaged: str) -> Path:
+    """A copy of the ``source`` package with its member ending in ``damaged`` cut in half."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(item, data[: len(data) // 2] if item.filename.endswith(damaged) else data)
+    return target
+
+
+@pytest.mark.parametrize("damaged", ["model/model.bin", "sentencepiece.model"])
+def test_issue10_item4_corrupt_package_never_replaces_a_working_model(
+    tmp_path: Path, installed_tiny_model: Path, tiny_model_file: Path, damaged: str
+) -> None:
+    before = {p: p.read_bytes() for p in installed_tiny_model.rglob("*") if p.is_file()}
+    corrupt = _repack(tiny_model_file, tmp_path / "corrupt.argosmodel", damaged)
+    result = translate("model", "install", str(corrupt))
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert f"{corrupt}: not installed, its {damaged} cannot be loaded" in result.stderr
+    assert "Installed" not in result.stdout
+    assert {p: p.read_bytes() for p in installed_tiny_model.rglob("*") if p.is_file()} == before
+    assert [p.name for p in installed_tiny_model.parent.iterdir()] == [installed_tiny_model.name]
+    article = write_article(tmp_path / "src", "a.txt", "Le chat dort.")
+    run = translate(
+        "run", str(article), "--out", str(tmp_path / "out"), "--engine", "argos",
+        "--threads", "1", "--beam-size", "1", "--device", "cpu",
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+
+
+@pytest.mark.parametrize("damaged", ["model/model.bin", "sentencepiece.model", "metadata.json"])
+def test_issue10_item13_damaged_installed_model_is_one_error(
+    tmp_path: Path, installed_tiny_model: Path, damaged: str
+) -> None:
+    part = installed_tiny_model / damaged
+    data = part.read_bytes()
+    part.write_bytes(data[: len(data) // 2])
+    article = write_article(tmp_path / "src", "a.txt", "Le chat dort.")
+    result = translate(
+        "run", str(article), "--out", str(tmp_path / "out"), "--engine", "argos",
+        "--threads", "1", "--device", "cpu",
+    )  # fmt: skip
+    assert_clean(result)
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1
+    assert str(installed_tiny_model) in lines[0]
+    assert "translate model install" in lines[0]
+
+
+# -- the battery: further hostile inputs, same families ---------------------------------
+#
+# Each case prepares a workspace and returns the command's arguments, and may
+# return a check that nothing was lost. Every case must end cleanly (no
+# traceback), with one of its expected exit codes, within HANG_SECONDS.
+
+HANG_SECONDS = 30
+ARTICLE = "Le chat dort sur le canapé.\nLe chien mange dans la cuisine.\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    prepare: Callable[[Path], tuple[list[str], Callable[[], None] | None]]
+    exits: tuple[int, ...]
+    says: str = ""
+
+
+BATTERY: dict[str, Case] = {}
+
+
+def case(name: str, *exits: int, says: str = ""):  # type: ignore[no-untyped-def]
+    def register(prepare):  # type: ignore[no-untyped-def]
+        def normalised(ws: Path) -> tuple[list[str], Callable[[], None] | None]:
+            made = prepare(ws)
+            return made if isinstance(made, tuple) else (made, None)
+
+        BATTERY[name] = Case(normalised, exits, says)
+        return prepare
+
+    return register
+
+
+def _src(ws: Path, name: str = "a.txt", data: bytes | str = ARTICLE) -> Path:
+    path = ws / "src" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def _run(ws: Path, *sources: Path | str, extra: tuple[str, ...] = ()) -> list[str]:
+    return ["run", *map(str, sources or (ws / "src",)), "--out", str(ws / "out"), *extra]
+
+
+def _unchanged(*paths: Path) -> Callable[[], None]:
+    before = {path: path.read_bytes() for path in paths}
+
+    def check() -> None:
+        for path, data in before.items():
+            assert path.read_bytes() == data, f"{path} was changed"
+
+    return check
+
+
+# Sources
+@case("empty-file", 1, says="the file has no text")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data=b""))
+
+
+@case("whitespace-only", 1, says="the file has no text")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data=" \n\t\n \r\n"))
+
+
+@case("bom-only", 1, says="the file has no text")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data=b"\xef\xbb\xbf"))
+
+
+@case("nul-bytes-in-text", 1, says="NUL bytes")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data=b"Le chat\x00 dort.\x00\x00\n" * 20))
+
+
+@case("control-characters-in-text", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws, data="Le chat\x0b dort.\x1b[31m Rouge\x0c fin.\x7f\n")
+
+    def written() -> None:
+        assert "Rouge" in (ws / "out" / "a.en.md").read_text(encoding="utf-8")
+
+    return _run(ws, source), written
+
+
+@case("code-block-only-markdown", 0, 1)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, "a.md", "```\ncode seulement\n```\n"))
+
+
+@case("front-matter-only-markdown", 0, 1)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, "a.md", "---\ntitle: x\n---\n"))
+
+
+@case("deeply-nested-markdown", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws, "a.md", "Premier paragraphe.\n\n" + "> " * 25 + "Texte profond.\n")
+
+    def deep_text_kept() -> None:
+        assert "Texte profond." in (ws / "out" / "a.en.md").read_text(encoding="utf-8")
+
+    return _run(ws, source), deep_text_kept
+
+
+@case("html-only-markdown", 0, 1)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, "a.md", "<div>\n<p>Bonjour</p>\n</div>\n"))
+
+
+@case("folder-named-like-article", 0, says="a folder named like an article")
+def _(ws):  # type: ignore[no-untyped-def]
+    _src(ws)
+    (ws / "src" / "dossier.txt").mkdir()
+    return _run(ws)
+
+
+@case("named-pipe-in-folder", 0, says="not a regular file")
+def _(ws):  # type: ignore[no-untyped-def]
+    _src(ws)
+    os.mkfifo(ws / "src" / "pipe.txt")
+    return _run(ws)
+
+
+@case("named-pipe-given-directly", 1, says="not a regular file")
+def _(ws):  # type: ignore[no-untyped-def]
+    (ws / "src").mkdir()
+    os.mkfifo(ws / "src" / "pipe.txt")
+    return _run(ws, ws / "src" / "pipe.txt")
+
+
+@case("docx-empty-zip", 1, says="a.docx")
+def _(ws):  # type: ignore[no-untyped-def]
+    import zipfile
+
+    (ws / "src").mkdir()
+    with zipfile.ZipFile(ws / "src" / "a.docx", "w"):
+        pass
+    return _run(ws, ws / "src" / "a.docx")
+
+
+@case("docx-random-bytes", 3, says="b.docx")
+def _(ws):  # type: ignore[no-untyped-def]
+    _src(ws)
+    _src(ws, "b.docx", os.urandom(3000))
+    return _run(ws)
+
+
+@case("docx-without-text", 1, says="the file has no text")
+def _(ws):  # type: ignore[no-untyped-def]
+    import docx
+
+    (ws / "src").mkdir()
+    docx.Document().save(str(ws / "src" / "a.docx"))
+    return _run(ws, ws / "src" / "a.docx")
+
+
+@case("unicode-and-spaces-in-name", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws, "été 2024 — « brouillon ».txt")
+
+    def written() -> None:
+        assert (ws / "out" / "été 2024 — « brouillon ».en.md").is_file()
+
+    return _run(ws, source), written
+
+
+@case("newline-in-file-name", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, "deux\nlignes.txt"))
+
+
+@case("same-file-three-ways", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    (ws / "link.txt").symlink_to(source)
+
+    def once() -> None:
+        assert sorted(p.name for p in (ws / "out").glob("*.en.md")) == ["a.en.md"]
+
+    return _run(ws, ws / "src", source.resolve(), source), once
+
+
+@case("mixed-line-endings", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data=b"Un chat.\rDeux chats.\r\nTrois chats.\n"))
+
+
+@case("upper-case-extension", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, "A.TXT"))
+
+
+@case("very-long-line", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data=("mot " * 5000) + "\n"))
+
+
+@case("emoji-rtl-combining", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, data="Le chat 🐈‍⬛ dit مرحبا et cafe\u0301.\n"))
+
+
+# Outputs
+@case("out-is-a-file", 2, says="is a file")
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    (ws / "out").write_text("x", encoding="utf-8")
+    return _run(ws, source), _unchanged(ws / "out")
+
+
+@case("out-deeply-nested", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    return ["run", str(source), "--out", str(ws / "a" / "b" / "c" / "d")]
+
+
+@case("edited-output-kept", 3, says="changed since translate wrote it")
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    assert translate(*_run(ws, source)).exit_code == 0
+    english = ws / "out" / "a.en.md"
+    english.write_text("The editor's own words.\n", encoding="utf-8")
+    source.write_text("Le chat ne dort plus.\n", encoding="utf-8")
+    _src(ws, "b.txt")
+    return _run(ws), _unchanged(english)
+
+
+@case("output-replaced-by-a-folder", 1, says="move it away")
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    (ws / "out" / "a.bilingual.docx").mkdir(parents=True)
+    return _run(ws, source)
+
+
+@case("output-is-a-link-to-the-source", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    (ws / "out").mkdir()
+    (ws / "out" / "a.en.md").symlink_to(source)
+    return _run(ws, source), _unchanged(source)
+
+
+@case("qa-report-is-a-folder", 1, says="move it away")
+def _(ws):  # type: ignore[no-untyped-def]
+    source = _src(ws)
+    (ws / "out" / "qa-report.json").mkdir(parents=True)
+    return _run(ws, source)
+
+
+@case("out-folder-name-not-utf8", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    out = ws / os.fsdecode(b"sortie-\xe9")
+
+    def written() -> None:
+        assert (out / "a.en.md").is_file()
+
+    return ["run", str(_src(ws)), "--out", str(out)], written
+
+
+# Glossary
+def _glossary(ws: Path, data: bytes | str) -> tuple[str, ...]:
+    path = ws / "terms.csv"
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return ("--glossary", str(path))
+
+
+@case("glossary-missing", 1, says="no such file")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--glossary", str(ws / "none.csv")))
+
+
+@case("glossary-empty", 1, says="the file is empty")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=_glossary(ws, ""))
+
+
+@case("glossary-header-only", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=_glossary(ws, "source,target,case_sensitive,note\n"))
+
+
+@case("glossary-latin1", 1, says="not UTF-8")
+def _(ws):  # type: ignore[no-untyped-def]
+    data = "source,target\nCafé,\n".encode("latin-1")
+    return _run(ws, _src(ws), extra=_glossary(ws, data))
+
+
+@case("glossary-nul-byte", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=_glossary(ws, b"source,target\nA\x00B,\n"))
+
+
+@case("glossary-regex-characters", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    terms = "source,target\n.*+?,\n(chat,\n[dort],\n\\d+,\n^$,\n"
+    return _run(ws, _src(ws), extra=_glossary(ws, terms))
+
+
+@case("glossary-huge-term", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=_glossary(ws, "source,target\n" + "x" * 5000 + ",\n"))
+
+
+@case("glossary-bom-crlf", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    data = b"\xef\xbb\xbfsource,target\r\nchat,\r\n"
+    return _run(ws, _src(ws), extra=_glossary(ws, data))
+
+
+@case("glossary-too-many-cells", 1, says="terms.csv:2")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=_glossary(ws, "source,target\nchat,cat,yes,n,extra\n"))
+
+
+@case("glossary-is-a-folder", 2, says="is a directory")
+def _(ws):  # type: ignore[no-untyped-def]
+    (ws / "dir.csv").mkdir()
+    return _run(ws, _src(ws), extra=("--glossary", str(ws / "dir.csv")))
+
+
+@case(
+    "glossary-check-unclosed-quote-last-line",
+    1,
+    says="terms.csv:3: a double quote opens a cell here that is never closed",
+)
+def _(ws):  # type: ignore[no-untyped-def]
+    return ["glossary", "check", *_glossary(ws, 'source,target\nchat,\n"chien,\n')]
+
+
+# Memory
+def _memory(ws: Path, data: bytes | None = None) -> Path:
+    path = ws / "memory.sqlite"
+    if data is not None:
+        path.write_bytes(data)
+    return path
+
+
+@case("memory-is-a-folder", 2, says="is a directory")
+def _(ws):  # type: ignore[no-untyped-def]
+    (ws / "memory.sqlite").mkdir()
+    return _run(ws, _src(ws), extra=("--memory", str(ws / "memory.sqlite")))
+
+
+@case("memory-garbage", 1, says="not a readable memory file (file is not a database)")
+def _(ws):  # type: ignore[no-untyped-def]
+    memory = _memory(ws, os.urandom(5000))
+    return _run(ws, _src(ws), extra=("--memory", str(memory))), _unchanged(memory)
+
+
+@case("memory-foreign-sqlite", 1, says="an SQLite file of another program")
+def _(ws):  # type: ignore[no-untyped-def]
+    memory = _memory(ws)
+    with sqlite3.connect(memory) as db:
+        db.execute("CREATE TABLE t (x)")
+    db.close()
+    return _run(ws, _src(ws), extra=("--memory", str(memory))), _unchanged(memory)
+
+
+@case("memory-newer-schema", 1, says="newer translate_pipeline")
+def _(ws):  # type: ignore[no-untyped-def]
+    memory = _memory(ws)
+    assert translate(*_run(ws, _src(ws), extra=("--memory", str(memory)))).exit_code == 0
+    db = sqlite3.connect(memory)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    return _run(ws, extra=("--memory", str(memory))), _unchanged(memory)
+
+
+@case("memory-truncated", 1, says="memory.sqlite")
+def _(ws):  # type: ignore[no-untyped-def]
+    memory = _memory(ws)
+    sentences = "\n".join(f"Phrase numéro {n} du texte." for n in range(400))
+    assert (
+        translate(*_run(ws, _src(ws, data=sentences), extra=("--memory", str(memory)))).exit_code
+        == 0
+    )
+    data = memory.read_bytes()
+    memory.write_bytes(data[: len(data) // 3])
+    return _run(ws, extra=("--memory", str(memory))), _unchanged(memory)
+
+
+@case("memory-empty-file", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--memory", str(_memory(ws, b""))))
+
+
+@case("memory-parent-is-a-file", 1, says="cannot open")
+def _(ws):  # type: ignore[no-untyped-def]
+    (ws / "file").write_text("x", encoding="utf-8")
+    return _run(ws, _src(ws), extra=("--memory", str(ws / "file" / "memory.sqlite")))
+
+
+@case("memory-path-not-utf8", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    memory = ws / os.fsdecode(b"m\xe9moire.sqlite")
+
+    def created() -> None:
+        assert memory.is_file()
+
+    return _run(ws, _src(ws), extra=("--memory", str(memory))), created
+
+
+@case("glossary-path-not-utf8", 1, says="no such file")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--glossary", str(ws / os.fsdecode(b"termes-\xe9.csv"))))
+
+
+@case("export-missing-memory", 1, says="no translation memory yet")
+def _(ws):  # type: ignore[no-untyped-def]
+    return ["export", "--memory", str(ws / "none.sqlite"), "--out", str(ws / "m.tmx")]
+
+
+# Options and environment
+@case("batch-size-zero", 2)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--batch-size", "0"))
+
+
+@case("beam-size-zero", 2)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--beam-size", "0"))
+
+
+@case("threads-negative", 2)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--threads", "-1"))
+
+
+@case("engine-timeout-zero", 2)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--engine-timeout", "0"))
+
+
+@case("engine-timeout-nan", 2, says="nan is not a number of seconds")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--engine-timeout", "nan"))
+
+
+@case("engine-timeout-inf", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--engine-timeout", "inf"))
+
+
+@case("unknown-engine", 2)
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws), extra=("--engine", "google"))
+
+
+@case("memory-wait-not-a-number", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    os.environ["TRANSLATE_MEMORY_WAIT"] = "soon"
+    return _run(ws, _src(ws))
+
+
+# Engine faults
+def _fake_mode(mode: str) -> None:
+    os.environ["FAKE_APERTIUM"] = mode
+
+
+@case("engine-exits-non-zero", 1, says="apertium failed")
+def _(ws):  # type: ignore[no-untyped-def]
+    _fake_mode("fail")
+    return _run(ws, _src(ws), extra=("--engine", "apertium"))
+
+
+@case("engine-prints-nothing", 1, says="the apertium engine returned no English")
+def _(ws):  # type: ignore[no-untyped-def]
+    _fake_mode("silent")
+    return _run(ws, _src(ws), extra=("--engine", "apertium"))
+
+
+@case("engine-losing-lines-fails-fast", 1, says="the apertium engine returned no English")
+def _(ws):  # type: ignore[no-untyped-def]
+    _fake_mode("drop2")
+    sentences = " ".join(f"Phrase numéro {n} du texte." for n in range(120))
+    return _run(ws, _src(ws, data=sentences), extra=("--engine", "apertium"))
+
+
+@case("engine-invalid-utf8", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    _fake_mode("latin1")
+    return _run(ws, _src(ws), extra=("--engine", "apertium"))
+
+
+@case("engine-extra-blank-lines", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    _fake_mode("double")
+    return _run(ws, _src(ws), extra=("--engine", "apertium"))
+
+
+@case("engine-not-installed", 1, says="apt-get install")
+def _(ws):  # type: ignore[no-untyped-def]
+    os.environ["PATH"] = str(ws)
+    return _run(ws, _src(ws), extra=("--engine", "apertium"))
+
+
+# Imports and models
+@case("import-random-docx", 1)
+def _(ws):  # type: ignore[no-untyped-def]
+    return ["import", str(_src(ws, "a.bilingual.docx", os.urandom(2000)))]
+
+
+@case("import-empty-markdown", 0, 1)
+def _(ws):  # type: ignore[no-untyped-def]
+    return ["import", str(_src(ws, "a.bilingual.md", ""))]
+
+
+@case("model-install-not-a-zip", 1, says="not a zip archive")
+def _(ws):  # type: ignore[no-untyped-def]
+    return ["model", "install", str(_src(ws, "m.argosmodel", os.urandom(100)))]
+
+
+@case("model-install-a-folder", 1, says="no such file")
+def _(ws):  # type: ignore[no-untyped-def]
+    (ws / "m.argosmodel").mkdir()
+    return ["model", "install", str(ws / "m.argosmodel")]
+
+
+@case("model-list-with-a-garbage-folder", 1, says="not a readable Argos package")
+def _(ws):  # type: ignore[no-untyped-def]
+    folder = Path(os.environ["ARGOS_PACKAGES_DIR"]) / "broken"
+    folder.mkdir(parents=True)
+    (folder / "metadata.json").write_text("{not json", encoding="utf-8")
+    return ["model", "list"]
+
+
+# Cases found by the battery in a module another change owns, marked strict xfail
+# until fixed ("deeply-nested-markdown" was one: the Markdown reader now keeps it).
+KNOWN: dict[str, pytest.MarkDecorator] = {}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=KNOWN.get(name, ())) for name in BATTERY]
+)
+def test_hostile_battery(
+    name: str,
+    tmp_path: Path,
+    fake_apertium: Path,
+    argos_packages: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = BATTERY[name]
+    # Cases may change the environment: monkeypatch puts it back afterwards.
+    for variable in ("PATH", "FAKE_APERTIUM", "TRANSLATE_MEMORY_WAIT"):
+        monkeypatch.setenv(variable, os.environ.get(variable, ""))
+    args, check = case.prepare(tmp_path)
+
+    def hang(signum, frame):  # type: ignore[no-untyped-def]
+        raise TimeoutError(f"{name}: no answer after {HANG_SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(HANG_SECONDS)
+    try:
+        result = translate(*args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert_clean(result)
+    assert result.exit_code in case.exits, result.output
+    assert case.says in result.output
+    if check is not None:
+        check()

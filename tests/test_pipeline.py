@@ -212,3 +212,20 @@ def test_an_engine_failing_on_span_texts_leaves_the_spans_flagged() -> None:
         choice, None, [(document, (segment,))], translations, TermMatcher.build(())
     )
     assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("files", "names"),
+    [
+        (["a.txt", "b.md"], ["a", "b"]),
+        (["s/a.txt", "s/a.md"], ["a-txt", "a-md"]),
+        (["x/a.txt", "y/a.txt"], ["x-a", "y-a"]),
+        (["s/A.txt", "s/a.md"], ["A-txt", "a-md"]),
+        (["x/d/a.txt", "y/d/a.txt"], ["d-a", "d-a-2"]),
+        (["x/a.txt", "y/a.txt", "y/a.md"], ["x-a-txt", "y-a-txt", "a-md"]),
+    ],
+)
+def test_issue10_item6_output_names_never_collide(files: list[str], names: list[str]) -> None:
+    from translate_pipeline.pipeline import output_names
+
+    assert list(output_names([Path(f) for f in files]).values()) == names

@@ -6,16 +6,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pytest
+
 from translate_pipeline.document import Inline, InlineKind
+from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import MemoryHit
 from translate_pipeline.protect import Outcome
 from translate_pipeline.reproject import project_inlines
 from translate_pipeline.translation import (
+    DEFAULT_BATCH_SIZE,
+    check_engine_output,
     from_memory,
     translate_protected,
     translate_span_texts,
     translate_spans,
+    translate_texts,
 )
 
 from .conftest import TaggingTranslator
@@ -127,3 +133,23 @@ def test_engine_without_tags_gives_translations_alone_and_placed_spans_ask_nothi
     engine = TaggingTranslator(calls=[])
     assert translate_spans(engine, rows) == {"La maison est rouge.": {"maison": ("EN: maison",)}}
     assert engine.calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        (["A"], "returned 1 translations for 2 segments"),
+        (["A", "B", "C"], "returned 3 translations for 2 segments"),
+        (["A", ""], r"returned no English for segment 2 of 2 \('Le chien\.'\)"),
+        (["A", "   "], "returned no English for segment 2"),
+    ],
+)
+def test_issue10_item1_engine_output_is_checked(outputs: list[str], message: str) -> None:
+    with pytest.raises(EngineError, match=rf"the fake engine {message}.*nothing of this batch"):
+        check_engine_output("fake", ["Le chat.", "Le chien."], outputs)
+
+
+def test_issue10_item8_engines_without_a_batch_size_get_bounded_batches() -> None:
+    engine = TaggingTranslator(calls=[])
+    translate_texts(engine, [f"Phrase {n}." for n in range(DEFAULT_BATCH_SIZE * 2 + 1)])
+    assert engine.calls == [DEFAULT_BATCH_SIZE, DEFAULT_BATCH_SIZE, 1]

@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 the run failed and nothing was written; 2 wrong usage;
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +51,13 @@ memory_option = click.option(
 )
 
 
+def _not_nan(param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN, which every range check lets through (``inf`` means no limit)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds", param=param)
+    return value
+
+
 def _notice(message: str) -> None:
     """Tell the user, on stderr, about something the library is waiting for."""
     click.echo(message, err=True)
@@ -81,6 +90,11 @@ glossary_option = click.option(
 @click.version_option(__version__, prog_name="translate")
 def main() -> None:
     """Translate French articles into aligned bilingual DOCX and Markdown, offline."""
+    # A file name that is not UTF-8 reaches Python as lone surrogates; printing one
+    # must show it escaped, not end the command with a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @main.command()
@@ -114,8 +128,9 @@ def main() -> None:
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     envvar="TRANSLATE_ENGINE_TIMEOUT",
+    callback=lambda ctx, param, value: _not_nan(param, value),
     help="Seconds an Apertium batch may take, plus 0.1 s per segment, before the engine "
-    "is taken for hung and stopped [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
+    "is taken for hung and stopped (inf: no limit) [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
 )
 @click.option(
     "--batch-size",

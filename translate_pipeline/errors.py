@@ -43,6 +43,20 @@ class EngineError(PipelineError):
     """No usable translation engine, or an engine failed while translating."""
 
 
+class DamagedModelError(EngineError):
+    """An installed (or just extracted) Argos package has a part that cannot be loaded."""
+
+    def __init__(self, path: Path, part: str, reason: str) -> None:
+        self.path = path
+        self.part = part
+        self.reason = reason
+        super().__init__(
+            f"{display_path(path)}: the installed Argos model cannot be loaded: its {part} is "
+            f"damaged ({reason}). Reinstall it with 'translate model install FILE.argosmodel' "
+            "(or remove the folder and use --engine apertium)"
+        )
+
+
 class ModelError(PipelineError):
     """An Argos model package could not be installed, found or fetched."""
 

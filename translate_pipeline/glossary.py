@@ -136,9 +136,14 @@ def _parse(path: Path) -> tuple[tuple[Term, ...], tuple[GlossaryProblem, ...]]:
             problems.append(
                 GlossaryProblem(
                     number,
-                    f"a double quote opens a cell here that runs on to line {end}, swallowing "
-                    "the rows between; remove the stray quote, or close it (a quote inside a "
-                    'quoted cell is written "")',
+                    (
+                        f"a double quote opens a cell here that runs on to line {end}, "
+                        "swallowing the rows between"
+                        if end > number
+                        else "a double quote opens a cell here that is never closed"
+                    )
+                    + "; remove the stray quote, or close it (a quote inside a quoted cell "
+                    'is written "")',
                 )
             )
             continue

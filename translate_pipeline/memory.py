@@ -270,7 +270,9 @@ class TranslationMemory:
             if read_only:
                 connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             else:
-                connection = sqlite3.connect(path, timeout=min(FIRST_TRY_SECONDS, patience))
+                connection = sqlite3.connect(
+                    os.fsencode(path), timeout=min(FIRST_TRY_SECONDS, patience)
+                )
         except (OSError, sqlite3.Error) as exc:
             raise MemoryFileError(
                 path, f"cannot open ({exc})", "Choose another file with --memory"
@@ -505,7 +507,7 @@ class TranslationMemory:
     def output_state(self, path: Path) -> OutputState | None:
         """How this tool last wrote ``path``, if it did."""
         row = self._db.execute(
-            "SELECT digest, size, mtime_ns FROM outputs WHERE path = ?", (str(path.resolve()),)
+            "SELECT digest, size, mtime_ns FROM outputs WHERE path = ?", (_path_key(path),)
         ).fetchone()
         return OutputState(*row) if row else None
 
@@ -518,7 +520,7 @@ class TranslationMemory:
                 """INSERT INTO outputs (path, digest, size, mtime_ns) VALUES (?, ?, ?, ?)
                    ON CONFLICT (path) DO UPDATE SET digest = excluded.digest,
                        size = excluded.size, mtime_ns = excluded.mtime_ns""",
-                (str(path.resolve()), digest, stat.st_size, stat.st_mtime_ns),
+                (_path_key(path), digest, stat.st_size, stat.st_mtime_ns),
             )
 
     @_guarded
@@ -1057,3 +1059,8 @@ def _now() -> str:
 def _writable(path: Path) -> bool:
     """Whether this user may write the memory file and create its journal beside it."""
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _path_key(path: Path) -> str:
+    """How an output path is keyed: absolute, with any byte that is not UTF-8 escaped."""
+    return os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")

@@ -109,7 +109,12 @@ def find_sources(paths: Iterable[Path]) -> SourceScan:
             if problem:
                 raise SourceError(path, problem, "Name a regular file")
             files.append(path)
-    unique = tuple(dict.fromkeys(files))
+    # The same article named twice (a folder and a file in it, a relative and an
+    # absolute path, a link) is read once.
+    first: dict[Path, Path] = {}
+    for path in files:
+        first.setdefault(_identity(path), path)
+    unique = tuple(first.values())
     return SourceScan(files=unique, skipped=tuple(skipped), unreadable=tuple(unreadable))
 
 
@@ -151,3 +156,10 @@ def _link_problem(path: Path) -> str | None:
             target = "?"
         return f"a symbolic link to {target}, which does not exist"
     return None
+
+
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path

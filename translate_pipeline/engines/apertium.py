@@ -15,6 +15,7 @@ cannot make a run wait forever).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import signal
@@ -39,8 +40,13 @@ DEFAULT_TIMEOUT_SECONDS = 60.0
 SECONDS_PER_SEGMENT = 0.1
 
 
-def time_limit(segments: int, base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float:
-    """Seconds a batch of ``segments`` may take before Apertium is taken for hung."""
+def time_limit(segments: int, base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float | None:
+    """Seconds a batch of ``segments`` may take before Apertium is taken for hung.
+
+    ``None`` (no limit) when ``base_seconds`` is infinite.
+    """
+    if not math.isfinite(base_seconds):
+        return None
     return base_seconds + SECONDS_PER_SEGMENT * segments
 
 
@@ -122,7 +128,14 @@ class ApertiumTranslator:
             return [" ".join(output.split()) for output in outputs]
         # Apertium merged or split a boundary; halve until each part lines up.
         if len(texts) == 1:
-            return [" ".join(outputs).strip()]
+            english = " ".join(" ".join(outputs).split())
+            if texts[0] and not english:
+                # Fail at once: halving on would rerun every segment of the batch.
+                raise EngineError(
+                    f"the apertium engine returned no English for {texts[0][:60]!r}; nothing "
+                    "of this batch was saved; check the engine and run again"
+                )
+            return [english]
         middle = len(texts) // 2
         return self._translate_checked(texts[:middle]) + self._translate_checked(texts[middle:])
 
