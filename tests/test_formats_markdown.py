@@ -255,6 +255,7 @@ def test_identity_round_trip_gives_the_source_back(path: Path) -> None:
         "2 * 3 = 6 et a_b_c, sans échappement.\n",
         "> - Une liste\n>   dans une citation.\n>\n> 1986\\. Une année.\n",
         "Texte\r\nsur deux lignes.\r\n",
+        "\ufeffUn fichier avec une marque d'ordre des octets.\n",
     ],
 )
 def test_identity_round_trip_of_hard_cases(source: str, tmp_path: Path) -> None:
@@ -262,8 +263,14 @@ def test_identity_round_trip_of_hard_cases(source: str, tmp_path: Path) -> None:
     path.write_bytes(source.encode("utf-8"))
     document = read_markdown_document(path)
     assert document.unrepresented == ()
-    # Line ends are the one normalisation: \r\n is read, and written, as \n.
-    assert english_markdown(aligned(document)) == source.replace("\r\n", "\n")
+    assert english_markdown(aligned(document)) == source
+
+
+def test_mixed_line_ends_are_the_one_normalisation(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_bytes(b"Une ligne.\r\nUne autre.\nFin.\r")
+    english = english_markdown(aligned(read_markdown_document(path)))
+    assert english == "Une ligne.\nUne autre.\nFin.\n"
 
 
 WORDS = st.sampled_from(["la", "société", "Mistral", "publie", "modèle", "ouvert", "Paris", "été"])

@@ -62,9 +62,28 @@ def read_markdown_document(path: Path) -> Document:
     """
     source = read_utf8(path)
     blocks, unrepresented = read_markdown(source)
+    if blocks:
+        blocks[0] = replace(blocks[0], anchor=_with_file_form(blocks[0].anchor, path))
     return Document(
         doc_id=path.stem, path=path, blocks=tuple(blocks), unrepresented=tuple(unrepresented)
     )
+
+
+def _with_file_form(anchor: str, path: Path) -> str:
+    """``anchor`` with what reading the file normalised: CRLF line ends, a byte-order mark.
+
+    The writer puts them back, so that the English file has the source's form.
+    """
+    data = path.read_bytes()
+    lines = data.count(b"\n")
+    form: dict[str, Any] = {}
+    if lines and data.count(b"\r\n") == lines == data.count(b"\r"):
+        form["newline"] = "\r\n"
+    if data.startswith(b"\xef\xbb\xbf"):
+        form["bom"] = True
+    if not form:
+        return anchor
+    return json.dumps({**json.loads(anchor), **form}, ensure_ascii=False)
 
 
 def _parser() -> MarkdownIt:
