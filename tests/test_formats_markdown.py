@@ -45,12 +45,6 @@ def aligned(
     return align_document(document, segments, {s.text: translate(s.text) for s in segments})
 
 
-def read_source(source: str, tmp_path: Path) -> Document:
-    path = tmp_path / "article.md"
-    path.write_text(source, encoding="utf-8")
-    return read_markdown_document(path)
-
-
 def block_with(document: Document, words: str) -> Block:
     (found,) = [b for b in document.blocks if words in b.text]
     return found
