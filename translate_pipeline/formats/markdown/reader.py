@@ -185,7 +185,7 @@ def read_markdown(source: str) -> tuple[list[Block], list[str]]:
             comment = token.content.lstrip().startswith("<!--")
             verbatim(first, last, "HTML comment" if comment else "HTML block")
         elif token.type == "inline" and token.content.strip():
-            if _SHORTCODE.match(token.content):
+            if _SHORTCODE.match(token.content) and not context.in_table:
                 verbatim(first, last, "shortcode")
                 continue
             try:
@@ -347,6 +347,12 @@ def _inline_piece(
             verbatim="text kept untranslated",
         )
         return _Piece(start, end, kept), str(problem)
+    if not text.strip():
+        # Only codes (a badge, a shortcode in a cell): nothing to translate.
+        kept = Block(
+            0, BlockKind.VERBATIM, source[start:end], line=first + 1, verbatim="markup without text"
+        )
+        return _Piece(start, end, kept), ""
     block = Block(
         index=0,
         kind=context.kind,
