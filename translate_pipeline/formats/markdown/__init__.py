@@ -6,9 +6,10 @@ a block's inline Markdown back from text and spans; :mod:`.writer` rebuilds the
 whole article around the English.
 
 Round trip: reading an article and writing it back with every English equal to
-its French gives the source back byte for byte, with one normalisation done on
-reading: line ends become ``\\n`` and a UTF-8 byte-order mark is dropped
-(:func:`translate_pipeline.formats.text.read_utf8`).
+its French gives the source back byte for byte. The one normalisation: a file
+whose line ends mix ``\\r\\n`` and ``\\n`` (or use a lone ``\\r``) is written with
+``\\n`` throughout; a file that uses ``\\r\\n`` everywhere, or starts with a UTF-8
+byte-order mark, keeps that form.
 """
 
 from __future__ import annotations

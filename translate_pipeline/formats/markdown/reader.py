@@ -62,9 +62,28 @@ def read_markdown_document(path: Path) -> Document:
     """
     source = read_utf8(path)
     blocks, unrepresented = read_markdown(source)
+    if blocks:
+        blocks[0] = replace(blocks[0], anchor=_with_file_form(blocks[0].anchor, path))
     return Document(
         doc_id=path.stem, path=path, blocks=tuple(blocks), unrepresented=tuple(unrepresented)
     )
+
+
+def _with_file_form(anchor: str, path: Path) -> str:
+    """``anchor`` with what reading the file normalised: CRLF line ends, a byte-order mark.
+
+    The writer puts them back, so that the English file has the source's form.
+    """
+    data = path.read_bytes()
+    lines = data.count(b"\n")
+    form: dict[str, Any] = {}
+    if lines and data.count(b"\r\n") == lines == data.count(b"\r"):
+        form["newline"] = "\r\n"
+    if data.startswith(b"\xef\xbb\xbf"):
+        form["bom"] = True
+    if not form:
+        return anchor
+    return json.dumps({**json.loads(anchor), **form}, ensure_ascii=False)
 
 
 def _parser() -> MarkdownIt:
@@ -166,7 +185,7 @@ def read_markdown(source: str) -> tuple[list[Block], list[str]]:
             comment = token.content.lstrip().startswith("<!--")
             verbatim(first, last, "HTML comment" if comment else "HTML block")
         elif token.type == "inline" and token.content.strip():
-            if _SHORTCODE.match(token.content):
+            if _SHORTCODE.match(token.content) and not context.in_table:
                 verbatim(first, last, "shortcode")
                 continue
             try:
@@ -328,6 +347,12 @@ def _inline_piece(
             verbatim="text kept untranslated",
         )
         return _Piece(start, end, kept), str(problem)
+    if not text.strip():
+        # Only codes (a badge, a shortcode in a cell): nothing to translate.
+        kept = Block(
+            0, BlockKind.VERBATIM, source[start:end], line=first + 1, verbatim="markup without text"
+        )
+        return _Piece(start, end, kept), ""
     block = Block(
         index=0,
         kind=context.kind,

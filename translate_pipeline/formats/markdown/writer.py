@@ -43,7 +43,14 @@ def english_markdown(document: AlignedDocument) -> str:
                 _with_prefixes(block, render_inline(text, inlines), anchor.get("breaks", []))
             )
         out.append(anchor.get("tail", ""))
-    return "".join(out)
+    article = "".join(out)
+    # The source's file form, which reading normalised (see the reader).
+    form = json.loads(source.blocks[0].anchor) if source.blocks and source.blocks[0].anchor else {}
+    if form.get("newline"):
+        article = article.replace("\n", form["newline"])
+    if form.get("bom"):
+        article = "\ufeff" + article
+    return article
 
 
 def english_block(block: Block, rows: Sequence[AlignedRow]) -> tuple[str, tuple[Inline, ...]]:
