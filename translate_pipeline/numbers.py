@@ -23,8 +23,10 @@ million pounds"), a sign stays a sign, written first as English does ("1 200 €
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -204,10 +206,12 @@ def french_numbers(text: str) -> list[NumberItem]:
     plain items, so that none goes unchecked.
     """
     items = _french_times(text)
+    taken = _Intervals.of(items)
     for match in _DOTTED.finditer(text):
         # "3.5.1", "figure 1.1": a version or a section, never converted; the
         # English must show the same string.
-        if not _inside(match.start(), match.end(), items):
+        if not taken.overlaps(match.start(), match.end()):
+            taken.add(match.start(), match.end())
             source = match.group(0)
             groups = tuple(source.split("."))
             items.append(
@@ -216,10 +220,10 @@ def french_numbers(text: str) -> list[NumberItem]:
                 )
             )
     for match in _FRENCH_CANDIDATE.finditer(text):
-        if _inside(match.start(), match.end(), items):
-            continue
-        items.append(_french_item(text, match))
-    items.extend(_leftover_digits(text, items))
+        if not taken.overlaps(match.start(), match.end()):
+            items.append(_french_item(text, match))
+            taken.add(items[-1].start, items[-1].end)
+    items.extend(_leftover_digits(text, taken))
     return sorted(items, key=lambda item: item.start)
 
 
@@ -320,9 +324,11 @@ def english_numbers(text: str) -> list[NumberItem]:
     Times in the French form ("14 h 30", left for the typography stage) count too.
     """
     items = _french_times(text)
+    taken = _Intervals.of(items)
     for match in _ENGLISH_TIME.finditer(text):
-        if _inside(match.start(), match.end(), items):
+        if taken.overlaps(match.start(), match.end()):
             continue
+        taken.add(match.start(), match.end())
         hour = int(match.group("hour"))
         minute = int(match.group("minute") or match.group("minute2") or 0)
         half = (match.group("half") or match.group("half2") or "").casefold()
@@ -341,10 +347,11 @@ def english_numbers(text: str) -> list[NumberItem]:
             )
         )
     for match in _ENGLISH_NUMBER.finditer(text):
-        number = None if _inside(match.start(), match.end(), items) else _english_item(match)
+        number = None if taken.overlaps(match.start(), match.end()) else _english_item(match)
         if number is not None:
             items.append(number)
-    items.extend(_leftover_digits(text, items))
+            taken.add(number.start, number.end)
+    items.extend(_leftover_digits(text, taken))
     return sorted(items, key=lambda item: item.start)
 
 
@@ -373,7 +380,7 @@ def _english_item(match: re.Match[str]) -> NumberItem | None:
     )
 
 
-def _leftover_digits(text: str, items: list[NumberItem]) -> list[NumberItem]:
+def _leftover_digits(text: str, taken: _Intervals) -> list[NumberItem]:
     return [
         NumberItem(
             NumberKind.PLAIN,
@@ -385,12 +392,41 @@ def _leftover_digits(text: str, items: list[NumberItem]) -> list[NumberItem]:
             digits=m.group(0),
         )
         for m in _DIGITS.finditer(text)
-        if not _inside(m.start(), m.end(), items)
+        if not taken.overlaps(m.start(), m.end())
     ]
 
 
-def _inside(start: int, end: int, items: list[NumberItem]) -> bool:
-    return any(start < item.end and item.start < end for item in items)
+class _Intervals:
+    """Disjoint ``(start, end)`` spans, with an overlap test in O(log n)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    @classmethod
+    def of(cls, items: Iterable[NumberItem]) -> _Intervals:
+        """The spans of ``items`` (which must not overlap)."""
+        intervals = cls()
+        for item in items:
+            intervals.add(item.start, item.end)
+        return intervals
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span already added."""
+        index = bisect.bisect_right(self._starts, start)
+        before = index > 0 and self._ends[index - 1] > start
+        after = index < len(self._starts) and self._starts[index] < end
+        return before or after
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span that overlaps none of the others."""
+        index = bisect.bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The spans, in order."""
+        return list(zip(self._starts, self._ends, strict=True))
 
 
 def unmatched(french: str, english: str) -> list[NumberItem]:
@@ -403,53 +439,116 @@ def unmatched(french: str, english: str) -> list[NumberItem]:
     by the same time ("14 h 30" by "14:30" or "2:30 pm", or by its digits).
     Each English number keeps at most one French number.
     """
-    missing: list[NumberItem] = []
-    wanted = []
-    for item in french_numbers(french):
-        if item.kind is not NumberKind.CODE:
-            wanted.append(item)
-            continue
-        found = _code_pattern(item.source).search(english)
-        if found is None:
-            missing.append(item)
-        else:
-            # Taken: blank it so that no other number can use its digits.
-            english = english[: found.start()] + "#" * len(found.group(0)) + english[found.end() :]
-    available = english_numbers(english)
+    wanted = french_numbers(french)
+    missing, english = _take_codes([i for i in wanted if i.kind is NumberKind.CODE], english)
+    offers = _Offers(english_numbers(english))
     # The strictest first, so that a value match never takes the digits a
     # plain number needs.
     order = {NumberKind.TIME: 0, NumberKind.PLAIN: 1, NumberKind.QUANTITY: 2}
-    for item in sorted(wanted, key=lambda i: order[i.kind]):
-        found = _take(item, available)
-        if found is None and item.kind is NumberKind.TIME:
+    for item in sorted((i for i in wanted if i.kind in order), key=lambda i: order[i.kind]):
+        if offers.take(_wants(item)):
+            continue
+        if item.kind is NumberKind.TIME and all(
             # "pendant 5 h" -> "for 5 hours": the digits alone are enough.
-            digits = _DIGITS.findall(item.source)
-            parts = [NumberItem(NumberKind.PLAIN, 0, 0, d, d, digits=d) for d in digits]
-            if all(_take(part, available) is not None for part in parts):
-                continue
-        if found is None:
-            missing.append(item)
+            offers.take(("plain", digits))
+            for digits in _DIGITS.findall(item.source)
+        ):
+            continue
+        missing.append(item)
     return sorted(missing, key=lambda i: i.start)
 
 
-def _code_pattern(source: str) -> re.Pattern[str]:
-    """The same digits in the same groups, any kind of space between groups."""
-    body = "".join(_S if char in GROUP_SEPARATORS else re.escape(char) for char in source)
-    return re.compile(rf"(?<![\d,.]){body}(?![\d]|[,.]\d)")
+def _take_codes(codes: list[NumberItem], english: str) -> tuple[list[NumberItem], str]:
+    """Find each code in ``english``; return the codes not found and ``english``
+    with the found ones blanked, so that no other number can use their digits."""
+    missing: list[NumberItem] = []
+    taken = _Intervals()
+    by_source: dict[str, list[NumberItem]] = {}
+    for code in codes:
+        by_source.setdefault(code.source, []).append(code)
+    # Where each digit run starts in the English: a code is only tried there.
+    runs: dict[str, list[int]] = {}
+    for run in _DIGITS.finditer(english):
+        runs.setdefault(run.group(0), []).append(run.start())
+    for source in sorted(by_source, key=len, reverse=True):
+        found = _code_matches(source, english, runs, taken)
+        for code in by_source[source]:
+            place = next(found, None)
+            if place is None:
+                missing.append(code)
+            else:
+                taken.add(*place)
+    pieces, cursor = [], 0
+    for start, end in taken.spans():
+        pieces += [english[cursor:start], "#" * (end - start)]
+        cursor = end
+    return missing, "".join([*pieces, english[cursor:]])
 
 
-def _take(item: NumberItem, available: list[NumberItem]) -> NumberItem | None:
-    for index, other in enumerate(available):
-        if _keeps(item, other):
-            return available.pop(index)
-    return None
+def _code_matches(
+    source: str, english: str, runs: dict[str, list[int]], taken: _Intervals
+) -> Iterator[tuple[int, int]]:
+    """Each place ``english`` shows the code ``source``, in order, outside ``taken``."""
+    first = _DIGITS.search(source)
+    if first is None:
+        return
+    for position in runs.get(first.group(0), []):
+        start = position - first.start()
+        end = start + len(source)
+        if start >= 0 and _same_code(source, english, start) and not taken.overlaps(start, end):
+            yield start, end
 
 
-def _keeps(item: NumberItem, other: NumberItem) -> bool:
+def _same_code(source: str, english: str, start: int) -> bool:
+    """Whether ``english`` shows ``source`` at ``start``: the same digits in the
+    same groups (any kind of space between them), and no digit glued on."""
+    end = start + len(source)
+    if end > len(english):
+        return False
+    for char, other in zip(source, english[start:end], strict=True):
+        if char != other and not (char in GROUP_SEPARATORS and other in GROUP_SEPARATORS):
+            return False
+    if start > 0 and (english[start - 1].isdigit() or english[start - 1] in ",."):
+        return False
+    after = english[end : end + 2]
+    return not (after[:1].isdigit() or (after[:1] in (",", ".") and after[1:].isdigit()))
+
+
+class _Offers:
+    """English numbers by what they can keep, each usable once."""
+
+    def __init__(self, items: list[NumberItem]) -> None:
+        self._used = [False] * len(items)
+        self._by_key: dict[tuple[str, object], deque[int]] = {}
+        for index, item in enumerate(items):
+            for key in _offers(item):
+                self._by_key.setdefault(key, deque()).append(index)
+
+    def take(self, key: tuple[str, object]) -> bool:
+        """Use the first unused English number offering ``key``; False if none."""
+        queue = self._by_key.get(key)
+        while queue:
+            index = queue.popleft()
+            if not self._used[index]:
+                self._used[index] = True
+                return True
+        return False
+
+
+def _offers(item: NumberItem) -> list[tuple[str, object]]:
     if item.kind is NumberKind.TIME:
-        return other.kind is NumberKind.TIME and other.minutes == item.minutes
+        return [("time", item.minutes)]
+    keys: list[tuple[str, object]] = []
     if item.kind is NumberKind.PLAIN:
-        return other.kind is NumberKind.PLAIN and other.digits == item.digits
-    return (
-        other.value is not None and other.kind is not NumberKind.TIME and other.value == item.value
-    )
+        keys.append(("plain", item.digits))
+    if item.value is not None:
+        keys.append(("value", item.value))  # equal Decimals hash equal: 2.5E+6 == 2500000
+    return keys
+
+
+def _wants(item: NumberItem) -> tuple[str, object]:
+    if item.kind is NumberKind.TIME:
+        return ("time", item.minutes)
+    if item.kind is NumberKind.PLAIN:
+        return ("plain", item.digits)
+    return ("value", item.value)

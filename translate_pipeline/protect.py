@@ -174,8 +174,15 @@ def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[Protecte
             taken.append(
                 ProtectedSpan(SpanKind.TERM, start, end, text[start:end], term.target, term.source)
             )
+    # Numbers come in order, as do the spans taken so far once sorted: one walk
+    # over both finds the overlaps (a paragraph may hold thousands of numbers).
+    others = sorted((span.start, span.end) for span in taken)
+    index = 0
     for number in french_numbers(text):
-        if number.converted and not _overlaps(number.start, number.end, taken):
+        while index < len(others) and others[index][1] <= number.start:
+            index += 1
+        overlaps = index < len(others) and others[index][0] < number.end
+        if number.converted and not overlaps:
             taken.append(
                 ProtectedSpan(
                     SpanKind.NUMBER,
