@@ -10,6 +10,7 @@ import io
 import json
 import math
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -264,6 +265,7 @@ def _print_summary(report: Any) -> None:
         f"QA: {report.qa.flagged_segments} of {report.qa.segments} segments flagged"
         + (f" ({flags})" if flags else "")
     )
+    _print_kept(report.documents)
     written, current = report.files_written, report.files_current
     click.echo(f"Files: {len(written)} written, {len(current)} already up to date.")
     # Name them while the list is short enough to read.
@@ -272,6 +274,23 @@ def _print_summary(report: Any) -> None:
             click.echo(f"  wrote {path}")
     elif report.qa_reports:
         click.echo(f"  QA report: {report.qa_reports[-1]}")
+
+
+def _print_kept(documents: Any) -> None:
+    """Name what was carried over untranslated, so nothing goes unmentioned."""
+    kept = Counter(
+        name.split(" (line")[0] for doc in documents if not doc.error for name in doc.kept_as_is
+    )
+    if kept:
+        listed = ", ".join(f"{count} × {name}" for name, count in kept.items())
+        click.echo(f"Kept as is (not translated): {listed}.")
+    odd = [(doc.doc_id, item) for doc in documents if not doc.error for item in doc.unrepresented]
+    if odd:
+        click.echo(f"Left as in the source, not translated ({len(odd)}; listed in the QA report):")
+        for doc_id, item in odd[:5]:
+            click.echo(f"  {doc_id}: {item}")
+        if len(odd) > 5:
+            click.echo(f"  ... and {len(odd) - 5} more")
 
 
 def _report_dict(report: Any) -> dict[str, Any]:
@@ -303,6 +322,8 @@ def _report_dict(report: Any) -> dict[str, Any]:
                 "segments": doc.segments,
                 "outputs": [str(path) for path in doc.outputs],
                 "error": doc.error,
+                "kept_as_is": list(doc.kept_as_is),
+                "unrepresented": list(doc.unrepresented),
             }
             for doc in report.documents
         ],

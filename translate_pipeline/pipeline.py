@@ -95,6 +95,10 @@ class DocumentReport:
     Attributes:
         outputs: The article's three files, when they are complete and current.
         written: Those this run wrote (the others already held the same content).
+        kept_as_is: The blocks carried over untranslated, each with its place
+            ("code block (line 12)").
+        unrepresented: What the reader met and could not represent, with its place;
+            it is left as it was in the source, never dropped silently.
     """
 
     source: Path
@@ -103,6 +107,8 @@ class DocumentReport:
     outputs: tuple[Path, ...] = ()
     written: tuple[Path, ...] = ()
     error: str | None = None
+    kept_as_is: tuple[str, ...] = ()
+    unrepresented: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,7 +273,11 @@ def run(
                 )
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
-                reports[document.path] = _write_document(aligned, config.out_dir, label, memory)
+                reports[document.path] = dataclasses.replace(
+                    _write_document(aligned, config.out_dir, label, memory),
+                    kept_as_is=document.kept_as_is,
+                    unrepresented=document.unrepresented,
+                )
 
     with watch.stage("QA"):
         spans = [
