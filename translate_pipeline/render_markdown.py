@@ -145,6 +145,9 @@ def _render(parts: Sequence[Piece], html: bool) -> str:
                     out[-1] = _code_span(text)
                     last_code = (len(out) - 1, text)
                     continue
+                # Cannot join them: this piece is shown as text instead.
+                out.append(escape_text(piece.text))
+                continue
             out.append(_code_span(piece.text))
             last_code = (len(out) - 1, piece.text)
         else:
