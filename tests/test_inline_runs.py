@@ -64,9 +64,9 @@ def test_a_reviewed_translation_regains_hidden_formatting_and_data() -> None:
 
 
 def test_hidden_formatting_that_cannot_be_placed_is_flagged() -> None:
-    # French words with no counterpart the safe rules can find in the English.
-    colour = at(FRENCH, "et la", B.FORMAT, ("color", "FF0000"))
-    spans, flag = reviewed_inlines((), FRENCH, (colour,), ENGLISH)
+    field = Inline(B.FIELD, 3, 3, (("code", "PAGE"),))
+    # No word of the French near the field is left in the English to place it by.
+    spans, flag = reviewed_inlines((), FRENCH, (field,), "A wholly new sentence.")
     assert spans == ()
     assert flag is not None and flag.code is FlagCode.FORMATTING_LOST
-    assert flag.detail == "format (not in the reviewed file)"
+    assert flag.detail == "field (not in the reviewed file)"

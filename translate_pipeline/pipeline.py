@@ -20,7 +20,7 @@ from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, 
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
 from translate_pipeline.formats import format_of, read_document
 from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
-from translate_pipeline.inline_runs import reattach_data
+from translate_pipeline.inline_runs import reviewed_inlines
 from translate_pipeline.memory import (
     MACHINE,
     REVIEWED,
@@ -374,23 +374,26 @@ def _align_checked(
     (with the data the bilingual file could not show, such as an image's source,
     taken from the French); the others' spans are projected from the French.
     """
-    reviewed_spans = reviewed_spans or {}
+    flags = {
+        s.text: check_segment(
+            SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
+        )
+        for s in segments
+    }
+    reviewed = reviewed_spans or {}
+    known: dict[str, tuple[Inline, ...]] = {}
+    for s in segments:
+        if s.text in reviewed and s.text not in known:
+            english = translations[s.text].english
+            known[s.text], lost = reviewed_inlines(reviewed[s.text], s.text, s.inlines, english)
+            flags[s.text] += (lost,) if lost else ()
     return align_document(
         document,
         segments,
         {s.text: translations[s.text].english for s in segments},
         origins={s.text: translations[s.text].origin for s in segments},
-        flags={
-            s.text: check_segment(
-                SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
-            )
-            for s in segments
-        },
-        english_inlines={
-            s.text: reattach_data(reviewed_spans[s.text], s.inlines)
-            for s in segments
-            if s.text in reviewed_spans
-        },
+        flags=flags,
+        english_inlines=known,
     )
 
 
