@@ -395,6 +395,9 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     return body + "\n" + _record_line(body, fingerprints) + "\n"
 
 
+_DELIMITER = re.compile(r"^\s*(?:`{3,}|~{3,}|-{3,}\s*$|\+{3,}\s*$)")
+
+
 def _verbatim_row(block: Block) -> str:
     where = block.verbatim or "block"
     if block.line:
@@ -402,7 +405,8 @@ def _verbatim_row(block: Block) -> str:
     lines = block.text.split("\n")
     if len(lines) > 1:
         where += f", {len(lines)} lines"
-    first = next((line for line in lines if line.strip()), "")
+    # The first line that says something: not a fence or a front-matter delimiter.
+    first = next((line for line in lines if line.strip() and not _DELIMITER.match(line)), "")
     first = first.strip()
     preview = (_code_span(first) if "\\|" not in first else escape_text(first)) if first else ""
     if preview and len(lines) > 1:
