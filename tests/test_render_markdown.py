@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from translate_pipeline.align import align_document
@@ -155,6 +155,9 @@ def formatted_text(draw):  # type: ignore[no-untyped-def]
 
 @settings(max_examples=150, deadline=None)
 @given(formatted_text())
+# Two code pieces that cannot be joined (a backslash before a pipe) once ran their
+# backticks together.
+@example(("<<<<<\\|", (Inline(B.BOLD, 0, 6), Inline(B.BOLD, 0, 7), Inline(B.CODE, 0, 7))))
 def test_any_formatted_cell_reads_back_as_written_and_keeps_the_table_whole(sample) -> None:  # type: ignore[no-untyped-def]
     text, inlines = sample
     cell = inline_markdown(text, inlines)
@@ -200,7 +203,7 @@ def test_places_and_kept_as_is_blocks_are_listed_in_order() -> None:
     assert "· kept as is: 1 front matter (line 1), 1 code block (line 7)" in text
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     assert rows[2:] == [
-        "| *kept as is* · front matter, line 1, 3 lines | `---` … | `---` … |",
+        "| *kept as is* · front matter, line 1, 3 lines | `title: x` … | `title: x` … |",
         "| `rich:p1:s1` | Le **Mistral AI**. | The **Mistral AI**. |",
         "| *kept as is* · code block, line 7, 2 lines | `x = 1` … | `x = 1` … |",
         "| `rich:p2:s1` · table 1, row 2, column 3 | A \\| B | A \\| B |",
@@ -236,3 +239,32 @@ def test_the_file_records_what_it_holds(tmp_path: Path) -> None:
     other = tmp_path / "other.md"
     other.write_text("# Not ours\n", encoding="utf-8")
     assert markdown_was_edited(other) is None
+
+
+@pytest.mark.parametrize(
+    ("source", "preview"),
+    [
+        ('```python\nprint("a|b")\n```', '`print("a\\|b")` …'),
+        ("~~~\n\n~~~", ""),
+        ("<!-- a note -->", "`<!-- a note -->`"),
+        ("+++\ntitle = 'x'\n+++", "`title = 'x'` …"),
+    ],
+)
+def test_a_kept_as_is_row_previews_its_first_meaningful_line(source: str, preview: str) -> None:
+    document = Document(
+        doc_id="k",
+        path=Path("k.md"),
+        blocks=(
+            Block(0, BlockKind.VERBATIM, source, line=3, verbatim="block"),
+            Block(1, BlockKind.PARAGRAPH, "Fin."),
+        ),
+    )
+    aligned = align_document(
+        document, segment_document(document, SentenceSplitter()), {"Fin.": "End."}
+    )
+    row = next(
+        line
+        for line in bilingual_markdown(aligned, "t").splitlines()
+        if "kept as is" in line and line.startswith("|")
+    )
+    assert row.endswith(f"| {preview} | {preview} |")

@@ -17,8 +17,9 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
 from translate_pipeline.cli import main
+from translate_pipeline.memory import TranslationMemory
 from translate_pipeline.render_docx import CODE_FONT, qn
-from translate_pipeline.review_import import output_was_edited
+from translate_pipeline.review_import import output_was_edited, read_reviewed_file
 
 STEM = "003_2115df51cde3f6b7"
 
@@ -529,7 +530,9 @@ def test_issue10_item2_outputs_record_what_was_written_without_the_memory(
     assert output_was_edited(markdown) is True
 
 
-def test_a_bilingual_markdown_written_before_records_still_imports(first_run: Path) -> None:
+def test_a_bilingual_markdown_written_before_records_still_imports(
+    first_run: Path, isolated_memory: Path
+) -> None:
     path = first_run / f"{STEM}.bilingual.md"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[-1].startswith("<!-- translate_pipeline bilingual record: ")
@@ -542,3 +545,8 @@ def test_a_bilingual_markdown_written_before_records_still_imports(first_run: Pa
     result = invoke("import", str(path))
     assert result.exit_code == 0, result.stderr
     assert "1 changed, 15 unchanged, 0 unknown IDs" in result.stdout
+    # Such a file showed no formatting: no spans are stored for its review, so the
+    # French's formatting is still projected onto it.
+    row = read_reviewed_file(path)[0]
+    with TranslationMemory.open(isolated_memory) as memory:
+        assert memory.reviewed_spans.lookup([(row.french, row.english)]) == {}

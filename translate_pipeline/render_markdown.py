@@ -145,6 +145,9 @@ def _render(parts: Sequence[Piece], html: bool) -> str:
                     out[-1] = _code_span(text)
                     last_code = (len(out) - 1, text)
                     continue
+                # Cannot join them: this piece is shown as text instead.
+                out.append(escape_text(piece.text))
+                continue
             out.append(_code_span(piece.text))
             last_code = (len(out) - 1, piece.text)
         else:
@@ -392,6 +395,9 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     return body + "\n" + _record_line(body, fingerprints) + "\n"
 
 
+_DELIMITER = re.compile(r"^\s*(?:`{3,}|~{3,}|-{3,}\s*$|\+{3,}\s*$)")
+
+
 def _verbatim_row(block: Block) -> str:
     where = block.verbatim or "block"
     if block.line:
@@ -399,7 +405,8 @@ def _verbatim_row(block: Block) -> str:
     lines = block.text.split("\n")
     if len(lines) > 1:
         where += f", {len(lines)} lines"
-    first = next((line for line in lines if line.strip()), "")
+    # The first line that says something: not a fence or a front-matter delimiter.
+    first = next((line for line in lines if line.strip() and not _DELIMITER.match(line)), "")
     first = first.strip()
     preview = (_code_span(first) if "\\|" not in first else escape_text(first)) if first else ""
     if preview and len(lines) > 1:

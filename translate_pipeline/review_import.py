@@ -71,11 +71,14 @@ class ReviewedFile:
             for a file written before fingerprints were recorded).
         unplaceable: Rows that stand for no segment, each named with the problem
             (a ``kept as is`` row whose text was changed, a row without an ID).
+        shows_formatting: Whether the file showed formatting when it was written
+            (a file of an older version did not: its cells' spans say nothing).
     """
 
     rows: tuple[ReviewedRow, ...]
     written: dict[str, str] = field(default_factory=dict)
     unplaceable: tuple[str, ...] = ()
+    shows_formatting: bool = True
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ def _docx_file(path: Path) -> ReviewedFile:
                 fingerprint=row_fingerprint(row),
             )
         )
-    return ReviewedFile(tuple(rows), dict(record.get("rows", {})), tuple(unplaceable))
+    return ReviewedFile(tuple(rows), dict(record.get("rows", {})), tuple(unplaceable), bool(record))
 
 
 def _verbatim_changed(path: Path, where: str) -> str:
@@ -244,7 +247,7 @@ def _markdown_file(path: Path) -> ReviewedFile:
             )
         )
     written = dict(record.get("rows", {})) if record else {}
-    return ReviewedFile(tuple(rows), written, tuple(unplaceable))
+    return ReviewedFile(tuple(rows), written, tuple(unplaceable), record is not None)
 
 
 def _legacy(cell: str) -> str:
@@ -348,9 +351,11 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
             "English), then import again"
         )
     memory.store_reviewed([(record.source, english) for _, record, english, _ in changed])
-    memory.reviewed_spans.store(
-        [(record.source, english, spans) for _, record, english, spans in changed]
-    )
+    if found.shows_formatting:
+        # (From an older file, no spans are stored: the French's are projected instead.)
+        memory.reviewed_spans.store(
+            [(record.source, english, spans) for _, record, english, spans in changed]
+        )
     memory.record_segments(
         SegmentRecord(record.segment_id, record.source, english, record.kind)
         for _, record, english, _ in changed
