@@ -530,6 +530,24 @@ def test_issue10_item2_outputs_record_what_was_written_without_the_memory(
     assert output_was_edited(markdown) is True
 
 
+def test_issue10_item2_run_without_the_memory_never_overwrites_an_edited_output(
+    first_run: Path, seeds_copy: Path, isolated_memory: Path
+) -> None:
+    docx_path = first_run / f"{STEM}.bilingual.docx"
+    edit_docx(docx_path, {2: "An editor's correction."})
+    edited = docx_path.read_bytes()
+    for leftover in isolated_memory.parent.glob("memory.sqlite*"):
+        leftover.unlink()  # the memory is gone: nothing records what was written
+    result = invoke("run", str(seeds_copy), "--out", str(first_run))
+    assert result.exit_code == 3, result.stderr
+    assert f"{docx_path}: changed since translate wrote it, so it was not overwritten" in (
+        result.stderr
+    )
+    assert docx_path.read_bytes() == edited
+    # The other article, not edited, is written as usual.
+    assert "Translated 1 of 2 documents" in result.stdout
+
+
 def test_a_bilingual_markdown_written_before_records_still_imports(
     first_run: Path, isolated_memory: Path
 ) -> None:

@@ -674,8 +674,18 @@ def _write_document(
 
 
 def _edited_since_written(path: Path, state: OutputState | None) -> bool:
-    if state is None or not path.exists():
+    """Whether an editor changed ``path`` since this tool wrote it.
+
+    The memory's record (size and time) answers when it has one; without it (the
+    memory deleted, moved, or another one), the file's own record of what it held
+    does, so an editor's corrections are never overwritten for want of a memory.
+    """
+    if not path.exists():
         return False
+    if state is None:
+        from translate_pipeline.review_import import output_was_edited
+
+        return output_was_edited(path) is True
     stat = path.stat()
     return (stat.st_size, stat.st_mtime_ns) != (state.size, state.mtime_ns)
 
