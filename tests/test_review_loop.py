@@ -188,9 +188,10 @@ def alter_markdown_id(path: Path, old: str, new: str, english: dict[str, str]) -
 
 
 @pytest.mark.parametrize("suffix", ["docx", "md"])
-def test_issue10_item3_altered_segment_id_fails_import(
+def test_issue11_item1_a_row_with_an_altered_id_is_placed_by_its_french(
     first_run: Path, seeds_copy: Path, isolated_memory: Path, suffix: str
 ) -> None:
+    # (Issue 10 item 3 refused such a row; its French still names its sentence.)
     path = first_run / f"{STEM}.bilingual.{suffix}"
     if suffix == "docx":
         edit_docx(path, {1: "A good correction.", 2: "A correction on an altered row."})
@@ -198,7 +199,6 @@ def test_issue10_item3_altered_segment_id_fails_import(
         id_cell = document.tables[0].rows[2].cells[0]
         id_cell.paragraphs[0].runs[-1].text = "p1:s9"  # was p1:s2
         document.save(str(path))
-        where = "table row 3"
     else:
         alter_markdown_id(
             path,
@@ -209,22 +209,17 @@ def test_issue10_item3_altered_segment_id_fails_import(
                 f"{STEM}:p1:s2": "A correction on an altered row.",
             },
         )
-        where = "line 8"
-    before = path.read_bytes()
     result = invoke("import", str(path))
-    assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == (
-        f"Error: {path}: {where}: unknown segment ID '{STEM}:p1:s9' "
-        "(was it changed? IDs must stay as written)"
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        f"{path}: 2 changed, 14 unchanged, 0 unknown IDs, "
+        "1 placed where their French now is in the article\n"
     )
-    assert "1 row(s) could not be placed and nothing was taken from them" in result.stderr
-    # The placeable correction is kept; nothing from the altered row is.
-    assert reviewed_count(isolated_memory) == 1
-    # The file stays protected: the next run does not overwrite it.
-    rerun = invoke("run", str(seeds_copy), "--out", str(first_run), "--threads", "1")
-    assert rerun.exit_code == 3
-    assert f"{path}: changed since translate wrote it" in rerun.stderr
-    assert path.read_bytes() == before
+    assert reviewed_count(isolated_memory) == 2
+    run_json(seeds_copy, first_run)
+    rows = docx.Document(str(first_run / f"{STEM}.bilingual.docx")).tables[0].rows
+    assert rows[2].cells[2].text == "A correction on an altered row."
+    assert rows[2].cells[0].text.startswith(f"{STEM}:\np1:s2\n✓ reviewed")
 
 
 def test_issue10_item3_a_row_without_its_id_fails_import(first_run: Path) -> None:

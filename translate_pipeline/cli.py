@@ -1,7 +1,8 @@
 """The ``translate`` command: parses options, calls the library, reports.
 
 Exit codes: 0 success; 1 the run failed and nothing was written; 2 wrong usage;
-3 some articles failed while the others were written; 130 interrupted (Ctrl-C).
+3 some articles failed while the others were written (for ``import``: some files
+failed, or some edits were kept aside, not applied); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from translate_pipeline import __version__
 from translate_pipeline.engines import DEVICES, ENGINE_NAMES
 from translate_pipeline.errors import PipelineError, display_path
+
+if TYPE_CHECKING:
+    from translate_pipeline.review_import import ImportReport
 
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
@@ -499,7 +503,7 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin:
     from translate_pipeline.memory import TranslationMemory, default_memory_path
     from translate_pipeline.review_import import import_reviews as import_file
 
-    failures = 0
+    failures = set_aside = 0
     memory_file = memory_path or default_memory_path()
     with library_errors(), TranslationMemory.open(memory_file, on_wait=_notice) as memory:
         for path in files:
@@ -516,14 +520,51 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin:
                 f"{path}: {report.changed} changed, {report.unchanged} unchanged, "
                 f"{len(report.unknown)} unknown IDs"
                 + (f", {report.empty} empty English cells skipped" if report.empty else "")
+                + (
+                    f", {report.moved} placed where their French now is in the article"
+                    if report.moved
+                    else ""
+                )
             )
             for segment_id in report.unknown:
                 click.echo(
                     f"  unknown ID {segment_id}: not written by a run with this memory",
                     err=True,
                 )
+            set_aside += _report_set_aside(report)
     if failures:
         sys.exit(EXIT_FAILED if failures == len(files) else EXIT_PARTIAL)
+    if set_aside:
+        # Everything else landed; exit 3 tells a script that some edits need a look.
+        sys.exit(EXIT_PARTIAL)
+
+
+def _report_set_aside(report: ImportReport) -> int:
+    """Name every edit an import kept aside; return how many there were."""
+    from translate_pipeline.memory import CONFLICT
+
+    for edit in report.set_aside:
+        where = f"{report.path}: {edit.place} ({edit.segment_id or 'no ID'})"
+        if edit.reason == CONFLICT:
+            click.echo(
+                f"Warning: {where}: conflict: this sentence was reviewed again since this file "
+                f"was written; the newer review is kept and this file's edit {edit.target!r} "
+                "was kept aside, not applied",
+                err=True,
+            )
+        else:
+            click.echo(
+                f"Warning: {where}: no longer in the article (its French is not in the current "
+                f"source); the edit {edit.target!r} was kept aside, not applied",
+                err=True,
+            )
+    if report.gone_unchanged:
+        click.echo(
+            f"Note: {report.path}: {report.gone_unchanged} unedited row(s) are no longer in "
+            "the article",
+            err=True,
+        )
+    return len(report.set_aside)
 
 
 @main.command("export")

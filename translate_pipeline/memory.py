@@ -466,18 +466,31 @@ class TranslationMemory:
             )
 
     @_guarded
-    def record_segments(self, records: Iterable[SegmentRecord]) -> None:
+    def record_segments(
+        self, records: Iterable[SegmentRecord], document: str | None = None
+    ) -> None:
         """Remember what each segment ID showed in the documents just written.
 
         On a read-only memory, records it already holds are not a write.
+
+        Args:
+            records: What each segment ID shows now.
+            document: When ``records`` are the whole of this article (a run wrote
+                it), its IDs that are not among them are forgotten: they no longer
+                stand for anything in the article (it lost paragraphs).
         """
-        if self.read_only:
-            records = list(records)
+        records = list(records)
+        stale: list[str] = []
+        if document is not None:
+            current = {r.segment_id for r in records}
+            stale = [i for i in self._document_ids(document) if i not in current]
+        if self.read_only and not stale:
             known = self.segments(r.segment_id for r in records)
             if all(known.get(r.segment_id) == r for r in records):
                 return
         now = _now()
         with self._writing():
+            self._db.executemany("DELETE FROM segments WHERE segment_id = ?", [(i,) for i in stale])
             self._db.executemany(
                 """INSERT INTO segments (segment_id, source, target, kind, updated_at)
                    VALUES (?, ?, ?, ?, ?)
@@ -502,6 +515,53 @@ class TranslationMemory:
             for row in self._db.execute(query, chunk):
                 found[row[0]] = SegmentRecord(*row)
         return found
+
+    def _document_ids(self, document: str) -> list[str]:
+        prefix = f"{document}:"
+        return [
+            row[0]
+            for row in self._db.execute(
+                "SELECT segment_id FROM segments WHERE segment_id >= ? AND segment_id < ?",
+                (prefix, prefix + "\U0010ffff"),
+            )
+        ]
+
+    @_guarded
+    def document_segments(self, documents: Iterable[str]) -> tuple[SegmentRecord, ...]:
+        """Every segment the last run wrote for these articles (by doc ID)."""
+        found: list[SegmentRecord] = []
+        for document in dict.fromkeys(documents):
+            prefix = f"{document}:"
+            found.extend(
+                SegmentRecord(*row)
+                for row in self._db.execute(
+                    "SELECT segment_id, source, target, kind FROM segments "
+                    "WHERE segment_id >= ? AND segment_id < ?",
+                    (prefix, prefix + "\U0010ffff"),
+                )
+            )
+        return tuple(found)
+
+    @_guarded
+    def reviewed_targets(self, sources: Iterable[str]) -> dict[str, str]:
+        """The reviewed English of each source sentence that has one, by memory key."""
+        keys = list({normalise_source(source) for source in sources})
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, target in self._db.execute(
+                "SELECT source_key, target FROM entries "
+                f"WHERE origin = 'reviewed' AND source_key IN ({marks})",
+                chunk,
+            ):
+                found[key] = target
+        return found
+
+    @property
+    def set_aside(self) -> SetAside:
+        """Edits an import could not apply, kept so that nothing an editor gave is lost."""
+        return SetAside(self)
 
     @_guarded
     def output_state(self, path: Path) -> OutputState | None:
@@ -891,6 +951,88 @@ class ReviewedSpans:
                 if hit is not None and hit[0] == english:
                     found[source] = _spans_from_json(hit[1])
         return found
+
+
+_SET_ASIDE = """
+CREATE TABLE IF NOT EXISTS set_aside (
+    id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    place TEXT NOT NULL,
+    segment_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (file, segment_id, source, target, reason)
+)
+"""
+
+
+@dataclass(frozen=True)
+class SetAsideEdit:
+    """An editor's edit that an import kept aside instead of applying.
+
+    Attributes:
+        file: The reviewed file it came from.
+        place: Where it was in that file ("table row 5", "line 12").
+        segment_id: The row's ID as written in that file.
+        source: The row's French.
+        target: The editor's English.
+        reason: Why it was not applied: ``gone`` (the French is no longer in the
+            article) or ``conflict`` (a newer review of that sentence exists).
+        created_at: When it was kept aside (UTC, ISO 8601).
+    """
+
+    file: str
+    place: str
+    segment_id: str
+    source: str
+    target: str
+    reason: str
+    created_at: str = ""
+
+
+GONE = "gone"
+CONFLICT = "conflict"
+
+
+class SetAside:
+    """Edits kept aside by imports (created on first use, like ``reviewed_spans``)."""
+
+    def __init__(self, memory: TranslationMemory) -> None:
+        self._memory = memory
+        self._db = memory._db
+
+    def store(self, edits: Sequence[SetAsideEdit]) -> None:
+        """Keep these edits (the same edit from the same file is kept once)."""
+        if not edits:
+            return
+        if self._memory.read_only:
+            raise read_only_error(self._memory.path)
+        now = _now()
+        with self._db:
+            self._db.execute(_SET_ASIDE)
+            self._db.executemany(
+                """INSERT OR IGNORE INTO set_aside
+                   (file, place, segment_id, source, target, reason, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                [(e.file, e.place, e.segment_id, e.source, e.target, e.reason, now) for e in edits],
+            )
+
+    def entries(self) -> tuple[SetAsideEdit, ...]:
+        """Every edit kept aside, oldest first."""
+        exists = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'set_aside'"
+        ).fetchone()
+        if exists is None:
+            return ()
+        return tuple(
+            SetAsideEdit(*row)
+            for row in self._db.execute(
+                "SELECT file, place, segment_id, source, target, reason, created_at "
+                "FROM set_aside ORDER BY id"
+            )
+        )
 
 
 _STORED_COLUMNS = (

@@ -661,8 +661,13 @@ def _write_document(
             "Report this with the source file",
         )
     memory.record_segments(
-        SegmentRecord(row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value)
-        for row in aligned.rows
+        (
+            SegmentRecord(
+                row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value
+            )
+            for row in aligned.rows
+        ),
+        document=aligned.doc_id,
     )
     return DocumentReport(
         source=aligned.source_path,

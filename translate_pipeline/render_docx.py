@@ -680,15 +680,30 @@ def row_fingerprint(row: TableRow) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
+def shown_text_hash(text: str) -> str:
+    """A short hash of a cell's plain text, whitespace collapsed (what a row showed)."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:12]
+
+
 def record_of(rows: Sequence[TableRow]) -> dict[str, Any]:
-    """What the tool wrote: a digest of every row, and each segment row's English hash."""
+    """What the tool wrote: a digest of every row, and each segment row's English hash.
+
+    ``shown`` keeps, per segment row, the hashes of the French and English texts
+    shown, so that an import can tell an editor's change of the French from a
+    change of the article, and a newer review from this file's edit.
+    """
     state = [
         [row.cells, row.id_text, list(row.notes), _cell_state(row.french), _cell_state(row.english)]
         for row in rows
     ]
     digest = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
-    english = {row.id_text: row_fingerprint(row) for row in rows if not row.kept_as_is}
-    return {"version": RECORD_VERSION, "digest": digest, "rows": english}
+    segment_rows = [row for row in rows if not row.kept_as_is]
+    english = {row.id_text: row_fingerprint(row) for row in segment_rows}
+    shown = {
+        row.id_text: [shown_text_hash(row.french[0]), shown_text_hash(row.english[0])]
+        for row in segment_rows
+    }
+    return {"version": RECORD_VERSION, "digest": digest, "rows": english, "shown": shown}
 
 
 def _add_record(doc: Any, record: dict[str, Any]) -> None:

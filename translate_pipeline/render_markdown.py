@@ -24,7 +24,7 @@ from typing import Any
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Inline, InlineKind
 from translate_pipeline.inline_runs import Mark, Piece, SpanBuilder, canonical, pieces
 from translate_pipeline.output_files import write_atomic
-from translate_pipeline.render_docx import kept_as_is_summary, ordered_items
+from translate_pipeline.render_docx import kept_as_is_summary, ordered_items, shown_text_hash
 
 _ESCAPED = re.compile(r"\\([\\|])")
 KEPT_AS_IS = "*kept as is*"
@@ -373,6 +373,7 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         lines += ["Not represented (see the source): " + escape_text("; ".join(unrepresented)), ""]
     lines += ["| ID | Français | English |", "| --- | --- | --- |"]
     fingerprints: dict[str, str] = {}
+    shown: dict[str, list[str]] = {}
     for item in ordered_items(document):
         if isinstance(item, Block):
             lines.append(_verbatim_row(item))
@@ -390,9 +391,13 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         marker += "".join(f" ⚠ {escape_cell(str(flag))}" for flag in item.flags)
         lines.append(f"| `{segment.segment_id}`{marker} | {french} | {english} |")
         fingerprints[segment.segment_id] = cell_fingerprint(english)
+        shown[segment.segment_id] = [
+            shown_text_hash(parse_cell(french)[0]),
+            shown_text_hash(parse_cell(english)[0]),
+        ]
     body = "\n".join(lines) + "\n"
     # A blank line first, so that no renderer reads the record as part of the table.
-    return body + "\n" + _record_line(body, fingerprints) + "\n"
+    return body + "\n" + _record_line(body, fingerprints, shown) + "\n"
 
 
 _DELIMITER = re.compile(r"^\s*(?:`{3,}|~{3,}|-{3,}\s*$|\+{3,}\s*$)")
@@ -426,9 +431,9 @@ def _normalised(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
-def _record_line(body: str, fingerprints: dict[str, str]) -> str:
+def _record_line(body: str, fingerprints: dict[str, str], shown: dict[str, list[str]]) -> str:
     digest = hashlib.sha256(_normalised(body).encode()).hexdigest()
-    record = {"version": RECORD_VERSION, "digest": digest, "rows": fingerprints}
+    record = {"version": RECORD_VERSION, "digest": digest, "rows": fingerprints, "shown": shown}
     # No "-" in the JSON, so that nothing in it can end the comment early.
     payload = json.dumps(record, ensure_ascii=True, separators=(",", ":")).replace("-", "\\u002d")
     return f"{RECORD_PREFIX}{payload}{RECORD_SUFFIX}"

@@ -15,17 +15,26 @@ refused in one message.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.document import Inline, InlineKind
 from translate_pipeline.errors import ReviewImportError
-from translate_pipeline.memory import SegmentRecord, TranslationMemory
+from translate_pipeline.memory import (
+    CONFLICT,
+    GONE,
+    SegmentRecord,
+    SetAsideEdit,
+    TranslationMemory,
+    normalise_source,
+)
 from translate_pipeline.render_docx import (
     docx_was_edited,
     external_links,
     read_record,
     row_fingerprint,
+    shown_text_hash,
     table_rows,
 )
 from translate_pipeline.render_markdown import (
@@ -73,23 +82,41 @@ class ReviewedFile:
             (a ``kept as is`` row whose text was changed, a row without an ID).
         shows_formatting: Whether the file showed formatting when it was written
             (a file of an older version did not: its cells' spans say nothing).
+        shown: Each segment ID's French and English text hashes as written (empty
+            for a file written before they were recorded).
     """
 
     rows: tuple[ReviewedRow, ...]
     written: dict[str, str] = field(default_factory=dict)
     unplaceable: tuple[str, ...] = ()
     shows_formatting: bool = True
+    shown: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What importing one file did."""
+    """What importing one file did.
+
+    Attributes:
+        path: The file.
+        changed: Corrections stored as reviewed.
+        unchanged: Rows left as they were (or already imported).
+        unknown: Always empty now (rows are placed by their French); kept for callers.
+        empty: Rows whose English cell was emptied (skipped).
+        moved: Rows placed at another ID than theirs (the article changed).
+        set_aside: Edits kept aside: their French is no longer in the article, or a
+            newer review of their sentence exists (a conflict).
+        gone_unchanged: Rows not edited whose French is no longer in the article.
+    """
 
     path: Path
     changed: int
     unchanged: int
     unknown: tuple[str, ...]
     empty: int
+    moved: int = 0
+    set_aside: tuple[SetAsideEdit, ...] = ()
+    gone_unchanged: int = 0
 
 
 def output_was_edited(path: Path) -> bool | None:
@@ -187,7 +214,13 @@ def _docx_file(path: Path) -> ReviewedFile:
                 fingerprint=row_fingerprint(row),
             )
         )
-    return ReviewedFile(tuple(rows), dict(record.get("rows", {})), tuple(unplaceable), bool(record))
+    return ReviewedFile(
+        tuple(rows),
+        dict(record.get("rows", {})),
+        tuple(unplaceable),
+        bool(record),
+        dict(record.get("shown", {})),
+    )
 
 
 def _verbatim_changed(path: Path, where: str) -> str:
@@ -247,7 +280,8 @@ def _markdown_file(path: Path) -> ReviewedFile:
             )
         )
     written = dict(record.get("rows", {})) if record else {}
-    return ReviewedFile(tuple(rows), written, tuple(unplaceable), record is not None)
+    shown = dict(record.get("shown", {})) if record else {}
+    return ReviewedFile(tuple(rows), written, tuple(unplaceable), record is not None, shown)
 
 
 def _legacy(cell: str) -> str:
@@ -280,76 +314,79 @@ def _without_heading_bold(kind: str, spans: tuple[Inline, ...]) -> tuple[Inline,
     return tuple(span for span in spans if span.kind is not InlineKind.BOLD)
 
 
+def _gone_message(path: Path, row: ReviewedRow) -> str:
+    return f"{path}: {row.where} ({row.segment_id or 'no ID'}): no longer in the article"
+
+
+@dataclass
+class _Plan:
+    """What an import will do with each row, decided before anything is stored."""
+
+    altered: list[str] = field(default_factory=list)
+    unplaceable: list[str] = field(default_factory=list)
+    changed: list[tuple[ReviewedRow, SegmentRecord, str, tuple[Inline, ...]]] = field(
+        default_factory=list
+    )
+    set_aside: list[SetAsideEdit] = field(default_factory=list)
+    gone_unchanged: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    empty: int = 0
+
+
+def _current_article(
+    path: Path, rows: Sequence[ReviewedRow], memory: TranslationMemory
+) -> tuple[dict[str, SegmentRecord], dict[tuple[str, str], SegmentRecord]]:
+    """The segments of the file's articles as last written, by ID and by French."""
+    documents = {row.segment_id.partition(":")[0] for row in rows if row.segment_id}
+    current = memory.document_segments(sorted(documents))
+    if rows and not current:
+        raise ReviewImportError(
+            f"{path}: none of its {len(rows)} segment IDs belongs to an article translated "
+            f"with this translation memory ({memory.path}): it comes from another project "
+            "or was written with another --memory. Nothing was imported; give that "
+            "memory with --memory"
+        )
+    by_id = {record.segment_id: record for record in current}
+    by_french: dict[tuple[str, str], SegmentRecord] = {}
+    for record in sorted(current, key=lambda r: _id_order(r.segment_id)):
+        key = (record.segment_id.partition(":")[0], normalise_source(record.source))
+        by_french.setdefault(key, record)
+    return by_id, by_french
+
+
+def _id_order(segment_id: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", segment_id.partition(":")[2]))
+
+
 def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
     """Store the edited English cells of one reviewed file as reviewed translations.
 
+    A row is placed by its French, the ID as a hint: at its ID when that segment
+    still shows the same French, else wherever the article now holds that French
+    (the article gained or lost paragraphs since the file was written). A row
+    whose French the article no longer holds is reported, and its edit kept
+    aside in the memory (:attr:`TranslationMemory.set_aside`). An edit of a
+    sentence reviewed again since this file was written (an older copy) is a
+    conflict: the newer review is kept, this edit kept aside and reported.
+
     Raises:
-        ReviewImportError: The file cannot be read; a row's French differs from the
-            sentence its ID stands for (nothing of the file is stored then); no ID
-            belongs to an article of this memory (another project's file); or some
-            rows could not be placed (the others' corrections are stored, and the
-            file stays protected from being overwritten).
+        ReviewImportError: The file cannot be read; a row's French differs from
+            what the file showed when written (nothing of the file is stored then);
+            no ID belongs to an article of this memory (another project's file); or
+            some rows could not be placed (the others' corrections are stored, and
+            the file stays protected from being overwritten).
     """
     found = read_reviewed(path)
-    rows = found.rows
-    known = memory.segments(row.segment_id for row in rows)
-    if rows and not known:
-        documents = {row.segment_id.partition(":")[0] for row in rows}
-        if not memory.known_documents(documents):
-            raise ReviewImportError(
-                f"{path}: none of its {len(rows)} segment IDs belongs to an article translated "
-                f"with this translation memory ({memory.path}): it comes from another project "
-                "or was written with another --memory. Nothing was imported; give that "
-                "memory with --memory"
-            )
-    altered: list[str] = []
-    unplaceable: list[str] = list(found.unplaceable)
-    changed: list[tuple[ReviewedRow, SegmentRecord, str, tuple[Inline, ...]]] = []
-    seen: dict[str, str] = {}
-    unchanged = empty = 0
-    reviewed_spans = memory.reviewed_spans.lookup(
-        (record.source, _collapse(row.english))
-        for row in rows
-        if (record := known.get(row.segment_id)) is not None
-    )
-    for row in rows:
-        record = known.get(row.segment_id)
-        if record is None:
-            unplaceable.append(
-                f"{path}: {row.where}: unknown segment ID {row.segment_id or '(empty)'!r} "
-                "(was it changed? IDs must stay as written)"
-            )
-            continue
-        if row.segment_id in seen:
-            unplaceable.append(
-                f"{path}: {row.where}: segment ID {row.segment_id} appears twice "
-                f"(also at {seen[row.segment_id]})"
-            )
-            continue
-        seen[row.segment_id] = row.where
-        if _collapse(row.french) != _collapse(record.source):
-            altered.append(f"{path}: {row.where} ({row.segment_id}): the French was changed")
-            continue
-        english = _collapse(row.english)
-        spans = _without_heading_bold(record.kind, row.english_inlines)
-        if not english:
-            empty += 1
-        elif english != _collapse(record.target):
-            changed.append((row, record, english, spans))
-        elif row.segment_id in found.written and row.fingerprint != found.written[row.segment_id]:
-            # Same words, other formatting: changed, unless imported already.
-            if reviewed_spans.get(record.source) == spans:
-                unchanged += 1
-            else:
-                changed.append((row, record, english, spans))
-        else:
-            unchanged += 1
-    if altered:
+    by_id, by_french = _current_article(path, found.rows, memory)
+    plan = _plan(path, found, by_id, by_french, memory)
+    if plan.altered:
         raise ReviewImportError(
-            "\n".join(altered)
+            "\n".join(plan.altered)
             + "\nNothing from this file was imported: restore the French cells (edit only the "
             "English), then import again"
         )
+    changed = plan.changed
     memory.store_reviewed([(record.source, english) for _, record, english, _ in changed])
     if found.shows_formatting:
         # (From an older file, no spans are stored: the French's are projected instead.)
@@ -360,21 +397,110 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
         SegmentRecord(record.segment_id, record.source, english, record.kind)
         for _, record, english, _ in changed
     )
-    if unplaceable:
+    memory.set_aside.store(plan.set_aside)
+    if plan.unplaceable:
         raise ReviewImportError(
-            "\n".join(unplaceable)
-            + f"\n{len(unplaceable)} row(s) could not be placed and nothing was taken from them; "
-            f"the {len(changed)} correction(s) of the other rows were imported. The file stays "
-            "protected (translate run will not overwrite it): restore those rows as they were "
-            "written, then import it again"
+            "\n".join(plan.unplaceable)
+            + f"\n{len(plan.unplaceable)} row(s) could not be placed and nothing was taken from "
+            f"them; the {len(changed)} correction(s) of the other rows were imported. The file "
+            "stays protected (translate run will not overwrite it): restore those rows as they "
+            "were written, then import it again"
         )
-    # The file's corrections are in the memory now: the next run may replace it
-    # (its digest no longer matches anything, so it is rewritten, not refused).
+    # The file's corrections are in the memory (or kept aside) now: the next run may
+    # replace it (its digest no longer matches anything, so it is rewritten, not refused).
     memory.record_output(path, digest="imported")
     return ImportReport(
         path=path,
         changed=len(changed),
-        unchanged=unchanged,
+        unchanged=plan.unchanged,
         unknown=(),
-        empty=empty,
+        empty=plan.empty,
+        moved=plan.moved,
+        set_aside=tuple(plan.set_aside),
+        gone_unchanged=plan.gone_unchanged,
+    )
+
+
+def _plan(
+    path: Path,
+    found: ReviewedFile,
+    by_id: dict[str, SegmentRecord],
+    by_french: dict[tuple[str, str], SegmentRecord],
+    memory: TranslationMemory,
+) -> _Plan:
+    plan = _Plan(unplaceable=list(found.unplaceable))
+    seen: dict[str, str] = {}
+    placed: list[tuple[ReviewedRow, SegmentRecord]] = []
+    for row in found.rows:
+        if row.segment_id and row.segment_id in seen:
+            plan.unplaceable.append(
+                f"{path}: {row.where}: segment ID {row.segment_id} appears twice "
+                f"(also at {seen[row.segment_id]})"
+            )
+            continue
+        seen[row.segment_id] = row.where
+        shown = found.shown.get(row.segment_id)
+        if shown is not None and shown_text_hash(row.french) != shown[0]:
+            plan.altered.append(f"{path}: {row.where} ({row.segment_id}): the French was changed")
+            continue
+        key = normalise_source(row.french)
+        record = by_id.get(row.segment_id)
+        if record is None or normalise_source(record.source) != key:
+            record = by_french.get((row.segment_id.partition(":")[0], key))
+            if record is not None:
+                plan.moved += 1
+        if record is None:
+            english = _collapse(row.english)
+            if english and _edited(row, found, shown):
+                plan.set_aside.append(
+                    SetAsideEdit(str(path), row.where, row.segment_id, row.french, english, GONE)
+                )
+            else:
+                plan.gone_unchanged += 1
+            continue
+        placed.append((row, record))
+    reviewed = memory.reviewed_targets(record.source for _, record in placed)
+    reviewed_spans = memory.reviewed_spans.lookup(
+        (record.source, _collapse(row.english)) for row, record in placed
+    )
+    for row, record in placed:
+        english = _collapse(row.english)
+        spans = _without_heading_bold(record.kind, row.english_inlines)
+        shown = found.shown.get(row.segment_id)
+        newer = reviewed.get(normalise_source(record.source))
+        if not english:
+            plan.empty += 1
+        elif shown is not None and not _edited(row, found, shown):
+            # Left as the file showed it: a newer review (from another copy) stays.
+            plan.unchanged += 1
+        elif (
+            shown is not None
+            and newer is not None
+            and shown_text_hash(newer) != shown[1]
+            and _collapse(newer) != english
+        ):
+            plan.set_aside.append(
+                SetAsideEdit(str(path), row.where, row.segment_id, record.source, english, CONFLICT)
+            )
+        elif english != _collapse(newer if newer is not None else record.target):
+            plan.changed.append((row, record, english, spans))
+        elif row.segment_id in found.written and row.fingerprint != found.written[row.segment_id]:
+            # Same words, other formatting: changed, unless imported already.
+            if reviewed_spans.get(record.source) == spans:
+                plan.unchanged += 1
+            else:
+                plan.changed.append((row, record, english, spans))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def _edited(row: ReviewedRow, found: ReviewedFile, shown: Sequence[str] | None) -> bool:
+    """Whether the editor changed a row's English (text or formatting) in this file."""
+    if shown is None:
+        # A file written before rows recorded what they showed: assume so.
+        return True
+    written = found.written.get(row.segment_id)
+    return shown_text_hash(row.english) != shown[1] or (
+        written is not None and row.fingerprint != written
     )

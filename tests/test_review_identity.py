@@ -1,0 +1,105 @@
+"""Issue 11 item 1: a review lands wherever its French now sits in the article.
+
+Segment IDs are positions (``doc:p3:s1``), so they shift when the source article
+gains or loses paragraphs; the import places rows by their French, the ID only a
+hint, and names what it could not place, through the real CLI.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+
+from tests.test_review_loop import STEM, edit_docx, first_run, invoke, run_json
+from translate_pipeline.memory import GONE, TranslationMemory
+
+__all__ = ["first_run"]  # the fixture, used by name
+
+NEW_FIRST_PARAGRAPH = "Un nouveau paragraphe ouvre désormais l’article."
+
+
+def change_the_article(seeds: Path) -> list[str]:
+    """Insert a paragraph at the top, remove the 4th and the last; return the old lines."""
+    source = seeds / f"{STEM}.txt"
+    lines = source.read_text(encoding="utf-8").split("\n")
+    assert len(lines) == 8
+    changed = [NEW_FIRST_PARAGRAPH, *lines[:3], *lines[4:7]]
+    source.write_text("\n".join(changed), encoding="utf-8")
+    return lines
+
+
+# Table rows (1 = first segment row) of the file as first written, and their edits.
+EDITS = {
+    1: "Reviewed: OpenAI suspended access to Sora.",  # p1:s1, now p2:s1
+    6: "Reviewed: the feedback was not what was expected.",  # p3:s2, now p4:s2
+    7: "Reviewed: a sentence of the paragraph removed.",  # p4:s1, gone
+    13: "Reviewed: Sora can make one-minute videos.",  # p7:s1, now p7:s1 (again)
+    15: "Reviewed: a sentence of the last paragraph, removed.",  # p8:s1, gone
+}
+LANDED = (1, 6, 13)
+GONE_ROWS = {7: "p4:s1", 15: "p8:s1"}
+
+
+def test_issue11_item1_corrections_land_after_the_article_changed(
+    first_run: Path, seeds_copy: Path, tmp_path: Path, isolated_memory: Path
+) -> None:
+    # The editor works on a copy of the bilingual file (sent by mail, say)...
+    review = tmp_path / "from-the-editor.bilingual.docx"
+    shutil.copy(first_run / f"{STEM}.bilingual.docx", review)
+    edit_docx(review, EDITS)
+    # ... while the article is updated and run again.
+    change_the_article(seeds_copy)
+    run_json(seeds_copy, first_run)
+
+    result = invoke("import", str(review))
+
+    assert result.exit_code == 3, result.stderr
+    assert result.stdout == (
+        f"{review}: 3 changed, 9 unchanged, 0 unknown IDs, "
+        "6 placed where their French now is in the article\n"
+    )
+    assert result.stderr.splitlines() == [
+        f"Warning: {review}: table row {row + 1} ({STEM}:{segment}): no longer in the article "
+        f"(its French is not in the current source); the edit {EDITS[row]!r} was kept aside, "
+        "not applied"
+        for row, segment in GONE_ROWS.items()
+    ] + [f"Note: {review}: 2 unedited row(s) are no longer in the article"]
+    with TranslationMemory.open(isolated_memory) as memory:
+        kept = memory.set_aside.entries()
+    assert [(edit.target, edit.reason) for edit in kept] == [
+        (EDITS[row], GONE) for row in GONE_ROWS
+    ]
+
+    # The next run puts every landed correction where its sentence now is.
+    summary = run_json(seeds_copy, first_run)
+    assert summary["memory"]["reviewed"] == 3
+    rows = docx.Document(str(first_run / f"{STEM}.bilingual.docx")).tables[0].rows
+    by_id = {"".join(row.cells[0].paragraphs[0].text.split()): row for row in rows[1:]}
+    for row, where in zip(LANDED, ("p2:s1", "p4:s2", "p7:s1"), strict=True):
+        cell = by_id[f"{STEM}:{where}"]
+        assert cell.cells[2].text == EDITS[row]
+        assert "✓ reviewed" in cell.cells[0].text
+    english = (first_run / f"{STEM}.en.md").read_text(encoding="utf-8")
+    for row in LANDED:
+        assert EDITS[row] in english
+    for row in GONE_ROWS:
+        assert EDITS[row] not in english
+
+
+def test_issue11_item1_importing_before_the_run_then_running_keeps_every_review(
+    first_run: Path, seeds_copy: Path
+) -> None:
+    # Here the editor's file is imported before the changed article is run.
+    path = first_run / f"{STEM}.bilingual.docx"
+    edit_docx(path, EDITS)
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "5 changed" in result.stdout
+    change_the_article(seeds_copy)
+    summary = run_json(seeds_copy, first_run)
+    # The three sentences still in the article are served as reviewed.
+    assert summary["memory"]["reviewed"] == 3
+    english = (first_run / f"{STEM}.en.md").read_text(encoding="utf-8")
+    assert all(EDITS[row] in english for row in LANDED)
