@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 
 from tests.test_review_loop import STEM, edit_docx, first_run, invoke, run_json
-from translate_pipeline.memory import GONE, TranslationMemory
+from translate_pipeline.memory import CONFLICT, GONE, TranslationMemory
 
 __all__ = ["first_run"]  # the fixture, used by name
 
@@ -58,7 +58,7 @@ def test_issue11_item1_corrections_land_after_the_article_changed(
     assert result.exit_code == 3, result.stderr
     assert result.stdout == (
         f"{review}: 3 changed, 9 unchanged, 0 unknown IDs, "
-        "6 placed where their French now is in the article\n"
+        "6 placed where their French now is in the article, 2 kept aside\n"
     )
     assert result.stderr.splitlines() == [
         f"Warning: {review}: table row {row + 1} ({STEM}:{segment}): no longer in the article "
@@ -103,3 +103,52 @@ def test_issue11_item1_importing_before_the_run_then_running_keeps_every_review(
     assert summary["memory"]["reviewed"] == 3
     english = (first_run / f"{STEM}.en.md").read_text(encoding="utf-8")
     assert all(EDITS[row] in english for row in LANDED)
+
+
+def test_issue11_item4_an_older_copy_imported_after_a_newer_one_never_reverts_it(
+    first_run: Path, seeds_copy: Path, tmp_path: Path, isolated_memory: Path
+) -> None:
+    written = first_run / f"{STEM}.bilingual.docx"
+    older = tmp_path / "older-copy.bilingual.docx"
+    shutil.copy(written, older)
+    # The newer review: rows 1 and 6, imported, then the outputs written again.
+    edit_docx(written, {1: "The newer review of row one.", 6: "The newer review of row six."})
+    assert invoke("import", str(written)).exit_code == 0
+    run_json(seeds_copy, first_run)
+    # The older copy: row 1 edited otherwise, row 3 edited, row 6 left as it was.
+    edit_docx(older, {1: "An older edit of row one.", 3: "An edit only the old copy made."})
+
+    result = invoke("import", str(older))
+
+    assert result.exit_code == 3, result.stderr
+    assert result.stdout == f"{older}: 1 changed, 14 unchanged, 0 unknown IDs, 1 kept aside\n"
+    assert result.stderr == (
+        f"Warning: {older}: table row 2 ({STEM}:p1:s1): conflict: this sentence was reviewed "
+        "again since this file was written; the newer review is kept and this file's edit "
+        "'An older edit of row one.' was kept aside, not applied\n"
+    )
+    with TranslationMemory.open(isolated_memory) as memory:
+        assert [(e.target, e.reason) for e in memory.set_aside.entries()] == [
+            ("An older edit of row one.", CONFLICT)
+        ]
+    run_json(seeds_copy, first_run)
+    rows = docx.Document(str(written)).tables[0].rows
+    assert rows[1].cells[2].text == "The newer review of row one."
+    assert rows[6].cells[2].text == "The newer review of row six."  # not reverted
+    assert rows[3].cells[2].text == "An edit only the old copy made."
+    assert all("✓ reviewed" in rows[n].cells[0].text for n in (1, 3, 6))
+
+
+def test_issue11_item4_a_file_not_written_by_translate_is_refused(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# Titre\n\nUn paragraphe.\n\n| a | b | c |\n| --- | --- | --- |\n| x | y | z |\n",
+        encoding="utf-8",
+    )
+    result = invoke("import", str(article))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {article}: not a bilingual file written by 'translate run' (no row has a "
+        "segment ID such as doc:p1:s1, and the file holds no record of ours). Nothing was "
+        "imported; give the .bilingual.docx or .bilingual.md file\n"
+    )

@@ -525,6 +525,7 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin:
                     if report.moved
                     else ""
                 )
+                + (f", {len(report.set_aside)} kept aside" if report.set_aside else "")
             )
             for segment_id in report.unknown:
                 click.echo(

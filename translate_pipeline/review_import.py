@@ -47,6 +47,7 @@ from translate_pipeline.render_markdown import (
 )
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+_SEGMENT_ID = re.compile(r"^\S+:p\d+:s\d+$")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,12 @@ def read_reviewed(path: Path) -> ReviewedFile:
     if not found.rows and not found.unplaceable:
         raise ReviewImportError(
             f"{path}: no bilingual table found. Give a file written by 'translate run'"
+        )
+    if not found.shown and not any(_SEGMENT_ID.match(row.segment_id) for row in found.rows):
+        raise ReviewImportError(
+            f"{path}: not a bilingual file written by 'translate run' (no row has a segment "
+            "ID such as doc:p1:s1, and the file holds no record of ours). Nothing was imported; "
+            "give the .bilingual.docx or .bilingual.md file"
         )
     return found
 
