@@ -526,6 +526,13 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin:
                     else ""
                 )
                 + (f", {len(report.set_aside)} kept aside" if report.set_aside else "")
+                + (
+                    ", 1 comment kept as a note"
+                    if report.notes == 1
+                    else f", {report.notes} comments kept as notes"
+                    if report.notes
+                    else ""
+                )
             )
             for segment_id in report.unknown:
                 click.echo(

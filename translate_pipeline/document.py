@@ -320,6 +320,8 @@ class AlignedRow:
         english_inlines: The segment's inline spans re-projected onto the English
             (offsets into ``english``); a span that could not be placed is dropped
             and the row flagged ``formatting-lost``.
+        note: A reviewer's note on this sentence (a Word comment imported), shown
+            beside the row; "" when none.
     """
 
     segment: Segment
@@ -327,6 +329,7 @@ class AlignedRow:
     origin: str = "machine"
     flags: tuple[QaFlag, ...] = ()
     english_inlines: tuple[Inline, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -240,6 +240,7 @@ class MemoryEntry:
     engine: str
     engine_version: str
     updated_at: str
+    note: str = ""
 
 
 class TranslationMemory:
@@ -559,6 +560,11 @@ class TranslationMemory:
         return found
 
     @property
+    def notes(self) -> Notes:
+        """Reviewers' notes on sentences (Word comments imported)."""
+        return Notes(self)
+
+    @property
     def set_aside(self) -> SetAside:
         """Edits an import could not apply, kept so that nothing an editor gave is lost."""
         return SetAside(self)
@@ -615,8 +621,9 @@ class TranslationMemory:
                               LIMIT 1)
                ORDER BY source_key"""
         )
+        notes = self.notes.all()
         for row in rows:
-            yield MemoryEntry(*row)
+            yield MemoryEntry(*row, note=notes.get(normalise_source(row[0]), ""))
 
     @_guarded
     def count(self, origin: str | None = None) -> int:
@@ -963,6 +970,7 @@ CREATE TABLE IF NOT EXISTS set_aside (
     target TEXT NOT NULL,
     reason TEXT NOT NULL,
     created_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
     UNIQUE (file, segment_id, source, target, reason)
 )
 """
@@ -981,6 +989,7 @@ class SetAsideEdit:
         reason: Why it was not applied: ``gone`` (the French is no longer in the
             article) or ``conflict`` (a newer review of that sentence exists).
         created_at: When it was kept aside (UTC, ISO 8601).
+        note: The reviewer's comment on the row, if any.
     """
 
     file: str
@@ -990,6 +999,7 @@ class SetAsideEdit:
     target: str
     reason: str
     created_at: str = ""
+    note: str = ""
 
 
 GONE = "gone"
@@ -1012,11 +1022,17 @@ class SetAside:
         now = _now()
         with self._db:
             self._db.execute(_SET_ASIDE)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(set_aside)")}
+            if "note" not in columns:  # (made by a development version without notes)
+                self._db.execute("ALTER TABLE set_aside ADD COLUMN note TEXT NOT NULL DEFAULT ''")
             self._db.executemany(
                 """INSERT OR IGNORE INTO set_aside
-                   (file, place, segment_id, source, target, reason, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                [(e.file, e.place, e.segment_id, e.source, e.target, e.reason, now) for e in edits],
+                   (file, place, segment_id, source, target, reason, created_at, note)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (e.file, e.place, e.segment_id, e.source, e.target, e.reason, now, e.note)
+                    for e in edits
+                ],
             )
 
     def entries(self) -> tuple[SetAsideEdit, ...]:
@@ -1029,10 +1045,63 @@ class SetAside:
         return tuple(
             SetAsideEdit(*row)
             for row in self._db.execute(
-                "SELECT file, place, segment_id, source, target, reason, created_at "
+                "SELECT file, place, segment_id, source, target, reason, created_at, note "
                 "FROM set_aside ORDER BY id"
             )
         )
+
+
+_NOTES = """
+CREATE TABLE IF NOT EXISTS notes (
+    source_key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    note TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+)
+"""
+
+
+class Notes:
+    """Reviewers' notes, one per source sentence (created on first use)."""
+
+    def __init__(self, memory: TranslationMemory) -> None:
+        self._memory = memory
+        self._db = memory._db
+
+    def _exists(self) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'notes'"
+        ).fetchone()
+        return row is not None
+
+    def store(self, items: Sequence[tuple[str, str]]) -> None:
+        """Keep ``(source, note)`` pairs, replacing a sentence's earlier note."""
+        if not items:
+            return
+        if self._memory.read_only:
+            raise read_only_error(self._memory.path)
+        now = _now()
+        with self._db:
+            self._db.execute(_NOTES)
+            self._db.executemany(
+                """INSERT INTO notes (source_key, source, note, updated_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (source_key) DO UPDATE SET note = excluded.note,
+                       updated_at = excluded.updated_at""",
+                [(normalise_source(source), source, note, now) for source, note in items],
+            )
+
+    def all(self) -> dict[str, str]:
+        """Every note, keyed by the sentence's memory key (:func:`normalise_source`)."""
+        if not self._exists():
+            return {}
+        return dict(self._db.execute("SELECT source_key, note FROM notes"))
+
+    def lookup(self, sources: Iterable[str]) -> dict[str, str]:
+        """The notes of these source sentences, keyed by the source as given."""
+        stored = self.all()
+        return {
+            source: stored[key] for source in sources if (key := normalise_source(source)) in stored
+        }
 
 
 _STORED_COLUMNS = (

@@ -266,10 +266,12 @@ def run(
         with watch.stage("translate"):
             span_english = _span_translations(choice, translator, readable, translations, matcher)
         aligned_documents = []
+        notes = memory.notes.lookup(translations)
         for document, segments in readable:
             with watch.stage("QA"):
-                aligned = _align_checked(
-                    document, segments, translations, reviewed_spans, span_english
+                aligned = _with_notes(
+                    _align_checked(document, segments, translations, reviewed_spans, span_english),
+                    notes,
                 )
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
@@ -517,6 +519,17 @@ def _span_translations(
         return {}
 
 
+def _with_notes(aligned: AlignedDocument, notes: Mapping[str, str]) -> AlignedDocument:
+    """Give each row the reviewer's note on its sentence, if there is one."""
+    if not notes:
+        return aligned
+    rows = tuple(
+        dataclasses.replace(row, note=notes[row.segment.text]) if row.segment.text in notes else row
+        for row in aligned.rows
+    )
+    return dataclasses.replace(aligned, rows=rows)
+
+
 def _align_checked(
     document: Document,
     segments: Sequence[Segment],
@@ -575,6 +588,8 @@ def document_digest(aligned: AlignedDocument, label: str) -> str:
             [str(flag) for flag in row.flags],
             repr(row.segment.inlines),
             repr(row.english_inlines),
+            # (Only when there is one, so that outputs without notes keep their digest.)
+            *([row.note] if row.note else []),
         )
         for row in aligned.rows
     ]

@@ -247,6 +247,9 @@ class _CellWriter:
             id_cell.append(_note_paragraph(label, ID_GREY))
         if row.origin == "reviewed":
             id_cell.append(_note_paragraph("✓ reviewed", REVIEWED_GREEN))
+        if row.note:
+            # A reviewer's comment, kept from an earlier import of this row.
+            id_cell.append(_note_paragraph(f"💬 {row.note}", ID_GREY))
         for flag in row.flags:
             # Flags go under the ID, not into the English cell, so that an editor's
             # corrections to the English can be read back cleanly.
@@ -481,6 +484,7 @@ class TableRow:
         notes: The ID cell's other paragraphs (place, reviewed, flags).
         french: The French cell's plain text and spans.
         english: The English cell's plain text and spans.
+        comments: The Word comments anchored in the row ("author: text").
     """
 
     number: int
@@ -489,6 +493,7 @@ class TableRow:
     notes: tuple[str, ...]
     french: tuple[str, tuple[Inline, ...]]
     english: tuple[str, tuple[Inline, ...]]
+    comments: tuple[str, ...] = ()
 
     @property
     def kept_as_is(self) -> bool:
@@ -501,8 +506,48 @@ def external_links(part: Any) -> dict[str, str]:
     return {rid: rel.target_ref for rid, rel in part.rels.items() if rel.is_external}
 
 
-def table_rows(tbl: Any, links: Mapping[str, str]) -> tuple[TableRow, ...]:
-    """The body rows of a bilingual table element (``w:tbl``), header row skipped."""
+def docx_comments(part: Any) -> dict[str, str]:
+    """A document part's Word comments by ID, each as "author: text" (or just the text)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    found: dict[str, str] = {}
+    for rel in part.rels.values():
+        if rel.is_external or rel.reltype != RELATIONSHIP_TYPE.COMMENTS:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except etree.XMLSyntaxError:
+            continue
+        for comment in root.iter(qn("w:comment")):
+            paragraphs = [
+                "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in comment.iter(qn("w:p"))
+            ]
+            text = " ".join(" ".join(paragraphs).split())
+            author = (comment.get(qn("w:author")) or "").strip()
+            if text:
+                found[comment.get(qn("w:id")) or ""] = f"{author}: {text}" if author else text
+    return found
+
+
+def _row_comments(tr: Any, comments: Mapping[str, str]) -> tuple[str, ...]:
+    ids = [
+        element.get(qn("w:id")) or ""
+        for element in tr.iter(qn("w:commentRangeStart"), qn("w:commentReference"))
+    ]
+    return tuple(dict.fromkeys(comments[i] for i in ids if i in comments))
+
+
+def table_rows(
+    tbl: Any, links: Mapping[str, str], comments: Mapping[str, str] | None = None
+) -> tuple[TableRow, ...]:
+    """The body rows of a bilingual table element (``w:tbl``), header row skipped.
+
+    Args:
+        tbl: The table element.
+        links: Hyperlink addresses by relationship ID.
+        comments: Word comments by ID (see :func:`docx_comments`), to attach to
+            the rows they are anchored in.
+    """
     rows = []
     for number, tr in enumerate(tbl.findall(qn("w:tr")), start=1):
         if number == 1:
@@ -519,6 +564,7 @@ def table_rows(tbl: Any, links: Mapping[str, str]) -> tuple[TableRow, ...]:
                 notes=tuple(texts[1:]),
                 french=read_cell(cells[1], links) if len(cells) > 1 else empty,
                 english=read_cell(cells[2], links) if len(cells) > 2 else empty,
+                comments=_row_comments(tr, comments or {}),
             )
         )
     return tuple(rows)
@@ -530,8 +576,10 @@ def read_cell(tc: Any, links: Mapping[str, str]) -> tuple[str, tuple[Inline, ...
     Bold, italic, underline, strike, superscript and subscript come from run
     properties, links from ``w:hyperlink`` (address from ``links``), inline code
     from a monospace font, footnote labels and image markers from the tool's grey
-    markers. Tracked insertions count; tracked deletions do not. Paragraphs are
-    joined with a space, and whitespace is collapsed.
+    markers. The text reads as with every tracked change accepted: insertions and
+    text moved here (``w:ins``, ``w:moveTo``) count; deletions and text moved away
+    (``w:del``, ``w:moveFrom``) do not. Paragraphs are joined with a space, and
+    whitespace is collapsed.
     """
     builder = SpanBuilder()
     for number, paragraph in enumerate(tc.iter(qn("w:p"))):
@@ -541,7 +589,15 @@ def read_cell(tc: Any, links: Mapping[str, str]) -> tuple[str, tuple[Inline, ...
     return builder.build()
 
 
-_CONTAINERS = ("w:ins", "w:smartTag", "w:sdt", "w:sdtContent", "w:fldSimple", "w:customXml")
+_CONTAINERS = (
+    "w:ins",
+    "w:moveTo",
+    "w:smartTag",
+    "w:sdt",
+    "w:sdtContent",
+    "w:fldSimple",
+    "w:customXml",
+)
 
 
 @cache
@@ -694,6 +750,8 @@ def record_of(rows: Sequence[TableRow]) -> dict[str, Any]:
     """
     state = [
         [row.cells, row.id_text, list(row.notes), _cell_state(row.french), _cell_state(row.english)]
+        # A comment added by a reviewer is an edit too (none when the tool writes).
+        + ([list(row.comments)] if row.comments else [])
         for row in rows
     ]
     digest = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
@@ -781,7 +839,7 @@ def docx_was_edited(path: Path) -> bool | None:
         return None
     if not doc.tables:
         return True
-    rows = table_rows(doc.tables[0]._tbl, external_links(doc.part))
+    rows = table_rows(doc.tables[0]._tbl, external_links(doc.part), docx_comments(doc.part))
     return record_of(rows)["digest"] != record.get("digest")
 
 

@@ -19,7 +19,8 @@ def tmx_bytes(
     """A TMX 1.4b document with one translation unit per entry.
 
     Each unit records where its English came from in ``x-origin`` (machine or
-    reviewed) and, for machine ones, ``x-engine``.
+    reviewed) and, for machine ones, ``x-engine``; a reviewer's note on the
+    sentence is the unit's ``<note>``.
     """
     root = ET.Element("tmx", version="1.4")
     ET.SubElement(
@@ -36,6 +37,8 @@ def tmx_bytes(
     body = ET.SubElement(root, "body")
     for entry in entries:
         unit = ET.SubElement(body, "tu", creationdate=_tmx_date(entry.updated_at))
+        if entry.note:
+            ET.SubElement(unit, "note").text = entry.note
         ET.SubElement(unit, "prop", type="x-origin").text = entry.origin
         if entry.engine:
             ET.SubElement(
@@ -59,7 +62,10 @@ XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 def xliff_bytes(
     entries: Iterable[MemoryEntry], source_lang: str = "fr", target_lang: str = "en"
 ) -> bytes:
-    """An XLIFF 1.2 document: one trans-unit per entry; reviewed ones approved and ``final``."""
+    """An XLIFF 1.2 document: one trans-unit per entry; reviewed ones approved and ``final``.
+
+    A reviewer's note on the sentence is a ``<note from="reviewer">``.
+    """
     ET.register_namespace("", XLIFF_NS)
     root = ET.Element(f"{{{XLIFF_NS}}}xliff", version="1.2")
     file = ET.SubElement(
@@ -85,6 +91,9 @@ def xliff_bytes(
         if entry.engine:
             note = ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "translate_pipeline"})
             note.text = f"machine translation: {entry.engine} {entry.engine_version}".strip()
+        if entry.note:
+            reviewer = ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "reviewer"})
+            reviewer.text = entry.note
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 

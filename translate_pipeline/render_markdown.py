@@ -388,6 +388,8 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
             marker += f" · {escape_text(label)}"
         if item.origin == "reviewed":
             marker += " ✓ reviewed"
+        if item.note:
+            marker += f" 💬 {escape_cell(item.note)}"
         marker += "".join(f" ⚠ {escape_cell(str(flag))}" for flag in item.flags)
         lines.append(f"| `{segment.segment_id}`{marker} | {french} | {english} |")
         fingerprints[segment.segment_id] = cell_fingerprint(english)

@@ -30,6 +30,7 @@ from translate_pipeline.memory import (
     normalise_source,
 )
 from translate_pipeline.render_docx import (
+    docx_comments,
     docx_was_edited,
     external_links,
     read_record,
@@ -61,6 +62,7 @@ class ReviewedRow:
         where: Where the row is, for messages ("table row 5", "line 12").
         english_inlines: The English cell's formatting, offsets into ``english``.
         fingerprint: A hash of the English cell (text and formatting) as read.
+        note: The reviewer's comments anchored in the row, joined ("" when none).
     """
 
     segment_id: str
@@ -69,6 +71,7 @@ class ReviewedRow:
     where: str
     english_inlines: tuple[Inline, ...] = ()
     fingerprint: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class ImportReport:
         set_aside: Edits kept aside: their French is no longer in the article, or a
             newer review of their sentence exists (a conflict).
         gone_unchanged: Rows not edited whose French is no longer in the article.
+        notes: Reviewers' comments stored as notes of their rows' sentences.
     """
 
     path: Path
@@ -118,6 +122,7 @@ class ImportReport:
     moved: int = 0
     set_aside: tuple[SetAsideEdit, ...] = ()
     gone_unchanged: int = 0
+    notes: int = 0
 
 
 def output_was_edited(path: Path) -> bool | None:
@@ -200,7 +205,8 @@ def _docx_file(path: Path) -> ReviewedFile:
         return ReviewedFile(())
     record = read_record(document) or {}
     rows, unplaceable = [], []
-    for row in table_rows(document.tables[0]._tbl, external_links(document.part)):
+    comments = docx_comments(document.part)
+    for row in table_rows(document.tables[0]._tbl, external_links(document.part), comments):
         where = f"table row {row.number}"
         if row.cells != 3:
             raise ReviewImportError(
@@ -219,6 +225,7 @@ def _docx_file(path: Path) -> ReviewedFile:
                 where=where,
                 english_inlines=row.english[1],
                 fingerprint=row_fingerprint(row),
+                note=" / ".join(row.comments),
             )
         )
     return ReviewedFile(
@@ -335,6 +342,7 @@ class _Plan:
         default_factory=list
     )
     set_aside: list[SetAsideEdit] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
     gone_unchanged: int = 0
     moved: int = 0
     unchanged: int = 0
@@ -405,6 +413,7 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
         for _, record, english, _ in changed
     )
     memory.set_aside.store(plan.set_aside)
+    memory.notes.store(plan.notes)
     if plan.unplaceable:
         raise ReviewImportError(
             "\n".join(plan.unplaceable)
@@ -425,6 +434,7 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
         moved=plan.moved,
         set_aside=tuple(plan.set_aside),
         gone_unchanged=plan.gone_unchanged,
+        notes=len(plan.notes),
     )
 
 
@@ -458,9 +468,17 @@ def _plan(
                 plan.moved += 1
         if record is None:
             english = _collapse(row.english)
-            if english and _edited(row, found, shown):
+            if (english and _edited(row, found, shown)) or row.note:
                 plan.set_aside.append(
-                    SetAsideEdit(str(path), row.where, row.segment_id, row.french, english, GONE)
+                    SetAsideEdit(
+                        str(path),
+                        row.where,
+                        row.segment_id,
+                        row.french,
+                        english,
+                        GONE,
+                        note=row.note,
+                    )
                 )
             else:
                 plan.gone_unchanged += 1
@@ -471,6 +489,8 @@ def _plan(
         (record.source, _collapse(row.english)) for row, record in placed
     )
     for row, record in placed:
+        if row.note:
+            plan.notes.append((record.source, row.note))
         english = _collapse(row.english)
         spans = _without_heading_bold(record.kind, row.english_inlines)
         shown = found.shown.get(row.segment_id)
