@@ -493,9 +493,11 @@ def glossary_check(glossary_path: Path | None) -> None:
 def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin: str) -> None:
     """Store the English an editor corrected in bilingual FILES (.docx or .md).
 
-    Rows are matched by segment ID; changed English cells become reviewed
-    translations, which the next 'translate run' puts in every output. A file
-    in which a French cell was altered is refused, with its rows named.
+    Rows are placed by their French (the segment ID a hint); changed English
+    cells become reviewed translations, which the next 'translate run' puts in
+    every output. A file in which a French cell was altered is refused, with its
+    rows named. An edited English article (<stem>.en.md or .en.docx) is aligned
+    back to its sentences. What cannot be applied is named and kept aside (exit 3).
 
     TMX and XLIFF files of other CAT tools (.tmx, .xlf, .xliff) go into the
     memory too: their French-to-English units, approved ones as reviewed.
@@ -550,10 +552,17 @@ def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin:
 def _report_set_aside(report: ImportReport) -> int:
     """Name every edit an import kept aside; return how many there were."""
     from translate_pipeline.memory import CONFLICT
+    from translate_pipeline.review_import.english_article import UNALIGNED
 
     for edit in report.set_aside:
         where = f"{report.path}: {edit.place} ({edit.segment_id or 'no ID'})"
-        if edit.reason == CONFLICT:
+        if edit.reason == UNALIGNED:
+            click.echo(
+                f"Warning: {report.path}: {edit.place}: could not be placed in the article; "
+                f"the text {edit.target!r} was kept aside, not applied",
+                err=True,
+            )
+        elif edit.reason == CONFLICT:
             click.echo(
                 f"Warning: {where}: conflict: this sentence was reviewed again since this file "
                 f"was written; the newer review is kept and this file's edit {edit.target!r} "
@@ -566,13 +575,19 @@ def _report_set_aside(report: ImportReport) -> int:
                 f"source); the edit {edit.target!r} was kept aside, not applied",
                 err=True,
             )
+    for paragraph in report.not_found:
+        click.echo(
+            f"Warning: {report.path}: not found in the English article where expected: "
+            f"{paragraph}; nothing was taken for it",
+            err=True,
+        )
     if report.gone_unchanged:
         click.echo(
             f"Note: {report.path}: {report.gone_unchanged} unedited row(s) are no longer in "
             "the article",
             err=True,
         )
-    return len(report.set_aside)
+    return len(report.set_aside) + len(report.not_found)
 
 
 @main.command("export")

@@ -46,6 +46,10 @@ from translate_pipeline.render_markdown import (
     split_record,
     unescape_cell,
 )
+from translate_pipeline.review_import.english_article import (
+    import_english_article,
+    is_english_article,
+)
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
 _SEGMENT_ID = re.compile(r"^\S+:p\d+:s\d+$")
@@ -112,6 +116,8 @@ class ImportReport:
             newer review of their sentence exists (a conflict).
         gone_unchanged: Rows not edited whose French is no longer in the article.
         notes: Reviewers' comments stored as notes of their rows' sentences.
+        not_found: Paragraphs of the article an edited English article no longer
+            has where they were expected (named; nothing is taken from them).
     """
 
     path: Path
@@ -123,6 +129,7 @@ class ImportReport:
     set_aside: tuple[SetAsideEdit, ...] = ()
     gone_unchanged: int = 0
     notes: int = 0
+    not_found: tuple[str, ...] = ()
 
 
 def output_was_edited(path: Path) -> bool | None:
@@ -392,6 +399,17 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
             some rows could not be placed (the others' corrections are stored, and
             the file stays protected from being overwritten).
     """
+    if is_english_article(path):
+        english = import_english_article(path, memory)
+        return ImportReport(
+            path=path,
+            changed=len(english.changed),
+            unchanged=english.unchanged,
+            unknown=(),
+            empty=0,
+            set_aside=english.set_aside,
+            not_found=english.missing,
+        )
     found = read_reviewed(path)
     by_id, by_french = _current_article(path, found.rows, memory)
     plan = _plan(path, found, by_id, by_french, memory)
