@@ -35,9 +35,9 @@ def first_run(seeds_copy: Path, tmp_path: Path) -> Path:
     return out
 
 
-def written(memory: Path, segment_id: str) -> str:
+def written(memory: Path, segment_id: str, doc: str = STEM) -> str:
     with TranslationMemory.open(memory) as opened:
-        return opened.segments([f"{STEM}:{segment_id}"])[f"{STEM}:{segment_id}"].target
+        return opened.segments([f"{doc}:{segment_id}"])[f"{doc}:{segment_id}"].target
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -128,3 +128,36 @@ def test_issue11_item7_a_paragraph_deleted_in_the_english_is_named(
         f"Warning: {english}: not found in the English article where expected: paragraph 4 "
         f"({STEM}:p4) {paragraph[:40]!r}; nothing was taken for it\n"
     )
+
+
+def test_issue11_item7_an_edited_english_docx_is_imported(
+    tmp_path: Path, isolated_memory: Path
+) -> None:
+    source = tmp_path / "articles" / "note.docx"
+    source.parent.mkdir()
+    article = docx.Document()
+    article.add_heading("Le port rouvre ses quais", level=1)
+    article.add_paragraph("Le port a rouvert lundi. Les dockers ont repris le travail.")
+    article.add_paragraph("La ville attend des navires plus grands.")
+    article.save(str(source))
+    out = tmp_path / "out"
+    run_json(source.parent, out)
+    english = out / "note.en.docx"
+    edited = docx.Document(str(english))
+    paragraphs = [p for p in edited.paragraphs if p.text.strip()]
+    target = written(isolated_memory, "p2:s2", doc="note")
+    assert target in paragraphs[1].text
+    new_text = paragraphs[1].text.replace(target, "The dockers went back to work.")
+    for run in paragraphs[1].runs[1:]:
+        run.text = ""
+    paragraphs[1].runs[0].text = new_text
+    edited.save(str(english))
+
+    result = invoke("import", str(english))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{english}: 1 changed, 3 unchanged, 0 unknown IDs\n"
+    run_json(source.parent, out)
+    rows = docx.Document(str(out / "note.bilingual.docx")).tables[0].rows
+    assert rows[3].cells[2].text == "The dockers went back to work."
+    assert "✓ reviewed" in rows[3].cells[0].text
