@@ -265,10 +265,15 @@ def test_issue10_item7_ctrl_c_leaves_no_engine_process_behind(
 # -- item 8 -----------------------------------------------------------------------------
 
 
-def test_issue10_item8_default_batches_are_bounded(tmp_path: Path, fake_apertium: Path) -> None:
-    from translate_pipeline.engines.apertium import DEFAULT_BATCH_SIZE
+def test_issue10_item8_default_batches_are_bounded(
+    tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_pipeline.engines import apertium
 
-    sentences = [f"La phrase numéro {n} est là." for n in range(DEFAULT_BATCH_SIZE * 2 + 10)]
+    assert 0 < apertium.DEFAULT_BATCH_SIZE <= 2000
+    # A smaller default keeps the article short; what is tested is that it applies.
+    monkeypatch.setattr(apertium, "DEFAULT_BATCH_SIZE", 40)
+    sentences = [f"La phrase numéro {n} est là." for n in range(40 * 2 + 10)]
     article = write_article(tmp_path / "src", "a.txt", " ".join(sentences))
     memory = tmp_path / "memory.sqlite"
     result = translate("run", str(article), "--out", str(tmp_path / "out"), "--memory", str(memory))

@@ -135,7 +135,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=None,
     help="Segments per engine call; each finished call is saved to the memory "
-    "[default: 256 for Argos on the CPU, 2048 on a GPU; 500 for Apertium].",
+    "[default: 256 for Argos on the CPU, 2048 on a GPU; 2000 for Apertium].",
 )
 @click.option(
     "--beam-size",
