@@ -315,6 +315,8 @@ def test_issue10_item21_own_outputs_are_never_sources(tmp_path: Path, fake_apert
     for _ in range(2):
         result = translate("run", str(src), "--out", str(src), "--json")
         assert result.exit_code == 0, result.output
+    # Not read, but named, so that an article named like an output is not lost silently.
+    assert "Skipped 5 file(s) named like translate's outputs" in result.stderr
     assert sorted(p.name for p in src.iterdir()) == [
         "a.bilingual.docx",
         "a.bilingual.md",

@@ -122,6 +122,7 @@ class RunReport:
         stage_seconds: Wall time of each stage.
         unreadable: Entries of source folders named like articles that cannot be
             read as files (dangling links, link loops, pipes), with the reason.
+        own_outputs: Files of source folders named like this tool's outputs, not read.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -140,6 +141,7 @@ class RunReport:
     seconds: float
     stage_seconds: dict[str, float]
     unreadable: tuple[tuple[Path, str], ...] = ()
+    own_outputs: tuple[Path, ...] = ()
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -213,6 +215,7 @@ def run(
                 seconds=watch.total(),
                 stage_seconds=watch.seconds,
                 unreadable=scan.unreadable,
+                own_outputs=scan.own_outputs,
             )
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         with watch.stage("choose engine"):
@@ -285,6 +288,7 @@ def run(
         seconds=watch.total(),
         stage_seconds=watch.seconds,
         unreadable=scan.unreadable,
+        own_outputs=scan.own_outputs,
     )
 
 
