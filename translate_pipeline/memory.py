@@ -225,10 +225,17 @@ class MemoryEntry:
 class TranslationMemory:
     """An open memory file. Use as a context manager; every write is committed."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        read_only: bool = False,
+        on_wait: Notice | None = None,
+    ) -> None:
         self.path = path
         self._db = connection
         self.read_only = read_only
+        self._on_wait = on_wait
 
     @classmethod
     def open(cls, path: Path, on_wait: Notice | None = None) -> TranslationMemory:
@@ -281,9 +288,8 @@ class TranslationMemory:
             except MemoryFileError:
                 connection.close()
                 raise
-        # Writes during the run wait as long for a lock before giving up.
         connection.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
-        return cls(path, connection, read_only=read_only)
+        return cls(path, connection, read_only=read_only, on_wait=on_wait)
 
     @staticmethod
     def _prepare(
@@ -316,16 +322,47 @@ class TranslationMemory:
         connection.execute("PRAGMA synchronous = NORMAL")
         with connection:
             connection.executescript(_SCHEMA)
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # Written only when they differ: rewriting them takes the write lock,
+            # which would make a reader wait for another process's run.
+            if app_id != APPLICATION_ID:
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            if version != SCHEMA_VERSION:
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """A transaction committed at its end; refused on a read-only memory."""
+        """A transaction committed at its end; refused on a read-only memory.
+
+        The write lock is taken first; when another process holds it, the wait
+        (up to :func:`wait_seconds`) is announced through ``on_wait``.
+        """
         if self.read_only:
             raise read_only_error(self.path)
+        self._take_write_lock()
         with self._db:
             yield
+
+    def _take_write_lock(self) -> None:
+        patience = wait_seconds()
+        started = time.monotonic()
+        self._db.execute(f"PRAGMA busy_timeout = {int(1000 * min(FIRST_TRY_SECONDS, patience))}")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or patience <= FIRST_TRY_SECONDS:
+                raise memory_fault(self.path, exc, time.monotonic() - started) from None
+            if self._on_wait is not None:
+                self._on_wait(
+                    f"{self.path}: in use by another process; waiting up to {patience:.0f} s "
+                    "for it to finish"
+                )
+            self._db.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as again:
+                raise memory_fault(self.path, again, time.monotonic() - started) from None
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
 
     def __enter__(self) -> TranslationMemory:
         return self

@@ -153,30 +153,31 @@ def _run_pipeline(text: str, limit: float | None = None) -> str:
     first_cmd = ["apertium", "-u", PIVOT[0]]
     second_cmd = ["apertium", "-u", PIVOT[1]]
     started: list[subprocess.Popen[bytes]] = []
+    # One finally for starting and running: Ctrl-C may come at any point, and no
+    # Apertium process may outlive the call (start_new_session keeps the
+    # terminal's Ctrl-C from reaching them).
     try:
-        first = subprocess.Popen(
-            first_cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        started.append(first)
-        second = subprocess.Popen(
-            second_cmd,
-            stdin=first.stdout,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        started.append(second)
-    except OSError as exc:
-        _stop(started)
-        raise EngineError(f"cannot start apertium ({exc}). {INSTALL_HELP}") from None
-    try:
+        try:
+            first = subprocess.Popen(
+                first_cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            started.append(first)
+            second = subprocess.Popen(
+                second_cmd,
+                stdin=first.stdout,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            started.append(second)
+        except OSError as exc:
+            raise EngineError(f"cannot start apertium ({exc}). {INSTALL_HELP}") from None
         return _communicate(first, second, text, limit)
     finally:
-        # Whatever happened (time limit, Ctrl-C), no Apertium process outlives the call.
         _stop(started)
 
 
