@@ -661,6 +661,22 @@ def _(ws):  # type: ignore[no-untyped-def]
     return _run(ws, source), deep_text_kept
 
 
+@case("absurdly-nested-markdown", 1, says="a.md: cannot be read as Markdown")
+def _(ws):  # type: ignore[no-untyped-def]
+    return _run(ws, _src(ws, "a.md", "> " * 3000 + "Texte perdu ?\n"))
+
+
+@case("deeply-nested-markdown-list", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    nested = "".join("  " * level + "- Niveau.\n" for level in range(60))
+    source = _src(ws, "a.md", "Début.\n\n" + nested + "  " * 60 + "- Tout au fond.\n")
+
+    def deep_item_kept() -> None:
+        assert "Tout au fond." in (ws / "out" / "a.en.md").read_text(encoding="utf-8")
+
+    return _run(ws, source), deep_item_kept
+
+
 @case("html-only-markdown", 0, 1)
 def _(ws):  # type: ignore[no-untyped-def]
     return _run(ws, _src(ws, "a.md", "<div>\n<p>Bonjour</p>\n</div>\n"))
@@ -1083,18 +1099,7 @@ def _(ws):  # type: ignore[no-untyped-def]
     return ["model", "list"]
 
 
-# Found by the battery in a module another change owns; strict, so the fix shows.
-KNOWN = {
-    "deeply-nested-markdown": pytest.mark.xfail(
-        strict=True,
-        reason="formats/markdown.py: markdown-it's maxNesting (20) drops deeper text silently",
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=KNOWN.get(name, ())) for name in BATTERY]
-)
+@pytest.mark.parametrize("name", list(BATTERY))
 def test_hostile_battery(
     name: str,
     tmp_path: Path,

@@ -23,7 +23,10 @@ def read_markdown_document(path: Path) -> Document:
 def _markdown_blocks(source: str) -> Iterator[Block]:
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(source)
+    # markdown-it stops parsing below 20 levels of nesting and drops that text
+    # silently; deeper text is kept, and nesting too deep for Python's stack ends
+    # in a RecursionError that the pipeline reports for this file.
+    tokens = MarkdownIt("commonmark", {"maxNesting": 10_000}).parse(source)
     index = 0
     context: list[str] = []
     for position, token in enumerate(tokens):
