@@ -1027,6 +1027,30 @@ def _(ws):  # type: ignore[no-untyped-def]
     return _run(ws, _src(ws))
 
 
+@case("memory-wait-infinite", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    os.environ["TRANSLATE_MEMORY_WAIT"] = "inf"
+    return _run(ws, _src(ws))
+
+
+@case("memory-wait-nan", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    os.environ["TRANSLATE_MEMORY_WAIT"] = "nan"
+    return _run(ws, _src(ws))
+
+
+@case("memory-wait-negative", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    os.environ["TRANSLATE_MEMORY_WAIT"] = "-5"
+    return _run(ws, _src(ws))
+
+
+@case("memory-wait-huge", 0)
+def _(ws):  # type: ignore[no-untyped-def]
+    os.environ["TRANSLATE_MEMORY_WAIT"] = "1e308"
+    return _run(ws, _src(ws))
+
+
 # Engine faults
 def _fake_mode(mode: str) -> None:
     os.environ["FAKE_APERTIUM"] = mode

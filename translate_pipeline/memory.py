@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sqlite3
 import time
@@ -85,9 +86,11 @@ CREATE TABLE IF NOT EXISTS segments (
 def wait_seconds() -> float:
     """How long to wait for a memory another process holds (``TRANSLATE_MEMORY_WAIT``)."""
     try:
-        return max(0.0, float(os.environ.get("TRANSLATE_MEMORY_WAIT", DEFAULT_WAIT_SECONDS)))
+        seconds = float(os.environ.get("TRANSLATE_MEMORY_WAIT", DEFAULT_WAIT_SECONDS))
     except ValueError:
         return DEFAULT_WAIT_SECONDS
+    # SQLite takes whole milliseconds: no infinity, NaN or negative time.
+    return min(max(seconds, 0.0), 86_400.0) if math.isfinite(seconds) else DEFAULT_WAIT_SECONDS
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:
