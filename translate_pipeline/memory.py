@@ -346,6 +346,8 @@ class TranslationMemory:
             yield
 
     def _take_write_lock(self) -> None:
+        if self._db.in_transaction:
+            return  # a write inside another write: the lock is already held
         patience = wait_seconds()
         started = time.monotonic()
         self._db.execute(f"PRAGMA busy_timeout = {int(1000 * min(FIRST_TRY_SECONDS, patience))}")
