@@ -138,7 +138,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=None,
     help="Segments per engine call; each finished call is saved to the memory "
-    "[default: 256 for Argos on the CPU, 2048 on a GPU; 500 for Apertium].",
+    "[default: 256 for Argos on the CPU, 2048 on a GPU; 2000 for Apertium].",
 )
 @click.option(
     "--beam-size",
@@ -232,6 +232,13 @@ def run(
         click.echo(f"Skipped {display_path(skipped)}: not a .txt, .md or .docx file.", err=True)
     for path, problem in report.unreadable:
         click.echo(f"Skipped {display_path(path)}: {problem}.", err=True)
+    if report.own_outputs and not quiet:
+        click.echo(
+            f"Skipped {len(report.own_outputs)} file(s) named like translate's outputs or "
+            f"office lock files (*.bilingual.*, *.en.*, qa-report.*), such as "
+            f"{display_path(report.own_outputs[0])}; rename a French article named so.",
+            err=True,
+        )
     for failed in report.failed:
         click.echo(f"Error: {failed.error}", err=True)
     if as_json:
@@ -328,6 +335,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
             for doc in report.documents
         ],
         "skipped": [display_path(path) for path in report.skipped],
+        "own_outputs_skipped": [display_path(path) for path in report.own_outputs],
         "unreadable": [
             {"path": display_path(path), "problem": problem} for path, problem in report.unreadable
         ],

@@ -133,6 +133,7 @@ class RunReport:
         stage_seconds: Wall time of each stage.
         unreadable: Entries of source folders named like articles that cannot be
             read as files (dangling links, link loops, pipes), with the reason.
+        own_outputs: Files of source folders named like this tool's outputs, not read.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -151,6 +152,7 @@ class RunReport:
     seconds: float
     stage_seconds: dict[str, float]
     unreadable: tuple[tuple[Path, str], ...] = ()
+    own_outputs: tuple[Path, ...] = ()
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -225,6 +227,7 @@ def run(
                 seconds=watch.total(),
                 stage_seconds=watch.seconds,
                 unreadable=scan.unreadable,
+                own_outputs=scan.own_outputs,
             )
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         with watch.stage("choose engine"):
@@ -309,6 +312,7 @@ def run(
         seconds=watch.total(),
         stage_seconds=watch.seconds,
         unreadable=scan.unreadable,
+        own_outputs=scan.own_outputs,
     )
 
 
