@@ -223,7 +223,9 @@ def run(
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
-                memory.store_machine([(text, t.english) for text, t in done.items()], key)
+                memory.store_machine(
+                    [(text, t.engine_english or t.english) for text, t in done.items()], key
+                )
 
             with watch.stage("load model"):
                 translator = choice.load()
@@ -368,7 +370,12 @@ def _align_checked(
         origins={s.text: translations[s.text].origin for s in segments},
         flags={
             s.text: check_segment(
-                SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
+                SegmentCheck(
+                    s.text,
+                    translations[s.text].english,
+                    translations[s.text].spans,
+                    marked_words=tuple(w.describe() for w in translations[s.text].marked_words),
+                )
             )
             for s in segments
         },

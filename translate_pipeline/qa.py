@@ -35,6 +35,8 @@ class SegmentCheck:
     french: str
     english: str
     spans: Sequence[SpanResult]
+    # The words the engine marked as untranslated, as QA names them.
+    marked_words: tuple[str, ...] = ()
 
 
 def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
@@ -42,6 +44,8 @@ def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
     flags: list[QaFlag] = []
     flags.extend(_span_flags(item.spans))
     flags.extend(_number_flags(item))
+    if item.marked_words:
+        flags.append(QaFlag(FlagCode.UNTRANSLATED_WORD, ", ".join(item.marked_words)))
     english = item.english.strip()
     if not english and _WORD.search(item.french):
         flags.append(QaFlag(FlagCode.EMPTY, "no English"))

@@ -22,6 +22,12 @@ from translate_pipeline.protect import (
     mask,
     restore,
 )
+from translate_pipeline.unknown_words import (
+    MarkedWord,
+    flagged_words,
+    strip_marks,
+    unmark_placeholders,
+)
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -33,6 +39,30 @@ class Translation:
     english: str
     spans: tuple[SpanResult, ...]
     origin: str = "machine"
+    # Words the engine marked as untranslated and that are still in ``english``.
+    marked_words: tuple[MarkedWord, ...] = ()
+    # What the memory keeps for a machine translation: the English before post-editing,
+    # the engine's marks still on (so a later run can flag the same words again).
+    engine_english: str = ""
+
+
+def post_edit(
+    french: str, english: str, results: tuple[SpanResult, ...], origin: str
+) -> Translation:
+    """The engine's restored English, its marks taken off and the marked words kept for QA.
+
+    ``english`` is what the memory keeps for a machine translation (see
+    :attr:`Translation.engine_english`); post-editing is done again on every run.
+    """
+    unmarked = strip_marks(english, french)
+    final = unmarked.text
+    return Translation(
+        final,
+        results,
+        origin=origin,
+        marked_words=flagged_words(unmarked.words, final),
+        engine_english=english,
+    )
 
 
 def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) -> Translation:
@@ -43,7 +73,7 @@ def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) 
     """
     restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
     if hit.origin != REVIEWED:
-        return Translation(restored.text, restored.results, origin="memory")
+        return post_edit(text, restored.text, restored.results, origin="memory")
     results = tuple(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
         for r in restored.results
@@ -77,9 +107,9 @@ def translate_protected(
         done = {}
         for masked_text, english in batch.items():
             for text in sources_of[masked_text]:
-                restored = restore(english, masked[text])
-                done[text] = Translation(
-                    restored.text, restored.results, origin=f"machine:{engine.name}"
+                restored = restore(unmark_placeholders(english), masked[text])
+                done[text] = post_edit(
+                    text, restored.text, restored.results, origin=f"machine:{engine.name}"
                 )
         translations.update(done)
         if on_batch:

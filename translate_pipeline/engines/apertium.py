@@ -98,8 +98,10 @@ class ApertiumTranslator:
 
 
 def _run_pipeline(text: str) -> str:
-    first_cmd = ["apertium", "-u", PIVOT[0]]
-    second_cmd = ["apertium", "-u", PIVOT[1]]
+    # Without -u, unknown (*), untransferred (@) and uninflected (#) words come
+    # back marked; translation.py takes the marks off and QA names the words.
+    first_cmd = ["apertium", PIVOT[0]]
+    second_cmd = ["apertium", PIVOT[1]]
     try:
         first = subprocess.Popen(
             first_cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE

@@ -1,0 +1,112 @@
+"""Words an engine could not translate: Apertium's marks read and stripped.
+
+Run without ``-u``, Apertium prefixes a word it does not know with ``*``, one its
+transfer rules could not handle with ``@`` and one it could not inflect with
+``#``. Through the French -> Spanish -> English pivot the first step's marks
+reach the second, which marks again (``**testeurs``: unknown in both steps;
+``*aprovechamiento``: a Spanish word the second step does not know). The marks
+are taken off the English and the words they sat on returned, so that QA can
+name them instead of the reader meeting them unannounced.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+# A run of marks right before a word, not glued to a word before it (so the
+# "@" of an e-mail address is never taken for one).
+_MARKED = re.compile(r"(?<![\w*@#])([*@#]+)(\w+)")
+_PLACEHOLDER = re.compile(r"ZQX\d+QZ")
+
+
+class Mark(StrEnum):
+    """What Apertium said about a word."""
+
+    UNKNOWN = "*"
+    NOT_TRANSFERRED = "@"
+    NOT_GENERATED = "#"
+
+
+@dataclass(frozen=True)
+class MarkedWord:
+    """One word the engine marked.
+
+    Attributes:
+        word: The word as it stands in the English, marks removed.
+        mark: The mark nearest the word (the last step's verdict).
+    """
+
+    word: str
+    mark: Mark
+
+    def describe(self) -> str:
+        """How QA names it: the word, and what went wrong when it is not plain unknown."""
+        if self.mark is Mark.NOT_GENERATED:
+            return f"{self.word} (not inflected)"
+        return self.word
+
+
+@dataclass(frozen=True)
+class Unmarked:
+    """English with the engine's marks taken off, and the words they marked."""
+
+    text: str
+    words: tuple[MarkedWord, ...]
+
+
+def unmark_placeholders(english: str) -> str:
+    """Take the engine's marks off the pipeline's placeholders, before they are restored."""
+    return re.sub(r"(?<![\w*@#])[*@#]+(?=ZQX\d+QZ)", "", english)
+
+
+def strip_marks(english: str, french: str) -> Unmarked:
+    """Take Apertium's ``*``, ``@`` and ``#`` marks off ``english``.
+
+    A ``#`` or ``@`` that the French itself put before the word (``#MeToo``,
+    ``@elonmusk``) is kept; marks on the pipeline's own placeholders are dropped
+    without naming them.
+
+    Args:
+        english: The engine's output.
+        french: The text the engine was given.
+    """
+    words: list[MarkedWord] = []
+
+    def unmark(match: re.Match[str]) -> str:
+        marks, word = match.group(1), match.group(2)
+        kept = _source_prefix(word, french, marks)
+        added = marks[len(kept) :]
+        if not added:
+            return match.group(0)
+        if not _PLACEHOLDER.fullmatch(word):
+            words.append(MarkedWord(word, Mark(added[-1])))
+        return kept + word
+
+    return Unmarked(_MARKED.sub(unmark, english), tuple(words))
+
+
+def _source_prefix(word: str, french: str, marks: str) -> str:
+    """The leading part of ``marks`` that the French wrote before ``word`` itself."""
+    found = re.search(rf"(?<![\w*@#])([*@#]+){re.escape(word)}(?!\w)", french)
+    if found and marks.startswith(found.group(1)):
+        return found.group(1)
+    return ""
+
+
+def flagged_words(words: tuple[MarkedWord, ...], english: str) -> tuple[MarkedWord, ...]:
+    """The marked words QA should name: not names, still in the final English, once each.
+
+    An unknown capitalised word is almost always a name the engine rightly
+    copies (Whitehall, Gripen); a word a later step rewrote (the ``h`` of
+    ``14 h 30``) is no longer there to fix.
+    """
+    chosen: dict[str, MarkedWord] = {}
+    for item in words:
+        if item.mark is not Mark.NOT_GENERATED and any(c.isupper() for c in item.word):
+            continue
+        if not re.search(rf"(?<!\w){re.escape(item.word)}(?!\w)", english):
+            continue
+        chosen.setdefault(item.word, item)
+    return tuple(chosen.values())
