@@ -51,6 +51,7 @@ from translate_pipeline.translation import (
     from_memory,
     translate_protected,
 )
+from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class RunConfig:
         engine_options: Threads and beam size for the neural engine.
         glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
         memory: The translation memory file; ``None`` uses the default place.
+        english: The English variant of dates, times and typography ("en-GB", "en-US").
     """
 
     sources: tuple[Path, ...]
@@ -72,6 +74,7 @@ class RunConfig:
     engine_options: EngineOptions = field(default_factory=EngineOptions)
     glossary: Path | None = None
     memory: Path | None = None
+    english: EnglishVariant = DEFAULT_VARIANT
 
 
 @dataclass(frozen=True)
@@ -213,12 +216,14 @@ def run(
             else:
                 hits = None
         label = f"{choice.name} ({choice.version})"
-        key = MachineKey(choice.name, choice.version, glossary.version)
+        key = MachineKey(choice.name, choice.version, _made_with(glossary, config.english))
         with watch.stage("memory lookup"):
             if hits is None:
                 hits = memory.lookup(texts, key)
             matcher = TermMatcher.build(glossary.terms)
-            translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
+            translations = {
+                t: from_memory(t, hit, matcher, config.english) for t, hit in hits.items()
+            }
         misses = [text for text in texts if text not in hits]
         if misses:
 
@@ -231,7 +236,9 @@ def run(
                 translator = choice.load()
             with watch.stage("translate"):
                 translations.update(
-                    translate_protected(translator, misses, matcher, progress, on_batch=save)
+                    translate_protected(
+                        translator, misses, matcher, progress, on_batch=save, variant=config.english
+                    )
                 )
         aligned_documents = []
         for document, segments in readable:
@@ -493,6 +500,16 @@ def _edited_since_written(path: Path, state: OutputState | None) -> bool:
         return False
     stat = path.stat()
     return (stat.st_size, stat.st_mtime_ns) != (state.size, state.mtime_ns)
+
+
+def _made_with(glossary: Glossary, english: EnglishVariant) -> str:
+    """What besides the engine a machine translation depends on, for the memory's key.
+
+    Dates and times reach the engine already in the variant's English, so a
+    sentence translated for en-US is not reused for en-GB; en-GB keeps the plain
+    glossary version, so memories made before the variant existed still serve.
+    """
+    return glossary.version if english is DEFAULT_VARIANT else f"{glossary.version}+{english}"
 
 
 def _load_glossary(path: Path | None) -> Glossary:

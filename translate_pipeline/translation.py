@@ -22,6 +22,14 @@ from translate_pipeline.protect import (
     mask,
     restore,
 )
+from translate_pipeline.typography import (
+    DEFAULT_VARIANT,
+    DateTimeMask,
+    EnglishVariant,
+    english_typography,
+    mask_dates_times,
+    restore_dates_times,
+)
 from translate_pipeline.unknown_words import (
     MarkedWord,
     flagged_words,
@@ -47,15 +55,21 @@ class Translation:
 
 
 def post_edit(
-    french: str, english: str, results: tuple[SpanResult, ...], origin: str
+    french: str,
+    english: str,
+    results: tuple[SpanResult, ...],
+    origin: str,
+    variant: EnglishVariant = DEFAULT_VARIANT,
 ) -> Translation:
-    """The engine's restored English, its marks taken off and the marked words kept for QA.
+    """The engine's restored English made ready to publish, with what QA must know.
 
-    ``english`` is what the memory keeps for a machine translation (see
-    :attr:`Translation.engine_english`); post-editing is done again on every run.
+    Apertium's marks are taken off (the marked words kept for QA), then French
+    typography is made English in ``variant``. ``english`` is what the memory
+    keeps for a machine translation (see :attr:`Translation.engine_english`), so
+    this is done again on every run, with the rules and variant of that run.
     """
     unmarked = strip_marks(english, french)
-    final = unmarked.text
+    final = english_typography(unmarked.text, variant)
     return Translation(
         final,
         results,
@@ -65,7 +79,12 @@ def post_edit(
     )
 
 
-def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) -> Translation:
+def from_memory(
+    text: str,
+    hit: MemoryHit,
+    terms: TermMatcher | Sequence[Term],
+    variant: EnglishVariant = DEFAULT_VARIANT,
+) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
     A machine translation gets the usual safe repairs. A reviewed one is the
@@ -73,7 +92,7 @@ def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) 
     """
     restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
     if hit.origin != REVIEWED:
-        return post_edit(text, restored.text, restored.results, origin="memory")
+        return post_edit(text, restored.text, restored.results, "memory", variant)
     results = tuple(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
         for r in restored.results
@@ -87,19 +106,28 @@ def translate_protected(
     terms: TermMatcher | Sequence[Term],
     progress: ProgressCallback | None = None,
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
+    variant: EnglishVariant = DEFAULT_VARIANT,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
     Spans are masked as the engine prefers, the masked texts translated in the
-    engine's batch size, then every span restored and verified. ``on_batch``
-    receives each batch's translations as soon as they are done.
+    engine's batch size, then every span restored and verified, and the English
+    post-edited in ``variant`` (an engine that takes placeholders gets dates and
+    times as placeholders too). ``on_batch`` receives each batch's translations
+    as soon as they are done.
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
     masked = {
         text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
     }
+    dated = {
+        text: mask_dates_times(item.text, variant)
+        if engine.uses_placeholders
+        else DateTimeMask(item.text, ())
+        for text, item in masked.items()
+    }
     sources_of: dict[str, list[str]] = {}
-    for text, item in masked.items():
+    for text, item in dated.items():
         sources_of.setdefault(item.text, []).append(text)
     translations: dict[str, Translation] = {}
 
@@ -107,9 +135,10 @@ def translate_protected(
         done = {}
         for masked_text, english in batch.items():
             for text in sources_of[masked_text]:
-                restored = restore(unmark_placeholders(english), masked[text])
+                english_dated = restore_dates_times(unmark_placeholders(english), dated[text])
+                restored = restore(english_dated, masked[text])
                 done[text] = post_edit(
-                    text, restored.text, restored.results, origin=f"machine:{engine.name}"
+                    text, restored.text, restored.results, f"machine:{engine.name}", variant
                 )
         translations.update(done)
         if on_batch:

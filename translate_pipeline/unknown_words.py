@@ -18,7 +18,8 @@ from enum import StrEnum
 # A run of marks right before a word, not glued to a word before it (so the
 # "@" of an e-mail address is never taken for one).
 _MARKED = re.compile(r"(?<![\w*@#])([*@#]+)(\w+)")
-_PLACEHOLDER = re.compile(r"ZQX\d+QZ")
+# protect.py's placeholders (ZQX0QZ) and typography.py's date tokens (ZQXT0QZ).
+_PLACEHOLDER = re.compile(r"ZQXT?\d+QZ")
 
 
 class Mark(StrEnum):
@@ -58,7 +59,7 @@ class Unmarked:
 
 def unmark_placeholders(english: str) -> str:
     """Take the engine's marks off the pipeline's placeholders, before they are restored."""
-    return re.sub(r"(?<![\w*@#])[*@#]+(?=ZQX\d+QZ)", "", english)
+    return re.sub(r"(?<![\w*@#])[*@#]+(?=ZQXT?\d+QZ)", "", english)
 
 
 def strip_marks(english: str, french: str) -> Unmarked:
