@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from translate_pipeline.casing import repair_capitals
 from translate_pipeline.engines import Translator
 from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
@@ -60,16 +61,30 @@ def post_edit(
     results: tuple[SpanResult, ...],
     origin: str,
     variant: EnglishVariant = DEFAULT_VARIANT,
+    engine_french: str = "",
+    inserted: Sequence[str] = (),
 ) -> Translation:
     """The engine's restored English made ready to publish, with what QA must know.
 
-    Apertium's marks are taken off (the marked words kept for QA), then French
-    typography is made English in ``variant``. ``english`` is what the memory
-    keeps for a machine translation (see :attr:`Translation.engine_english`), so
-    this is done again on every run, with the rules and variant of that run.
+    Apertium's marks are taken off (the marked words kept for QA), French
+    typography is made English in ``variant``, and capitals the engine invented
+    are lowered. ``english`` is what the memory keeps for a machine translation
+    (see :attr:`Translation.engine_english`), so this is done again on every
+    run, with the rules and variant of that run.
+
+    Args:
+        french: The French segment.
+        english: The engine's English, protected spans restored.
+        results: What became of the protected spans.
+        origin: Where the English came from.
+        variant: The English variant.
+        engine_french: What the engine was given (placeholders in); ``french`` if empty.
+        inserted: English the pipeline put in itself (terms, numbers, dates).
     """
     unmarked = strip_marks(english, french)
-    final = english_typography(unmarked.text, variant)
+    typeset = english_typography(unmarked.text, variant)
+    names = [*inserted, *(r.span.expected for r in results if r.outcome is not Outcome.MISSING)]
+    final = repair_capitals(engine_french or french, typeset, names)
     return Translation(
         final,
         results,
@@ -90,9 +105,14 @@ def from_memory(
     A machine translation gets the usual safe repairs. A reviewed one is the
     editor's word and is never changed: a term it lacks is flagged instead.
     """
-    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
+    spans = find_spans(text, terms)
+    restored = restore(hit.target, mask(text, spans, use_placeholders=False))
     if hit.origin != REVIEWED:
-        return post_edit(text, restored.text, restored.results, "memory", variant)
+        # What an engine that takes placeholders was given: its names for the casing rules.
+        dated = mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
+        return post_edit(
+            text, restored.text, restored.results, "memory", variant, dated.text, dated.english
+        )
     results = tuple(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
         for r in restored.results
@@ -138,7 +158,13 @@ def translate_protected(
                 english_dated = restore_dates_times(unmark_placeholders(english), dated[text])
                 restored = restore(english_dated, masked[text])
                 done[text] = post_edit(
-                    text, restored.text, restored.results, f"machine:{engine.name}", variant
+                    text,
+                    restored.text,
+                    restored.results,
+                    f"machine:{engine.name}",
+                    variant,
+                    engine_french=masked_text,
+                    inserted=dated[text].english,
                 )
         translations.update(done)
         if on_batch:
