@@ -9,9 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from translate_pipeline.cli import main
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.unknown_words import (
     Mark,
     MarkedWord,
+    copied_words,
     flagged_words,
     strip_marks,
     unmark_placeholders,
@@ -107,3 +109,68 @@ def test_cli_flags_an_unknown_word_and_keeps_flagging_it_from_the_memory(tmp_pat
         assert "testeurs" in row["english"] and "*" not in row["english"]
         assert "untranslated-word: " in (out / "qa-report.md").read_text(encoding="utf-8")
     assert "*" not in (out / "article.en.md").read_text(encoding="utf-8")
+
+
+COPIED_CASES = [
+    # (French, a neural model's English, protected text, named with the analyser, without it)
+    (
+        "Les testeurs ont rigoureusement vérifié.",
+        "The testeurs rigoureusement checked.",
+        (),
+        ["testeurs", "rigoureusement"],
+        [],
+    ),
+    ("Une œuvre adéquate.", "An adéquate œuvre.", (), ["œuvre", "adéquate"], ["œuvre", "adéquate"]),
+    # Words English shares, names, numbers, URLs and glossary terms are not named.
+    ("Le restaurant national ferme.", "The national restaurant closes.", (), [], []),
+    ("Pierre Dupont arrive.", "Pierre Dupont arrives.", (), [], []),
+    ("Voir https://ex.com/testeurs aujourd'hui.", "See https://ex.com/testeurs today.", (), [], []),
+    ("Le modèle sorafusion sort.", "The sorafusion model is out.", ("sorafusion",), [], []),
+]
+
+
+@pytest.mark.usefixtures("require_apertium")
+@pytest.mark.parametrize(("french", "english", "protected", "named", "_"), COPIED_CASES)
+def test_copied_words_with_the_english_analyser(
+    french: str, english: str, protected: tuple[str, ...], named: list[str], _: list[str]
+) -> None:
+    lexicon = EnglishLexicon.start()
+    assert lexicon is not None
+    try:
+        assert [w.word for w in copied_words(french, english, protected, lexicon)] == named
+    finally:
+        lexicon.close()
+
+
+@pytest.mark.parametrize(("french", "english", "protected", "_", "named"), COPIED_CASES)
+def test_copied_words_without_the_analyser_names_accented_words_only(
+    french: str, english: str, protected: tuple[str, ...], _: list[str], named: list[str]
+) -> None:
+    assert [w.word for w in copied_words(french, english, protected, None)] == named
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_words_english_knows_are_not_flagged() -> None:
+    lexicon = EnglishLexicon.start()
+    assert lexicon is not None
+    marked = tuple(MarkedWord(w, Mark.UNKNOWN) for w in ("feedback", "bugs", "testeurs"))
+    try:
+        flagged = flagged_words(marked, "feedback bugs testeurs", lexicon)
+    finally:
+        lexicon.close()
+    assert [w.word for w in flagged] == ["testeurs"]
+
+
+def test_a_neural_engine_copying_a_french_word_gets_it_flagged(tmp_path: Path) -> None:
+    from translate_pipeline.pipeline import RunConfig, run
+
+    from .conftest import IdentityTranslator
+
+    source = tmp_path / "article.txt"
+    source.write_text("Les œuvres sont rigoureusement protégées ici.\n", encoding="utf-8")
+    config = RunConfig(sources=(source,), out_dir=tmp_path / "out", memory=tmp_path / "m.sqlite")
+    report = run(config, engine=IdentityTranslator())
+    flags = json.loads((tmp_path / "out" / "qa-report.json").read_text(encoding="utf-8"))
+    details = [f["detail"] for row in flags["rows"] for f in row["flags"]]
+    assert report.qa.flags.get("untranslated-word") == 1
+    assert any("œuvres" in detail and "protégées" in detail for detail in details)

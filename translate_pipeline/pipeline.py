@@ -17,6 +17,7 @@ from pathlib import Path
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError, PipelineError, SourceError
 from translate_pipeline.formats import format_of, read_document
 from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
@@ -221,8 +222,10 @@ def run(
             if hits is None:
                 hits = memory.lookup(texts, key)
             matcher = TermMatcher.build(glossary.terms)
+            # Tells French words left in the English from words English shares.
+            lexicon = EnglishLexicon.start()
             translations = {
-                t: from_memory(t, hit, matcher, config.english) for t, hit in hits.items()
+                t: from_memory(t, hit, matcher, config.english, lexicon) for t, hit in hits.items()
             }
         misses = [text for text in texts if text not in hits]
         if misses:
@@ -237,7 +240,13 @@ def run(
             with watch.stage("translate"):
                 translations.update(
                     translate_protected(
-                        translator, misses, matcher, progress, on_batch=save, variant=config.english
+                        translator,
+                        misses,
+                        matcher,
+                        progress,
+                        on_batch=save,
+                        variant=config.english,
+                        lexicon=lexicon,
                     )
                 )
         aligned_documents = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from translate_pipeline.casing import repair_capitals
 from translate_pipeline.engines import Translator
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
@@ -33,6 +34,7 @@ from translate_pipeline.typography import (
 )
 from translate_pipeline.unknown_words import (
     MarkedWord,
+    copied_words,
     flagged_words,
     strip_marks,
     unmark_placeholders,
@@ -63,6 +65,7 @@ def post_edit(
     variant: EnglishVariant = DEFAULT_VARIANT,
     engine_french: str = "",
     inserted: Sequence[str] = (),
+    lexicon: EnglishLexicon | None = None,
 ) -> Translation:
     """The engine's restored English made ready to publish, with what QA must know.
 
@@ -80,16 +83,20 @@ def post_edit(
         variant: The English variant.
         engine_french: What the engine was given (placeholders in); ``french`` if empty.
         inserted: English the pipeline put in itself (terms, numbers, dates).
+        lexicon: The English analyser, to tell French words left in the English
+            from words English shares.
     """
     unmarked = strip_marks(english, french)
     typeset = english_typography(unmarked.text, variant)
     names = [*inserted, *(r.span.expected for r in results if r.outcome is not Outcome.MISSING)]
     final = repair_capitals(engine_french or french, typeset, names)
+    protected = [text for r in results for text in (r.span.source, r.span.expected)]
+    copied = copied_words(french, final, protected, lexicon)
     return Translation(
         final,
         results,
         origin=origin,
-        marked_words=flagged_words(unmarked.words, final),
+        marked_words=flagged_words((*unmarked.words, *copied), final, lexicon),
         engine_english=english,
     )
 
@@ -99,6 +106,7 @@ def from_memory(
     hit: MemoryHit,
     terms: TermMatcher | Sequence[Term],
     variant: EnglishVariant = DEFAULT_VARIANT,
+    lexicon: EnglishLexicon | None = None,
 ) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
@@ -111,7 +119,14 @@ def from_memory(
         # What an engine that takes placeholders was given: its names for the casing rules.
         dated = mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
         return post_edit(
-            text, restored.text, restored.results, "memory", variant, dated.text, dated.english
+            text,
+            restored.text,
+            restored.results,
+            "memory",
+            variant,
+            dated.text,
+            dated.english,
+            lexicon,
         )
     results = tuple(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
@@ -127,6 +142,7 @@ def translate_protected(
     progress: ProgressCallback | None = None,
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
     variant: EnglishVariant = DEFAULT_VARIANT,
+    lexicon: EnglishLexicon | None = None,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
@@ -165,6 +181,7 @@ def translate_protected(
                     variant,
                     engine_french=masked_text,
                     inserted=dated[text].english,
+                    lexicon=lexicon,
                 )
         translations.update(done)
         if on_batch:

@@ -12,8 +12,11 @@ name them instead of the reader meeting them unannounced.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from translate_pipeline.english_lexicon import EnglishLexicon
 
 # A run of marks right before a word, not glued to a word before it (so the
 # "@" of an e-mail address is never taken for one).
@@ -96,12 +99,52 @@ def _source_prefix(word: str, french: str, marks: str) -> str:
     return ""
 
 
-def flagged_words(words: tuple[MarkedWord, ...], english: str) -> tuple[MarkedWord, ...]:
+def copied_words(
+    french: str, english: str, protected: Collection[str], lexicon: EnglishLexicon | None
+) -> tuple[MarkedWord, ...]:
+    """French words copied as they are into the English, which English does not know.
+
+    What a neural model does with a word it cannot translate (it has no marks).
+    Names (capitalised), numbers, URLs and protected text (glossary terms) are
+    left out, and so are words English shares ("restaurant"): the English
+    analyser decides; without it, only words with a French accent are named.
+
+    Args:
+        french: The French segment.
+        english: Its English.
+        protected: The French and English of its protected spans.
+        lexicon: The English analyser, or ``None``.
+    """
+    shielded = " ".join(protected)
+    found = re.findall(r"[^\W\d_]{4,}", _without_links(french))
+    candidates = [
+        word
+        for word in dict.fromkeys(found)
+        if word.islower()
+        and word not in shielded
+        and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", _without_links(english))
+    ]
+    if lexicon is not None:
+        unknown = lexicon.unknown(candidates)
+        chosen = [word for word in candidates if word in unknown]
+    else:
+        chosen = [word for word in candidates if not word.isascii()]
+    return tuple(MarkedWord(word, Mark.UNKNOWN) for word in chosen)
+
+
+def _without_links(text: str) -> str:
+    return re.sub(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", " ", text)
+
+
+def flagged_words(
+    words: Sequence[MarkedWord], english: str, lexicon: EnglishLexicon | None = None
+) -> tuple[MarkedWord, ...]:
     """The marked words QA should name: not names, still in the final English, once each.
 
     An unknown capitalised word is almost always a name the engine rightly
     copies (Whitehall, Gripen); a word a later step rewrote (the ``h`` of
-    ``14 h 30``) is no longer there to fix.
+    ``14 h 30``) is no longer there to fix; a word English knows ("feedback",
+    "bugs" left as they were in the French) needs no fixing.
     """
     chosen: dict[str, MarkedWord] = {}
     for item in words:
@@ -110,4 +153,7 @@ def flagged_words(words: tuple[MarkedWord, ...], english: str) -> tuple[MarkedWo
         if not re.search(rf"(?<!\w){re.escape(item.word)}(?!\w)", english):
             continue
         chosen.setdefault(item.word, item)
+    if lexicon is not None:
+        unknown = lexicon.unknown(w for w, i in chosen.items() if i.mark is not Mark.NOT_GENERATED)
+        chosen = {w: i for w, i in chosen.items() if i.mark is Mark.NOT_GENERATED or w in unknown}
     return tuple(chosen.values())
