@@ -48,6 +48,15 @@ STRIP_CASES = [
     ("5 * 3 = 15", "5 * 3 = 15", "5 * 3 = 15", []),
     # The pipeline's placeholders are marked unknown too, but are not words to flag.
     ("**ZQX0QZ Million people", "ZQX0QZ millions de personnes", "ZQX0QZ Million people", []),
+    # A mark inside a token is dropped without naming a word.
+    ("A 4*x4 is advised.", "Un 4x4 est conseillé.", "A 4x4 is advised.", []),
+    # "a" or "an" chosen again once the mark is off.
+    (
+        "two *atomes and a *atome, A *embuscade, an *testeur",
+        "deux atomes et un atome, Une embuscade, un testeur",
+        "two atomes and an atome, An embuscade, a testeur",
+        [("atomes", "*"), ("atome", "*"), ("embuscade", "*"), ("testeur", "*")],
+    ),
     ("", "", "", []),
 ]
 

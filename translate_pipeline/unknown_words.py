@@ -2,9 +2,9 @@
 
 Run without ``-u``, Apertium prefixes a word it does not know with ``*``, one its
 transfer rules could not handle with ``@`` and one it could not inflect with
-``#``. Through the French -> Spanish -> English pivot the first step's marks
-reach the second, which marks again (``**testeurs``: unknown in both steps;
-``*aprovechamiento``: a Spanish word the second step does not know). The marks
+``#``. The engine runs the Spanish -> English step so (``*testeurs``: a French
+word neither step knows; ``*aprovechamiento``: a Spanish word the second step
+does not know). The marks
 are taken off the English and the words they sat on returned, so that QA can
 name them instead of the reader meeting them unannounced.
 """
@@ -18,9 +18,9 @@ from enum import StrEnum
 
 from translate_pipeline.english_lexicon import EnglishLexicon
 
-# A run of marks right before a word, not glued to a word before it (so the
-# "@" of an e-mail address is never taken for one).
-_MARKED = re.compile(r"(?<![\w*@#])([*@#]+)(\w+)")
+# A run of marks right before a word, not glued to a letter before it (so the
+# "@" of an e-mail address is never taken for one; "4*x4" is a mark).
+_MARKED = re.compile(r"(?<![^\W\d_])(?<![*@#])([*@#]+)(\w+)")
 # protect.py's placeholders (ZQX0QZ) and typography.py's date tokens (ZQXT0QZ).
 _PLACEHOLDER = re.compile(r"ZQXT?\d+QZ")
 
@@ -69,8 +69,9 @@ def strip_marks(english: str, french: str) -> Unmarked:
     """Take Apertium's ``*``, ``@`` and ``#`` marks off ``english``.
 
     A ``#`` or ``@`` that the French itself put before the word (``#MeToo``,
-    ``@elonmusk``) is kept; marks on the pipeline's own placeholders are dropped
-    without naming them.
+    ``@elonmusk``) is kept; marks on the pipeline's own placeholders, and inside
+    a token such as ``4*x4``, are dropped without naming them. The engine chose
+    "a" or "an" before a marked word seeing the mark; the article is chosen again.
 
     Args:
         english: The engine's output.
@@ -84,11 +85,27 @@ def strip_marks(english: str, french: str) -> Unmarked:
         added = marks[len(kept) :]
         if not added:
             return match.group(0)
-        if not _PLACEHOLDER.fullmatch(word):
+        inside_token = match.start() > 0 and english[match.start() - 1].isdigit()
+        if not _PLACEHOLDER.fullmatch(word) and not inside_token:
             words.append(MarkedWord(word, Mark(added[-1])))
         return kept + word
 
-    return Unmarked(_MARKED.sub(unmark, english), tuple(words))
+    text = _MARKED.sub(unmark, english)
+    for word in {item.word for item in words}:
+        text = _article_before(word).sub(_agree, text)
+    return Unmarked(text, tuple(words))
+
+
+def _article_before(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)([Aa]n?) (?={re.escape(word)}(?!\w))")
+
+
+def _agree(match: re.Match[str]) -> str:
+    """The engine chose "a" or "an" seeing the mark, not the word: choose again."""
+    article = match.group(1)
+    following = match.string[match.end() : match.end() + 1]
+    wanted = "an" if following.lower() in "aeiouàâéèêëîïôöûùüœ" and following else "a"
+    return (wanted.capitalize() if article[0].isupper() else wanted) + " "
 
 
 def _source_prefix(word: str, french: str, marks: str) -> str:

@@ -98,9 +98,12 @@ class ApertiumTranslator:
 
 
 def _run_pipeline(text: str) -> str:
-    # Without -u, unknown (*), untransferred (@) and uninflected (#) words come
-    # back marked; translation.py takes the marks off and QA names the words.
-    first_cmd = ["apertium", PIVOT[0]]
+    # The second step runs without -u: unknown (*), untransferred (@) and
+    # uninflected (#) words come back marked, and translation.py takes the marks
+    # off and QA names the words. The first keeps -u: the second reads its marks
+    # as tokens of their own that it may move ("Trinity * College"), while a French
+    # word the first does not know is unknown to the second too, so still marked.
+    first_cmd = ["apertium", "-u", PIVOT[0]]
     second_cmd = ["apertium", PIVOT[1]]
     try:
         first = subprocess.Popen(
