@@ -31,6 +31,8 @@ DATE_TIME_CASES = [
     ("Le 1er décembre 2023, à 8 h, la séance.", US, ["on December 1, 2023", "at 8 am"]),
     # After a preposition, "le 3 mars" is just the date.
     ("Depuis le 3 mars, rien.", GB, ["3 March"]),
+    ("La fusillade du 21 mars à l'école.", GB, ["of 21 March"]),
+    ("La fusillade du 21 mars à l'école.", US, ["of March 21"]),
     ("En sept. 2023, le mardi 5 nov. 2024.", GB, ["Sept 2023", "on Tuesday 5 Nov 2024"]),
     (
         "En sept. 2023, le mardi 5 nov. 2024.",

@@ -71,7 +71,7 @@ _MONTH = "|".join(f"(?P<m{n}>{pattern})" for n, (_, _, pattern) in enumerate(_MO
 _NO_ON_AFTER = r"depuis|avant|après|pour|dès|jusqu['’]au|jusqu['’]à|que|est|était|sera|fut"
 _SPACE = r"[ \u00a0\u202f]"
 _DATE = re.compile(
-    rf"(?P<lead>(?P<before>\b\w+['’]?{_SPACE}+)?(?P<le>\b[Ll]e){_SPACE}+)?"
+    rf"(?P<lead>(?P<before>\b\w+['’]?{_SPACE}+)?(?P<le>\b(?:[Ll]e|[Dd]u)){_SPACE}+)?"
     rf"(?:(?P<weekday>{'|'.join(_WEEKDAYS)}){_SPACE}+)?"
     rf"(?:(?P<day>1er|[12]\d|3[01]|0?[1-9]){_SPACE}+)?"
     rf"(?:{_MONTH})(?![\w])"
@@ -181,6 +181,8 @@ def _english_date(match: re.Match[str], variant: EnglishVariant) -> str | None:
             date = f"{_WEEKDAYS[weekday.lower()]} {date}"
     if not match.group("le"):
         return date
+    if match.group("le").lower() == "du":
+        return f"of {date}"  # "la fusillade du 21 mars": "the shooting of 21 March"
     before = (match.group("before") or "").strip().lower()
     if re.fullmatch(_NO_ON_AFTER, before):
         return date
