@@ -15,6 +15,8 @@ from translate_pipeline.typography import (
     french_typography,
     mask_dates_times,
     restore_dates_times,
+    with_ligatures,
+    without_ligatures,
 )
 
 GB, US = EnglishVariant.GB, EnglishVariant.US
@@ -147,3 +149,18 @@ def test_cli_writes_dates_times_and_quotes_in_the_variant(
 def test_help_documents_the_english_option() -> None:
     result = CliRunner().invoke(main, ["run", "--help"])
     assert "--english [en-GB|en-US]" in result.output
+
+
+@pytest.mark.parametrize(
+    ("french", "for_apertium", "english", "published"),
+    [
+        ("le cœur et l'œil", "le coeur et l'oeil", "the heart, the eye", "the heart, the eye"),
+        ("Œdipe et ŒUVRES", "Oedipe et OEUVRES", "Oedipe and OEUVRES", "Œdipe and ŒUVRES"),
+        ("les œuvres", "les oeuvres", "the works", "the works"),
+    ],
+)
+def test_ligatures_spelt_out_for_the_engine_and_back_in_copied_words(
+    french: str, for_apertium: str, english: str, published: str
+) -> None:
+    assert without_ligatures(french) == for_apertium
+    assert with_ligatures(english, french) == published

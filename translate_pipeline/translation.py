@@ -31,6 +31,8 @@ from translate_pipeline.typography import (
     english_typography,
     mask_dates_times,
     restore_dates_times,
+    with_ligatures,
+    without_ligatures,
 )
 from translate_pipeline.unknown_words import (
     MarkedWord,
@@ -157,7 +159,7 @@ def translate_protected(
         text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
     }
     dated = {
-        text: mask_dates_times(item.text, variant)
+        text: mask_dates_times(without_ligatures(item.text), variant)
         if engine.uses_placeholders
         else DateTimeMask(item.text, ())
         for text, item in masked.items()
@@ -171,7 +173,9 @@ def translate_protected(
         done = {}
         for masked_text, english in batch.items():
             for text in sources_of[masked_text]:
-                english_dated = restore_dates_times(unmark_placeholders(english), dated[text])
+                english_dated = with_ligatures(
+                    restore_dates_times(unmark_placeholders(english), dated[text]), text
+                )
                 restored = restore(english_dated, masked[text])
                 done[text] = post_edit(
                     text,
@@ -179,7 +183,7 @@ def translate_protected(
                     restored.results,
                     f"machine:{engine.name}",
                     variant,
-                    engine_french=masked_text,
+                    engine_french=with_ligatures(masked_text, text),
                     inserted=dated[text].english,
                     lexicon=lexicon,
                 )

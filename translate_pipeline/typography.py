@@ -90,6 +90,23 @@ _TIME = re.compile(
 )
 
 
+def without_ligatures(french: str) -> str:
+    """``french`` with ``œ`` spelt ``oe``, as Apertium's French dictionary spells it.
+
+    Measured: Apertium knows "coeur", "oeil", "oeuvres", "soeur", but leaves
+    "cœur", "œil", "œuvres", "sœur" untranslated.
+    """
+    return re.sub("Œ(?=[A-Z])", "OE", french).replace("Œ", "Oe").replace("œ", "oe")
+
+
+def with_ligatures(english: str, french: str) -> str:
+    """Put ``œ`` back in words the engine copied from ``french`` (an unknown "Oedipe")."""
+    for word in set(re.findall(r"\w*[œŒ]\w*", french)):
+        spelt = without_ligatures(word)
+        english = re.sub(rf"(?<!\w){re.escape(spelt)}(?!\w)", word, english)
+    return english
+
+
 @dataclass(frozen=True)
 class DateTimeMask:
     """French text with its dates and times replaced by tokens.
