@@ -19,6 +19,8 @@ from translate_pipeline.typography import (
     without_ligatures,
 )
 
+from .conftest import TaggingTranslator
+
 GB, US = EnglishVariant.GB, EnglishVariant.US
 
 DATE_TIME_CASES = [
@@ -164,3 +166,23 @@ def test_ligatures_spelt_out_for_the_engine_and_back_in_copied_words(
 ) -> None:
     assert without_ligatures(french) == for_apertium
     assert with_ligatures(english, french) == published
+
+
+def test_a_variant_change_translates_again_and_rereads_the_memory(
+    tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    from translate_pipeline.pipeline import RunConfig, run
+
+    source = tmp_path / "article.txt"
+    source.write_text("Le 12 janv. 2024 à 14 h 30, il a dit « oui ».\n", encoding="utf-8")
+    out = tmp_path / "out"
+    english = {}
+    for variant in (GB, US, GB):
+        config = RunConfig((source,), out, memory=tmp_path / "m.sqlite", english=variant)
+        report = run(config, engine=tagging_engine)
+        english[variant] = (out / "article.en.md").read_text(encoding="utf-8").strip()
+    assert english[GB] == "EN: on 12 Jan 2024 at 14:30, il a dit “oui”."
+    assert english[US] == "EN: on January 12, 2024 at 2:30 pm, il a dit “oui”."
+    # Each variant was translated once; the last en-GB run came from the memory.
+    assert tagging_engine.calls == [1, 1]
+    assert report.memory_hits == 1

@@ -103,7 +103,10 @@ def test_flagged_words(words: list[tuple[str, str]], english: str, named: list[s
 @pytest.mark.usefixtures("require_apertium")
 def test_cli_flags_an_unknown_word_and_keeps_flagging_it_from_the_memory(tmp_path: Path) -> None:
     source = tmp_path / "article.txt"
-    source.write_text("Les testeurs ont rigoureusement vérifié le logiciel.\n", encoding="utf-8")
+    # OpenAI is a protected glossary term: its placeholder is marked unknown too.
+    source.write_text(
+        "OpenAI dit que les testeurs ont rigoureusement vérifié le logiciel.\n", encoding="utf-8"
+    )
     out, memory = tmp_path / "out", tmp_path / "memory.sqlite"
     args = ["run", str(source), "--engine", "apertium", "--out", str(out), "--memory", str(memory)]
     for _ in range(2):  # the second run is served by the memory
@@ -116,6 +119,7 @@ def test_cli_flags_an_unknown_word_and_keeps_flagging_it_from_the_memory(tmp_pat
         assert "testeurs" in flags["untranslated-word"].split(", ")
         # The English shows the word, without Apertium's marks.
         assert "testeurs" in row["english"] and "*" not in row["english"]
+        assert row["english"].startswith("OpenAI says")  # restored, and no capital after it
         assert "untranslated-word: " in (out / "qa-report.md").read_text(encoding="utf-8")
     assert "*" not in (out / "article.en.md").read_text(encoding="utf-8")
 
