@@ -122,16 +122,9 @@ def test_french_typography_is_named(english: str, named: tuple[str, ...]) -> Non
 
 
 @pytest.mark.usefixtures("require_apertium")
-@pytest.mark.parametrize(
-    ("variant", "expected"),
-    [
-        ("en-GB", "On 12 Jan 2024 at 14:30"),
-        ("en-US", "On January 12, 2024 at 2:30 pm"),
-    ],
-)
-def test_cli_writes_dates_times_and_quotes_in_the_variant(
-    tmp_path: Path, variant: str, expected: str
-) -> None:
+def test_cli_writes_dates_times_and_quotes_in_the_variant(tmp_path: Path) -> None:
+    # en-GB through the CLI and both variants through the library are tested elsewhere.
+    variant, expected = "en-US", "On January 12, 2024 at 2:30 pm"
     source = tmp_path / "article.txt"
     source.write_text(
         "Le 12 janv. 2024 à 14 h 30, il a dit : « Je ne sais pas ! »\n", encoding="utf-8"
