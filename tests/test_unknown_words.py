@@ -89,6 +89,8 @@ def test_unmark_placeholders(english: str, expected: str) -> None:
         ([("Whitehall", "*"), ("testeurs", "*")], "Whitehall testeurs", ["testeurs"]),
         # A word a later step took out of the English is no longer flagged.
         ([("h", "*")], "at 14:30", []),
+        # Units English writes the same are not flagged.
+        ([("h", "*"), ("mm", "*")], "50 h and 10 mm", []),
         # Once each.
         ([("testeurs", "*"), ("testeurs", "*")], "testeurs and testeurs", ["testeurs"]),
         # An uninflected form is flagged, and says so, even capitalised.

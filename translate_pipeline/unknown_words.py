@@ -161,11 +161,13 @@ def flagged_words(
     An unknown capitalised word is almost always a name the engine rightly
     copies (Whitehall, Gripen); a word a later step rewrote (the ``h`` of
     ``14 h 30``) is no longer there to fix; a word English knows ("feedback",
-    "bugs" left as they were in the French) needs no fixing.
+    "bugs" left as they were in the French) or a unit ("h", "mm") needs no fixing.
     """
     chosen: dict[str, MarkedWord] = {}
     for item in words:
         if item.mark is not Mark.NOT_GENERATED and any(c.isupper() for c in item.word):
+            continue
+        if len(item.word) <= 2:  # units and symbols English writes the same: h, mm, km
             continue
         if not re.search(rf"(?<!\w){re.escape(item.word)}(?!\w)", english):
             continue
