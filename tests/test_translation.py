@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import MemoryHit
 from translate_pipeline.protect import Outcome
-from translate_pipeline.translation import from_memory, translate_protected
+from translate_pipeline.translation import from_memory, post_edit, translate_protected
 
 from .conftest import TaggingTranslator
 
@@ -49,3 +51,20 @@ def test_each_batch_is_handed_back_restored_as_soon_as_it_is_done() -> None:
         }
     ]
     assert {k: v.origin for k, v in result.items()} == dict.fromkeys(texts, "machine:tagging")
+
+
+@pytest.mark.parametrize(
+    ("french", "english", "expected"),
+    [
+        # The engine's marks off, typography made English, invented capitals lowered.
+        (
+            "Encelade est « brillant » : oui.",
+            "Encelade Is « *brillant » : yes.",
+            "Encelade is “brillant”: yes.",
+        ),
+        # The French given back unchanged is left as it is (QA flags it).
+        ("Il dit « non » : voilà.", "Il dit « non » : voilà.", "Il dit « non » : voilà."),
+    ],
+)
+def test_post_edit(french: str, english: str, expected: str) -> None:
+    assert post_edit(french, english, (), "machine:test").english == expected

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -176,15 +178,28 @@ def test_words_english_knows_are_not_flagged() -> None:
     assert [w.word for w in flagged] == ["testeurs"]
 
 
+@dataclass(frozen=True)
+class WordForWordTranslator:
+    """A fake neural engine: translates the words it knows, copies the others as they are."""
+
+    words: tuple[tuple[str, str], ...] = (("Les", "The"), ("sont", "are"), ("ici", "here"))
+    name: str = "word-for-word"
+    version: str = "1"
+    batch_size: int | None = None
+    uses_placeholders: bool = False
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        table = dict(self.words)
+        return [" ".join(table.get(w, w) for w in text.split()) for text in texts]
+
+
 def test_a_neural_engine_copying_a_french_word_gets_it_flagged(tmp_path: Path) -> None:
     from translate_pipeline.pipeline import RunConfig, run
-
-    from .conftest import IdentityTranslator
 
     source = tmp_path / "article.txt"
     source.write_text("Les œuvres sont rigoureusement protégées ici.\n", encoding="utf-8")
     config = RunConfig(sources=(source,), out_dir=tmp_path / "out", memory=tmp_path / "m.sqlite")
-    report = run(config, engine=IdentityTranslator())
+    report = run(config, engine=WordForWordTranslator())
     flags = json.loads((tmp_path / "out" / "qa-report.json").read_text(encoding="utf-8"))
     details = [f["detail"] for row in flags["rows"] for f in row["flags"]]
     assert report.qa.flags.get("untranslated-word") == 1

@@ -73,7 +73,8 @@ def post_edit(
 
     Apertium's marks are taken off (the marked words kept for QA), French
     typography is made English in ``variant``, and capitals the engine invented
-    are lowered. ``english`` is what the memory keeps for a machine translation
+    are lowered; an English identical to the French is left as it is. ``english``
+    is what the memory keeps for a machine translation
     (see :attr:`Translation.engine_english`), so this is done again on every
     run, with the rules and variant of that run.
 
@@ -88,6 +89,10 @@ def post_edit(
         lexicon: The English analyser, to tell French words left in the English
             from words English shares.
     """
+    if english == french:
+        # The engine gave the French back (a name alone, or no translation at all):
+        # nothing to post-edit; QA flags what is left ("untranslated", typography).
+        return Translation(english, results, origin=origin, engine_english=english)
     unmarked = strip_marks(english, french)
     typeset = english_typography(unmarked.text, variant)
     names = [*inserted, *(r.span.expected for r in results if r.outcome is not Outcome.MISSING)]
