@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import pytest
 
 from translate_pipeline.glossary import Term
@@ -68,3 +72,26 @@ def test_each_batch_is_handed_back_restored_as_soon_as_it_is_done() -> None:
 )
 def test_post_edit(french: str, english: str, expected: str) -> None:
     assert post_edit(french, english, (), "machine:test").english == expected
+
+
+@dataclass(frozen=True)
+class CapitalisingTranslator:
+    """A fake engine that capitalises the second word, as Apertium does after a name."""
+
+    uses_placeholders: bool
+    name: str = "capitalising"
+    version: str = "1"
+    batch_size: int | None = None
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return [re.sub(r"^(\S+ )(\w)", lambda m: m[1] + m[2].upper(), text) for text in texts]
+
+
+@pytest.mark.parametrize("uses_placeholders", [True, False])
+def test_the_memory_gives_back_the_english_the_engine_gave(uses_placeholders: bool) -> None:
+    french = "OpenAI déclare le 12 janv. 2024 à 14 h 30 : « oui » au cœur."
+    engine = CapitalisingTranslator(uses_placeholders)
+    fresh = translate_protected(engine, [french], TERMS)[french]
+    again = from_memory(french, MemoryHit(fresh.engine_english, "machine"), TERMS)
+    assert again.english == fresh.english
+    assert "OpenAI déclare" in fresh.english and "«" not in fresh.english

@@ -18,6 +18,7 @@ from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
+    ProtectedSpan,
     SpanResult,
     TermMatcher,
     find_spans,
@@ -123,8 +124,7 @@ def from_memory(
     spans = find_spans(text, terms)
     restored = restore(hit.target, mask(text, spans, use_placeholders=False))
     if hit.origin != REVIEWED:
-        # What an engine that takes placeholders was given: its names for the casing rules.
-        dated = mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
+        dated = _as_names(text, spans, variant)
         return post_edit(
             text,
             restored.text,
@@ -140,6 +140,12 @@ def from_memory(
         for r in restored.results
     )
     return Translation(hit.target, results, origin=REVIEWED)
+
+
+def _as_names(text: str, spans: tuple[ProtectedSpan, ...], variant: EnglishVariant) -> DateTimeMask:
+    """``text`` with its protected spans, dates and times as placeholders (names to
+    the casing rules), and the English the pipeline puts in for them."""
+    return mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
 
 
 def translate_protected(
@@ -169,6 +175,9 @@ def translate_protected(
         else DateTimeMask(item.text, ())
         for text, item in masked.items()
     }
+    # The casing rules read the French the same way for every engine and for the
+    # memory, so that a sentence comes out the same whichever way it came.
+    names = {text: _as_names(text, item.spans, variant) for text, item in masked.items()}
     sources_of: dict[str, list[str]] = {}
     for text, item in dated.items():
         sources_of.setdefault(item.text, []).append(text)
@@ -188,8 +197,8 @@ def translate_protected(
                     restored.results,
                     f"machine:{engine.name}",
                     variant,
-                    engine_french=with_ligatures(masked_text, text),
-                    inserted=dated[text].english,
+                    engine_french=names[text].text,
+                    inserted=names[text].english,
                     lexicon=lexicon,
                 )
         translations.update(done)
