@@ -64,10 +64,16 @@ def identity_engine() -> IdentityTranslator:
 
 @pytest.fixture(autouse=True)
 def isolated_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test gets its own default translation memory (under XDG_DATA_HOME)."""
+    """Each test gets its own default translation memory (under XDG_DATA_HOME).
+
+    TRANSLATE_MEMORY names it too, so that a ``.translate/`` project above the
+    checkout cannot take its place.
+    """
     data_home = tmp_path / "xdg-data"
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
-    return data_home / "translate-pipeline" / "memory.sqlite"
+    path = data_home / "translate-pipeline" / "memory.sqlite"
+    monkeypatch.setenv("TRANSLATE_MEMORY", str(path))
+    return path
 
 
 @pytest.fixture

@@ -94,7 +94,12 @@ def test_missing_folder(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("empty.txt", b"", "the file has no text. Add the article's text or remove the file"),
-        ("latin1.txt", "Café.".encode("latin-1"), "not UTF-8 (byte 0xe9 at line 1). Convert it"),
+        (
+            "latin1.txt",
+            "Café.".encode("latin-1"),
+            "not UTF-8 (byte 0xe9 at line 1); it looks like Latin-1 or Windows-1252 text. "
+            "Convert it",
+        ),
     ],
 )
 def test_bad_file_among_good_ones_exit_3_and_others_written(
@@ -116,7 +121,7 @@ def test_bad_file_among_good_ones_exit_3_and_others_written(
 
 def test_only_bad_file_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"\xff\xfe")
+    bad.write_bytes(b"Caf\xe9 cr\xe8me.")
     result = invoke("run", str(bad), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {bad}: not UTF-8")
@@ -372,3 +377,34 @@ def test_device_cpu_translates_like_auto_on_a_cpu_machine(
 
     if not ctranslate2.get_cuda_device_count():
         assert runs["cpu"] == runs["auto"]
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_run_names_every_block_kept_as_is(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "note.md"
+    source.parent.mkdir()
+    source.write_text(
+        "---\ntitle: Note\n---\n\nUn paragraphe à traduire.\n\n<!-- pour la rédaction -->\n\n"
+        "```python\nprint('bonjour')\n```\n\n---\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = invoke("run", str(source), "--out", str(out), "--engine", "apertium")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Kept as is (not translated): 1 × front matter, 1 × HTML comment, 1 × code block, "
+        "1 × thematic break." in result.stdout
+    )
+    report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["kept_as_is"] == {
+        "note": [
+            "front matter (line 1)",
+            "HTML comment (line 7)",
+            "code block (line 9)",
+            "thematic break (line 13)",
+        ]
+    }
+    assert "- note: code block (line 9)" in (out / "qa-report.md").read_text(encoding="utf-8")
+    # And the English article still holds them byte for byte.
+    english = (out / "note.en.md").read_text(encoding="utf-8")
+    assert "```python\nprint('bonjour')\n```" in english and "<!-- pour la rédaction -->" in english

@@ -1,26 +1,632 @@
-"""Reading Word articles."""
+"""Reading Word articles, and writing their English as a Word document."""
 
 from __future__ import annotations
 
+import copy
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from translate_pipeline.document import BlockKind
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from translate_pipeline.align import align_document
+from translate_pipeline.document import AlignedDocument, BlockKind, Document, FlagCode, InlineKind
+from translate_pipeline.errors import SourceError
 from translate_pipeline.formats import read_document
+from translate_pipeline.formats.docx import write_english
+from translate_pipeline.formats.docx.reader import docx_paragraphs, open_docx
+from translate_pipeline.pipeline import RunConfig, run
+from translate_pipeline.segmenter import SentenceSplitter, segment_document
+
+from .conftest import IdentityTranslator
+from .docx_articles import (
+    ALT_TEXT,
+    FOOTNOTE_REFERENCE,
+    FOOTNOTE_TEXT,
+    LINK_TARGET,
+    W_NS,
+    add_footnotes,
+    add_xml,
+    build_odd_article,
+    build_rich_article,
+    build_word_like_article,
+    png_bytes,
+)
+
+W = f"{{{W_NS}}}"
+BUILDERS = {"rich": build_rich_article, "odd": build_odd_article, "word": build_word_like_article}
 
 
-def test_docx_heading_styles(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def splitter() -> SentenceSplitter:
+    return SentenceSplitter()
+
+
+def translate(
+    source: Path, out: Path, splitter: SentenceSplitter, engine: Callable[[str], str]
+) -> AlignedDocument:
+    """Read, segment, translate with ``engine``, align and write ``out``."""
+    document = read_document(source)
+    segments = segment_document(document, splitter)
+    aligned = align_document(document, segments, {s.text: engine(s.text) for s in segments})
+    write_english(aligned, out)
+    return aligned
+
+
+def paragraph_views(path: Path) -> list[tuple[Any, ...]]:
+    """Every paragraph of every part as the reader sees it after merging runs.
+
+    Its part, text, property stretches (raw run properties), hyperlinks and codes.
+    """
+    package = open_docx(path)
+    return [
+        (
+            p.part.name,
+            p.content.text,
+            p.content.stretches,
+            [attributes for attributes, _ in p.content.links],
+            [(c.offset, c.kind, c.data, _code_xml(c.items)) for c in p.content.codes],
+        )
+        for p in docx_paragraphs(package, path)
+    ]
+
+
+def _code_xml(items: list[Any]) -> list[bytes]:
+    """A code's XML, text boxes left out (their paragraphs are compared on their own)."""
+    xml = []
+    for item in items:
+        element = copy.deepcopy(item[1] if isinstance(item, tuple) else item)
+        for box in list(element.iter(f"{W}txbxContent")):
+            box.getparent().remove(box)
+        xml.append(etree.tostring(element, method="c14n"))
+    return xml
+
+
+def package_xml(path: Path, name: str) -> Any:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(name))
+
+
+def package_bytes(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def test_rich_article_blocks_in_reading_order(tmp_path: Path) -> None:
+    document = read_document(build_rich_article(tmp_path / "article.docx"))
+    assert [(b.kind, b.level, b.text, b.place.label()) for b in document.blocks] == [
+        (BlockKind.HEADING, 1, "Le marché de l'énergie", ""),
+        (BlockKind.HEADING, 1, "Une année agitée", ""),
+        (
+            BlockKind.PARAGRAPH,
+            0,
+            "Le groupe Mistral a annoncé une nouvelle stratégie. Les analystes restent prudents.",
+            "",
+        ),
+        (BlockKind.PARAGRAPH, 0, "Selon le rapport de l'agence, la demande augmente.", ""),
+        (BlockKind.HEADING, 2, "Les chiffres clés", ""),
+        (BlockKind.LIST_ITEM, 0, "Le prix du gaz baisse.", "list, level 1"),
+        (BlockKind.LIST_ITEM, 0, "La production reste stable.", "list, level 1"),
+        (BlockKind.LIST_ITEM, 0, "Réduire la consommation.", "numbered list, level 1"),
+        (BlockKind.LIST_ITEM, 0, "Investir dans le solaire.", "numbered list, level 1"),
+        (BlockKind.TABLE_CELL, 0, "Pays", "table 1, row 1, column 1"),
+        (BlockKind.TABLE_CELL, 0, "Production", "table 1, row 1, column 2"),
+        (BlockKind.TABLE_CELL, 0, "Tendance", "table 1, row 1, column 3"),
+        (BlockKind.TABLE_CELL, 0, "France", "table 1, row 2, column 1"),
+        (BlockKind.TABLE_CELL, 0, "Forte", "table 1, row 2, column 2"),
+        (BlockKind.TABLE_CELL, 0, "Hausse", "table 1, row 2, column 3"),
+        (BlockKind.CAPTION, 0, ALT_TEXT, "alt text"),
+        (BlockKind.CAPTION, 0, "La centrale de Flamanville.", ""),
+        (BlockKind.PARAGRAPH, 0, "Auteur : Marie Dupont", ""),
+        (BlockKind.FOOTNOTE, 0, " " + FOOTNOTE_TEXT, "footnote 1"),
+        (BlockKind.HEADER, 0, "Revue de l'énergie", "header"),
+        (BlockKind.FOOTER, 0, "Document interne", "footer"),
+    ]
+    assert [b.index for b in document.blocks] == list(range(1, 22))
+    numbered = [b.place.list_number for b in document.blocks if b.place.list_ordered]
+    assert numbered == [1, 2]
+
+
+def spans_of(document: Document, text: str) -> list[tuple[InlineKind, str, dict[str, str]]]:
+    """The spans of the block holding ``text``: kind, covered text, data without raw XML."""
+    block = next(b for b in document.blocks if text in b.text)
+    return [
+        (span.kind, block.text[span.start : span.end], {k: v for k, v in span.data if k != "xml"})
+        for span in block.inlines
+    ]
+
+
+def test_rich_article_inline_spans(tmp_path: Path) -> None:
+    document = read_document(build_rich_article(tmp_path / "article.docx"))
+    assert spans_of(document, "Mistral") == [
+        (InlineKind.BOLD, "Mistral", {}),
+        (InlineKind.ITALIC, "nouvelle", {}),
+    ]
+    link = spans_of(document, "Selon")
+    assert (InlineKind.LINK, "rapport de l'agence") in [(k, t) for k, t, _ in link]
+    assert next(d for k, _, d in link if k is InlineKind.LINK)["href"] == LINK_TARGET
+    # The link carries its own look (blue, underlined): one span, not three; the
+    # footnote reference ends the sentence.
+    assert [k for k, _, _ in link] == [InlineKind.LINK, InlineKind.FOOTNOTE_REF]
+    look = {k: v for k, v in link[0][2].items() if k.startswith("look:")}
+    assert sorted(look) == ["look:format", "look:underline"]
+    assert 'w:val="0563C1"' in look["look:format"]
+    reference = link[-1]
+    assert reference[0] is InlineKind.FOOTNOTE_REF and reference[2]["label"] == "1"
+    block = next(b for b in document.blocks if "Selon" in b.text)
+    assert block.inlines[-1].start == len(block.text)
+    assert spans_of(document, "Auteur") == [(InlineKind.TAB, "", {"code": "0", "what": "tab"})]
+
+
+def test_odd_article_places_and_codes(tmp_path: Path) -> None:
+    document = read_document(build_odd_article(tmp_path / "odd.docx"))
+    kinds = {b.text.strip(): (b.kind, b.level, b.place.label()) for b in document.blocks}
+    assert kinds["La suite"] == (BlockKind.HEADING, 1, "")
+    assert kinds["Encadré : les prix montent."] == (BlockKind.PARAGRAPH, 0, "textbox")
+    assert kinds["Avant la table"] == (BlockKind.TABLE_CELL, 0, "table 1, row 1, column 2")
+    assert kinds["Intérieur droit"] == (BlockKind.TABLE_CELL, 0, "table 2, row 1, column 2")
+    assert kinds["Page"] == (BlockKind.FOOTER, 0, "footer")
+    assert kinds["Note de fin."] == (BlockKind.FOOTNOTE, 0, "endnote 1")
+    assert spans_of(document, "Une note en fin")[0][2] == {
+        "code": "0",
+        "label": "1",
+        "note": "endnote",
+    }
+    assert spans_of(document, "Voir")[1][2] == {"href": "#suite", "link": "0"}
+    assert [k for k, _, _ in spans_of(document, "Ligne une")] == [InlineKind.LINE_BREAK]
+    assert [k for k, _, _ in spans_of(document, "Page")] == [InlineKind.FIELD]
+    assert [d["what"] for _, _, d in spans_of(document, "Le logo")] == ["picture"]
+    # The empty and picture-only paragraphs are not blocks, and nothing else is missing.
+    assert len(document.blocks) == 14
+
+
+def test_word_markup_around_text_is_seen_through(tmp_path: Path) -> None:
+    document = read_document(build_word_like_article(tmp_path / "word.docx"))
+    assert [(b.text, b.place.container) for b in document.blocks] == [
+        ("Conclusion", "body"),
+        ("Le Conseil constitutionnel siège à Paris.", "body"),
+        ("Le prix du baril grimpe.", "textbox"),
+        ("Le texte a été largement revu.", "body"),
+    ]
+    # Four runs split by revision IDs, proofing marks, a smart tag and languages: no
+    # span and no code in the middle of the sentence.
+    assert document.blocks[1].inlines == ()
+    # The table of contents' first entry is inside its field; the second is read,
+    # with the field's end as a code after it.
+    assert [(s.kind, s.start, s.end) for s in document.blocks[0].inlines] == [
+        (InlineKind.LINK, 0, 10),
+        (InlineKind.FIELD, 10, 10),
+    ]
+    assert document.unrepresented == (
+        "word/document.xml paragraph 1: field 'Introduction' kept untranslated",
+        "word/document.xml paragraph 6: tracked insertion accepted in the English",
+    )
+
+
+def test_text_box_fallback_copy_is_translated_too(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_word_like_article(tmp_path / "word.docx")
+    english = tmp_path / "word.en.docx"
+    aligned = translate(source, english, splitter, str.upper)
+    assert [row.flags for row in aligned.rows if row.flags] == []
+    body = package_xml(english, "word/document.xml")
+    # The language of most of the French sentence is kept; no flag for the others.
+    conseil = next(p for p in body.iter(f"{W}p") if "CONSEIL" in "".join(p.itertext()))
+    assert [
+        [(etree.QName(e).localname, e.get(f"{W}val")) for e in r.find(f"{W}rPr")]
+        for r in conseil.iter(f"{W}r")
+    ] == [[("lang", "fr-FR")]]
+    boxes = ["".join(box.itertext()) for box in body.iter(f"{W}txbxContent")]
+    assert boxes == ["LE PRIX DU BARIL GRIMPE.", "LE PRIX DU BARIL GRIMPE."]
+    # Both entries of the table of contents are still links to their headings.
+    anchors = [link.get(f"{W}anchor") for link in body.iter(f"{W}hyperlink")]
+    assert anchors == ["_Toc1", "_Toc2"]
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("Title", (BlockKind.HEADING, 1, "")),
+        ("Heading 2", (BlockKind.HEADING, 2, "")),
+        ("Titre 3", (BlockKind.HEADING, 3, "")),
+        ("Caption", (BlockKind.CAPTION, 0, "")),
+        ("List Bullet", (BlockKind.LIST_ITEM, 0, "list, level 1")),
+        ("List Bullet 2", (BlockKind.LIST_ITEM, 0, "list, level 2")),
+        ("List Number", (BlockKind.LIST_ITEM, 0, "numbered list, level 1")),
+        ("Normal", (BlockKind.PARAGRAPH, 0, "")),
+    ],
+)
+def test_paragraph_styles(tmp_path: Path, style: str, expected: tuple[Any, ...]) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    source = docx.Document()
+    if style not in [s.name for s in source.styles]:
+        source.styles.add_style(style, WD_STYLE_TYPE.PARAGRAPH)
+    source.add_paragraph("Un texte.", style=style)
+    path = tmp_path / "styles.docx"
+    source.save(str(path))
+    (block,) = read_document(path).blocks
+    assert (block.kind, block.level, block.place.label()) == expected
+
+
+def _zip(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in files.items():
+            package.writestr(name, data)
+    return path
+
+
+def _xlsx_renamed(path: Path) -> Path:
+    types = (
+        b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        b'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+    )
+    rels = (
+        b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        b"</Relationships>"
+    )
+    workbook = (
+        b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheets/></workbook>'
+    )
+    return _zip(
+        path,
+        {"[Content_Types].xml": types, "_rels/.rels": rels, "xl/workbook.xml": workbook},
+    )
+
+
+def _corrupt(part: str) -> Callable[[Path], Path]:
+    def make(path: Path) -> Path:
+        good = build_rich_article(path.with_name("good.docx"))
+        files = package_bytes(good)
+        files[part] = files[part][: len(files[part]) // 2]
+        return _zip(path, files)
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: p.write_bytes(b"Ceci n'est pas un document Word.") and p, "not a readable DOCX"),
+        (lambda p: p.write_bytes(b"") or p, "not a readable DOCX file (the file is empty)"),
+        (
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) and p,
+            "an old Word .doc, or a document protected by a password",
+        ),
+        (lambda p: p.write_bytes(png_bytes()) and p, "not a readable DOCX"),
+        (_xlsx_renamed, "not a Word document (it is an Excel workbook)"),
+        (_corrupt("word/document.xml"), "not a readable DOCX file (broken XML: "),
+        (_corrupt("word/footnotes.xml"), "not a readable DOCX file (broken XML: "),
+    ],
+    ids=["text", "empty", "ole", "png", "xlsx-renamed", "corrupt-body", "corrupt-footnotes"],
+)
+def test_bad_files_give_one_source_error(
+    tmp_path: Path, make: Callable[[Path], Path], problem: str
+) -> None:
+    path = tmp_path / "article.docx"
+    make(path)
+    with pytest.raises(SourceError) as error:
+        read_document(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: ")
+    assert problem in message
+    assert " as .docx" in message or "rename the file" in message
+    assert "\n" not in message
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_identity_round_trip_keeps_every_paragraph_run_and_code(
+    tmp_path: Path, splitter: SentenceSplitter, name: str
+) -> None:
+    source = BUILDERS[name](tmp_path / f"{name}.docx")
+    english = tmp_path / f"{name}.en.docx"
+    aligned = translate(source, english, splitter, lambda text: text)
+    assert not [row for row in aligned.rows if row.flags]
+    assert paragraph_views(english) == paragraph_views(source)
+    before, after = package_bytes(source), package_bytes(english)
+    assert sorted(before) == sorted(after)
+    # Untouched parts are byte-identical: styles, numbering, settings, images, rels.
+    for part in before:
+        if not part.endswith(("document.xml", "notes.xml", "header1.xml", "footer1.xml")):
+            assert after[part] == before[part], part
+    body_before = package_xml(source, "word/document.xml")
+    body_after = package_xml(english, "word/document.xml")
+    for tag in ("tbl", "tc", "sectPr", "drawing", "pict", "footnoteReference", "bookmarkStart"):
+        assert len(body_after.findall(f".//{W}{tag}")) == len(body_before.findall(f".//{W}{tag}"))
+    sections = [etree.tostring(s, method="c14n") for s in body_before.iter(f"{W}sectPr")]
+    assert [etree.tostring(s, method="c14n") for s in body_after.iter(f"{W}sectPr")] == sections
+
+
+def test_identity_keeps_the_hyperlink_and_its_target(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    english = tmp_path / "rich.en.docx"
+    translate(source, english, splitter, lambda text: text)
+    (link,) = package_xml(english, "word/document.xml").iter(f"{W}hyperlink")
+    assert "".join(link.itertext()) == "rapport de l'agence"
+    rid = link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    rels = package_xml(english, "word/_rels/document.xml.rels")
+    (target,) = [r.get("Target") for r in rels if r.get("Id") == rid]
+    assert target == LINK_TARGET
+
+
+@dataclass(frozen=True)
+class PhraseTable:
+    """A fake engine that is honest about what it does: it replaces known phrases.
+
+    Unknown words stay French, so names and the linked phrase pass through as they
+    are and the reprojection can place their spans; "nouvelle" becomes "new", so
+    its italic cannot be placed and must be flagged.
+    """
+
+    phrases: Sequence[tuple[str, str]] = (
+        ("Le marché de l'énergie", "The energy market"),
+        ("Une année agitée", "A turbulent year"),
+        ("Le groupe", "The group"),
+        ("a annoncé une nouvelle stratégie", "announced a new strategy"),
+        ("Les analystes restent prudents", "Analysts remain cautious"),
+        ("Selon le", "According to the"),
+        ("la demande augmente", "demand is rising"),
+        ("Pays", "Country"),
+        ("Tendance", "Trend"),
+        ("Forte", "Strong"),
+        ("Hausse", "Rising"),
+        ("Source :", "Source:"),
+        ("Agence internationale de l'énergie", "International Energy Agency"),
+        ("Revue de l'énergie", "Energy review"),
+        ("Document interne", "Internal document"),
+        ("La centrale de Flamanville", "The Flamanville plant"),
+        (ALT_TEXT, "A power plant by the sea."),
+    )
+
+    def __call__(self, text: str) -> str:
+        for french, english in self.phrases:
+            text = text.replace(french, english)
+        return text
+
+
+def test_translated_docx_keeps_structure_and_formatting_on_the_right_words(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    english = tmp_path / "rich.en.docx"
+    aligned = translate(source, english, splitter, PhraseTable())
+    document = read_document(english)
+    texts = [b.text for b in document.blocks]
+    assert texts[:4] == [
+        "The energy market",
+        "A turbulent year",
+        "The group Mistral announced a new strategy. Analysts remain cautious.",
+        "According to the rapport de l'agence, demand is rising.",
+    ]
+    assert texts[9:15] == ["Country", "Production", "Trend", "France", "Strong", "Rising"]
+    assert texts[-3:] == [
+        " Source: International Energy Agency.",
+        "Energy review",
+        "Internal document",
+    ]
+    # Bold stays on the name; the italic word changed, so it is dropped and flagged.
+    assert spans_of(document, "Mistral") == [(InlineKind.BOLD, "Mistral", {})]
+    flagged = [str(f) for row in aligned.rows for f in row.flags]
+    assert flagged == ["formatting-lost: italic 'nouvelle'"]
+    assert [row.flags[0].code for row in aligned.rows if row.flags] == [FlagCode.FORMATTING_LOST]
+    link = spans_of(document, "According")
+    assert [(k, t, d.get("href")) for k, t, d in link if k is InlineKind.LINK] == [
+        (InlineKind.LINK, "rapport de l'agence", LINK_TARGET)
+    ]
+    assert link[-1][0] is InlineKind.FOOTNOTE_REF
+    body = package_xml(english, "word/document.xml")
+    # The link keeps its look: blue and underlined, inside the hyperlink.
+    (hyperlink,) = body.iter(f"{W}hyperlink")
+    assert [[etree.QName(e).localname for e in run.find(f"{W}rPr")] for run in hyperlink] == [
+        ["color", "u"]
+    ]
+    assert len(body.findall(f".//{W}tbl")) == 1
+    assert len(body.findall(f".//{W}drawing")) == 1
+    images = {n: d for n, d in package_bytes(english).items() if n.startswith("word/media/")}
+    assert list(images.values()) == [png_bytes()]
+    # The tab between "Auteur :" and the name is still a tab.
+    author = next(p for p in body.iter(f"{W}p") if "Dupont" in "".join(p.itertext()))
+    assert [etree.QName(e).localname for e in author.iter(f"{W}t", f"{W}tab")] == [
+        "t",
+        "tab",
+        "t",
+    ]
+    assert open_docx(english).core_properties.title == "The energy market"
+    (picture,) = body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+    )
+    assert picture.get("descr") == "A power plant by the sea."
+
+
+def test_code_the_projection_lost_is_kept_at_the_end(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_odd_article(tmp_path / "odd.docx")
+    english = tmp_path / "odd.en.docx"
+    translate(
+        source,
+        english,
+        splitter,
+        # No French word is left in the English, so nothing tells where the picture goes.
+        lambda t: t.replace("Le logo  figure ici.", "The emblem appears here."),
+    )
+    paragraph = next(b for b in read_document(english).blocks if "emblem" in b.text)
+    assert paragraph.text == "The emblem appears here."
+    assert [(s.kind, s.start) for s in paragraph.inlines] == [
+        (InlineKind.OTHER_CODE, len(paragraph.text))
+    ]
+
+
+def test_pipeline_writes_an_english_docx(
+    tmp_path: Path, identity_engine: IdentityTranslator
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    out = tmp_path / "out"
+    report = run(RunConfig(sources=(source,), out_dir=out), engine=identity_engine)
+    assert not report.failed
+    english = out / "rich.en.docx"
+    assert english in report.documents[0].outputs
+    assert [b.text for b in read_document(english).blocks] == [
+        b.text for b in read_document(source).blocks
+    ]
+    assert paragraph_views(english) == paragraph_views(source)
+
+
+def test_a_sentence_wide_span_keeps_its_punctuation(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_odd_article(tmp_path / "odd.docx")
+    english = tmp_path / "odd.en.docx"
+    aligned = translate(source, english, splitter, str.upper)
+    block = next(b for b in read_document(english).blocks if "PREMIÈRE" in b.text)
+    assert block.text == "  PREMIÈRE PHRASE. SECONDE PHRASE, EN GRAS."
+    # The bold first sentence stays bold with its full stop (and the space after it,
+    # bold in the source); "Seconde" changed case, so its bold is lost and flagged.
+    assert spans_of(read_document(english), "PREMIÈRE") == [
+        (InlineKind.BOLD, "PREMIÈRE PHRASE. ", {})
+    ]
+    flags = [str(f) for r in aligned.rows if "SECONDE" in r.english for f in r.flags]
+    assert flags == ["formatting-lost: bold 'Seconde'"]
+    # The endnote is translated in its own part, its reference still in the body.
+    assert "NOTE DE FIN." in "".join(package_xml(english, "word/endnotes.xml").itertext())
+    body = package_xml(english, "word/document.xml")
+    assert len(body.findall(f".//{W}endnoteReference")) == 1
+
+
+def test_a_renamed_spreadsheet_fails_alone_in_a_run(
+    tmp_path: Path, identity_engine: IdentityTranslator
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    build_rich_article(folder / "good.docx")
+    _xlsx_renamed(folder / "tableur.docx")
+    report = run(RunConfig(sources=(folder,), out_dir=tmp_path / "out"), engine=identity_engine)
+    assert [d.doc_id for d in report.failed] == ["tableur"]
+    assert "not a Word document" in (report.failed[0].error or "")
+    assert (tmp_path / "out" / "good.en.docx").exists()
+
+
+_PROPERTIES = {
+    "": "",
+    "b": "<w:b/>",
+    "i": "<w:i/>",
+    "u": '<w:u w:val="single"/>',
+    "^": '<w:vertAlign w:val="superscript"/>',
+    "c": '<w:color w:val="C00000"/>',
+    "bi": "<w:b/><w:i/>",
+}
+_PIECE = st.one_of(
+    st.tuples(
+        st.just("text"),
+        st.text(alphabet="abcé .,A", min_size=1, max_size=12),
+        st.sampled_from(sorted(_PROPERTIES)),
+    ),
+    st.tuples(st.sampled_from(["tab", "br", "note", "link"]), st.just(""), st.just("")),
+)
+
+
+def _piece_xml(kind: str, text: str, flags: str) -> str:
+    if kind == "text":
+        return (
+            f'<w:r><w:rPr>{_PROPERTIES[flags]}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+        )
+    if kind == "link":
+        return '<w:hyperlink w:anchor="ici"><w:r><w:t>ce lien</w:t></w:r></w:hyperlink>'
+    if kind == "note":
+        return FOOTNOTE_REFERENCE.format(number=1)
+    return f"<w:r><w:{kind}/></w:r>"
+
+
+@settings(max_examples=15, deadline=None)
+@given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_identity_round_trip_of_any_runs(
+    tmp_path_factory: pytest.TempPathFactory,
+    splitter: SentenceSplitter,
+    paragraphs: list[list[tuple[str, str, str]]],
+) -> None:
+    import docx
+
+    folder = tmp_path_factory.mktemp("runs")
+    document = docx.Document()
+    for pieces in paragraphs:
+        add_xml(document.add_paragraph(), "".join(_piece_xml(*piece) for piece in pieces))
+    add_footnotes(document, {1: "Une note."})
+    source = folder / "runs.docx"
+    document.save(str(source))
+    english = folder / "runs.en.docx"
+    translate(source, english, splitter, lambda text: text)
+    assert paragraph_views(english) == paragraph_views(source)
+
+
+@settings(max_examples=15, deadline=None)
+@given(paragraphs=st.lists(st.lists(_PIECE, min_size=1, max_size=8), min_size=1, max_size=4))
+def test_translation_never_loses_a_code_or_a_word(
+    tmp_path_factory: pytest.TempPathFactory,
+    splitter: SentenceSplitter,
+    paragraphs: list[list[tuple[str, str, str]]],
+) -> None:
+    import docx
+
+    folder = tmp_path_factory.mktemp("runs")
+    document = docx.Document()
+    for pieces in paragraphs:
+        add_xml(document.add_paragraph(), "".join(_piece_xml(*piece) for piece in pieces))
+    add_footnotes(document, {1: "Une note."})
+    source = folder / "runs.docx"
+    document.save(str(source))
+    english = folder / "runs.en.docx"
+    translate(source, english, splitter, str.upper)
+    before, after = paragraph_views(source), paragraph_views(english)
+    assert len(after) == len(before)
+    for old, new in zip(before, after, strict=True):
+        assert "".join(new[1].split()) == "".join(old[1].upper().split())
+        assert sorted(str(code[1]) for code in new[4]) == sorted(str(code[1]) for code in old[4])
+
+
+def test_an_engine_control_character_does_not_break_the_docx(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    english = tmp_path / "rich.en.docx"
+    translate(source, english, splitter, lambda text: text.replace("Pays", "Country\x0b"))
+    cell = next(b for b in read_document(english).blocks if b.text.startswith("Country"))
+    assert cell.text == "Country "
+
+
+def test_comments_are_kept_and_named(tmp_path: Path, splitter: SentenceSplitter) -> None:
     import docx
 
     source = docx.Document()
-    source.add_heading("Le titre", level=1)
-    source.add_paragraph("Premier paragraphe. Deuxième phrase.")
-    source.add_paragraph("")
-    source.add_heading("Une partie", level=2)
-    path = tmp_path / "article.docx"
+    paragraph = source.add_paragraph("Un texte à relire.")
+    source.add_comment(paragraph.runs, text="À vérifier", author="Rédaction")
+    path = tmp_path / "commented.docx"
     source.save(str(path))
-    blocks = read_document(path).blocks
-    assert [(b.kind, b.level, b.text) for b in blocks] == [
-        (BlockKind.HEADING, 1, "Le titre"),
-        (BlockKind.PARAGRAPH, 0, "Premier paragraphe. Deuxième phrase."),
-        (BlockKind.HEADING, 2, "Une partie"),
-    ]
+    assert read_document(path).unrepresented == (
+        "word/comments.xml: reviewers' comments kept untranslated",
+    )
+    english = tmp_path / "commented.en.docx"
+    translate(path, english, splitter, lambda text: "A text to proofread.")
+    assert package_bytes(english)["word/comments.xml"] == package_bytes(path)["word/comments.xml"]
+    body = package_xml(english, "word/document.xml")
+    assert len(body.findall(f".//{W}commentReference")) == 1

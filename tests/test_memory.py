@@ -95,5 +95,47 @@ def test_corrupt_file_is_refused_and_untouched(tmp_path: Path) -> None:
 
 
 def test_default_path_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside a project and without TRANSLATE_MEMORY (see tests/test_project.py).
+    monkeypatch.delenv("TRANSLATE_MEMORY")
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert default_memory_path() == tmp_path / "translate-pipeline" / "memory.sqlite"
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        ("database or disk is full", "the disk holding the translation memory is full"),
+        ("database is locked", "in use by another process"),
+        ("attempt to write a readonly database", "the translation memory is read-only"),
+        ("disk I/O error", "the disk failed"),
+    ],
+)
+def test_issue10_items10_11_12_faults_are_told_apart(
+    tmp_path: Path, failure: str, message: str
+) -> None:
+    from translate_pipeline.memory import memory_fault
+
+    error = memory_fault(tmp_path / "tm.sqlite", sqlite3.OperationalError(failure))
+    assert message in str(error)
+    assert "Move it away" not in str(error)
+
+
+def test_issue10_item11_lock_taken_mid_run_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRANSLATE_MEMORY_WAIT", "0.2")
+    path = tmp_path / "tm.sqlite"
+    with TranslationMemory.open(path) as memory:
+        other = sqlite3.connect(path)
+        other.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(MemoryFileError, match="in use by another process"):
+                memory.store_machine([("Le chat.", "The cat.")], KEY)
+            # Reading still works while another process writes.
+            assert memory.lookup(["Le chat."], KEY) == {}
+        finally:
+            other.rollback()
+            other.close()
+        memory.store_machine([("Le chat.", "The cat.")], KEY)
+        assert memory.count() == 1

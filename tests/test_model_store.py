@@ -112,3 +112,24 @@ def test_unreadable_package_folder_is_named(argos_packages: Path) -> None:
     (argos_packages / "broken").mkdir()
     with pytest.raises(ModelError, match="broken: not a readable Argos package"):
         model_store.list_models()
+
+
+def test_issue10_item4_failed_swap_puts_the_old_package_back(
+    argos_packages: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    final = argos_packages / "pkg"
+    final.mkdir()
+    (final / "old").write_text("old", encoding="utf-8")
+    new = tmp_path / "new"
+    new.mkdir()
+    real_rename = Path.rename
+
+    def failing(self: Path, target):  # type: ignore[no-untyped-def]
+        if self == new:
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    with pytest.raises(OSError):
+        model_store._swap_in(new, final, argos_packages / ".previous")
+    assert (final / "old").read_text(encoding="utf-8") == "old"

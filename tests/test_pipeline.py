@@ -141,3 +141,91 @@ def test_second_run_uses_cached_sentence_spans(
     monkeypatch.setattr("translate_pipeline.pipeline.SentenceSplitter", no_pysbd)
     second = run(config, engine=tagging_engine)
     assert second.segments == first.segments
+
+
+def test_formatting_is_placed_by_translating_spans_even_when_the_memory_served_all() -> None:
+    # The readers of this branch give .txt seeds no spans: build a formatted segment.
+    from translate_pipeline.document import (
+        Block,
+        BlockKind,
+        Document,
+        FlagCode,
+        Inline,
+        InlineKind,
+        Segment,
+    )
+    from translate_pipeline.engines import EngineChoice
+    from translate_pipeline.pipeline import _align_checked, _span_translations
+    from translate_pipeline.protect import TermMatcher
+    from translate_pipeline.translation import Translation
+
+    french = "La maison brûle."
+    bold = Inline(InlineKind.BOLD, 3, 9)
+    block = Block(1, BlockKind.PARAGRAPH, french, inlines=(bold,))
+    document = Document("doc", Path("doc.md"), (block,))
+    segment = Segment(
+        "doc:p1:s1", "doc", 1, 1, french, 0, len(french), BlockKind.PARAGRAPH, inlines=(bold,)
+    )
+    # "maison" twice in the English: only the span's translation alone can place it
+    translations = {french: Translation("maison EN: maison brûle.", (), origin="memory")}
+    loaded: list[str] = []
+
+    def load() -> TaggingTranslator:
+        loaded.append("engine")
+        return TaggingTranslator(calls=[])
+
+    choice = EngineChoice("tagging", "1", load)
+    readable = [(document, (segment,))]
+    found = _span_translations(choice, None, readable, translations, TermMatcher.build(()))
+    assert loaded == ["engine"]
+    aligned = _align_checked(document, (segment,), translations, span_english=found)
+    (row,) = aligned.rows
+    assert [row.english[s.start : s.end] for s in row.english_inlines] == ["EN: maison"]
+    assert not any(flag.code is FlagCode.FORMATTING_LOST for flag in row.flags)
+    # without span translations the same row is flagged, never guessed
+    (row,) = _align_checked(document, (segment,), translations).rows
+    assert row.english_inlines == ()
+    assert [flag.code for flag in row.flags] == [FlagCode.FORMATTING_LOST]
+
+
+def test_an_engine_failing_on_span_texts_leaves_the_spans_flagged() -> None:
+    from translate_pipeline.document import Block, BlockKind, Document, Inline, InlineKind, Segment
+    from translate_pipeline.engines import EngineChoice
+    from translate_pipeline.errors import EngineError
+    from translate_pipeline.pipeline import _span_translations
+    from translate_pipeline.protect import TermMatcher
+    from translate_pipeline.translation import Translation
+
+    class Broken(TaggingTranslator):
+        def translate_batch(self, texts: list[str]) -> list[str]:
+            raise EngineError("the engine crashed")
+
+    french = "La maison brûle."
+    bold = Inline(InlineKind.BOLD, 3, 9)
+    document = Document("doc", Path("doc.md"), (Block(1, BlockKind.PARAGRAPH, french),))
+    segment = Segment(
+        "doc:p1:s1", "doc", 1, 1, french, 0, len(french), BlockKind.PARAGRAPH, inlines=(bold,)
+    )
+    translations = {french: Translation("The house burns.", ())}
+    choice = EngineChoice.of(Broken(calls=[]))
+    found = _span_translations(
+        choice, None, [(document, (segment,))], translations, TermMatcher.build(())
+    )
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("files", "names"),
+    [
+        (["a.txt", "b.md"], ["a", "b"]),
+        (["s/a.txt", "s/a.md"], ["a-txt", "a-md"]),
+        (["x/a.txt", "y/a.txt"], ["x-a", "y-a"]),
+        (["s/A.txt", "s/a.md"], ["A-txt", "a-md"]),
+        (["x/d/a.txt", "y/d/a.txt"], ["d-a", "d-a-2"]),
+        (["x/a.txt", "y/a.txt", "y/a.md"], ["x-a-txt", "y-a-txt", "a-md"]),
+    ],
+)
+def test_issue10_item6_output_names_never_collide(files: list[str], names: list[str]) -> None:
+    from translate_pipeline.pipeline import output_names
+
+    assert list(output_names([Path(f) for f in files]).values()) == names

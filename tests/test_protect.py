@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from translate_pipeline.cli import main
 from translate_pipeline.glossary import Term
 from translate_pipeline.protect import (
     Outcome,
@@ -81,6 +86,7 @@ def found(text: str) -> list[tuple[str, str, str]]:
         ("3,5% de plus", [("number", "3,5%", "3.5%")]),
         ("1 000 000 d'euros", [("number", "1 000 000", "1,000,000")]),
         ("2 millions d’euros", [("number", "2 millions d’euros", "2 million euros")]),
+        ("2 millions de barils", [("number", "2 millions de", "2 million")]),  # no "of"
         ("300 artistes en 2024", []),  # same in English: nothing to protect
     ],
 )
@@ -171,6 +177,9 @@ word = st.sampled_from(
         ".",
         ",",
         "150 milliards",
+        "ZQX0QZ",  # the placeholder shape itself (issue 10 item 19)
+        "zqx 1 qz",
+        "2 millions d'habitants",
     ]
 )
 sentences = st.lists(word, max_size=12).map(" ".join)
@@ -188,7 +197,11 @@ def test_identity_engine_round_trip_with_placeholders(text: str) -> None:
     restored = restore(masked.text, masked)
     expected = text
     for span in reversed(spans):
-        expected = expected[: span.start] + span.expected + expected[span.end :]
+        # An elided "d'" taken into a number span leaves a space before the next
+        # word: "2 millions d'habitants" -> "2 million habitants".
+        elided = span.source.endswith("'") and text[span.end : span.end + 1].isalnum()
+        english = span.expected + (" " if elided else "")
+        expected = expected[: span.start] + english + expected[span.end :]
     assert restored.text == expected
     assert all(r.outcome is Outcome.KEPT for r in restored.results)
 
@@ -223,3 +236,42 @@ def test_verbatim_identity_keeps_every_protected_term(text: str) -> None:
 
 def test_placeholder_tokens_are_letters_and_digits() -> None:
     assert placeholder(12) == "ZQX12QZ"
+
+
+def test_placeholders_are_unique_against_the_text_they_protect() -> None:
+    text = "Le jeton ZQX0QZ (ou zqx 1 qz, ZQXX0QZ) précède OpenAI."
+    masked = mask(text, find_spans(text, TERMS), use_placeholders=True)
+    [token] = masked.placeholders
+    assert token == "ZQXXX0QZ"
+    assert masked.text == "Le jeton ZQX0QZ (ou zqx 1 qz, ZQXX0QZ) précède ZQXXX0QZ."
+    restored = restore(masked.text, masked)
+    assert restored.text == text
+    assert [r.outcome for r in restored.results] == [Outcome.KEPT]
+
+
+def test_regression_issue_10_item_19_literal_placeholder_never_swaps_with_a_term(
+    require_apertium: None, tmp_path: Path
+) -> None:
+    """A literal ZQX0QZ in the French stays where it was; the term stays where it was."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        "source,target,case_sensitive,note\nOpenAI,,yes,\nIA,AI,yes,\n", encoding="utf-8"
+    )
+    source = tmp_path / "src" / "article.txt"
+    source.parent.mkdir()
+    source.write_text("Le jeton ZQX0QZ précède OpenAI et l'IA.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(out), "--engine", "apertium"),
+            *("--glossary", str(glossary), "--json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    english = (out / "article.en.md").read_text(encoding="utf-8")
+    assert english.count("ZQX0QZ") == 1
+    assert english.index("ZQX0QZ") < english.index("OpenAI") < english.index("AI.")
+    assert "ZQXX" not in english
+    report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["term"] == {"kept": 2, "repaired": 0, "missing": 0}

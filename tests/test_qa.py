@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from translate_pipeline.document import FlagCode
 from translate_pipeline.glossary import Term
-from translate_pipeline.protect import find_spans, mask, restore
+from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
 from translate_pipeline.qa import SegmentCheck, check_segment
 
 TERMS = (Term("Sora", "Sora"), Term("OpenAI", "OpenAI"), Term("IA", "AI"))
@@ -91,3 +95,64 @@ def test_untranslated_words_and_french_typography(
     french = "Il a dit non, et voilà tout ce qu’il en pense."
     check = SegmentCheck(french, english, (), marked_words=marked)
     assert [str(flag) for flag in check_segment(check)] == expected
+
+
+# Issue 12 item 5 / issue 9 item 6: 60 number cases (34 correct, 26 with a real
+# problem), each judged as a reviewed row is (the English as given, no repair).
+# Before this check (commit e899426): 13 false flags and 5 misses; now 0 and 0.
+NUMBER_CASES = json.loads(
+    (Path(__file__).parent / "data" / "number_qa_cases.json").read_text(encoding="utf-8")
+)
+
+
+def number_flags_on_reviewed_row(french: str, english: str) -> list[str]:
+    restored = restore(english, mask(french, find_spans(french, TERMS), use_placeholders=False))
+    results = tuple(
+        SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
+        for r in restored.results
+    )
+    return [
+        str(flag)
+        for flag in check_segment(SegmentCheck(french, english, results))
+        if flag.code is FlagCode.NUMBER_MISMATCH
+    ]
+
+
+@pytest.mark.parametrize(
+    "case", NUMBER_CASES, ids=[f"{n}-{case['why']}" for n, case in enumerate(NUMBER_CASES)]
+)
+def test_number_check_flags_every_real_problem_and_nothing_else(case: dict[str, object]) -> None:
+    flagged = number_flags_on_reviewed_row(str(case["french"]), str(case["english"]))
+    assert bool(flagged) is case["flag"], flagged
+
+
+def test_number_table_is_big_enough_both_ways() -> None:
+    assert sum(1 for c in NUMBER_CASES if c["flag"]) >= 20
+    assert sum(1 for c in NUMBER_CASES if not c["flag"]) >= 20
+
+
+@pytest.mark.parametrize(
+    ("french", "english", "expected"),
+    [
+        (
+            "Le siège est au 75008 Paris.",
+            "It is in 75,008 Paris.",
+            ["number-mismatch: 75008 missing"],
+        ),
+        (
+            "SIRET 552 100 554 00025.",
+            "SIRET 552,100,554 25.",
+            ["number-mismatch: 552 100 554 00025 missing"],
+        ),
+        ("Un budget de 600 millions d’euros.", "A budget of €600 million.", []),
+        (
+            "Un budget de 600 millions d’euros.",
+            "A budget of €60 million.",
+            ["number-mismatch: 600 millions d’euros (expected 600 million euros)"],
+        ),
+    ],
+)
+def test_number_flag_names_the_french_number(
+    french: str, english: str, expected: list[str]
+) -> None:
+    assert number_flags_on_reviewed_row(french, english) == expected

@@ -17,6 +17,8 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
 from translate_pipeline.cli import main
+from translate_pipeline.render_docx import CODE_FONT, qn
+from translate_pipeline.review_import import output_was_edited
 
 STEM = "003_2115df51cde3f6b7"
 
@@ -164,14 +166,92 @@ def test_altered_french_is_refused_with_the_row(first_run: Path) -> None:
     assert f"{markdown}: line 11 ({STEM}:p3:s1): the French was changed" in result.stderr
 
 
-def test_unknown_ids_are_counted(first_run: Path, tmp_path: Path) -> None:
+def reviewed_count(memory: Path) -> int:
+    with sqlite3.connect(memory) as db:
+        return int(
+            db.execute("SELECT count(*) FROM entries WHERE origin = 'reviewed'").fetchone()[0]
+        )
+
+
+def alter_markdown_id(path: Path, old: str, new: str, english: dict[str, str]) -> None:
+    """Change one row's ID, and the English of the rows named in ``english`` (by ID)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        for segment_id, text in english.items():
+            if line.startswith(f"| `{segment_id}`"):
+                cells = line.split(" | ")
+                cells[-1] = f"{text} |"
+                lines[number] = " | ".join(cells)
+    text = "\n".join(lines).replace(f"`{old}`", f"`{new}`")
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("suffix", ["docx", "md"])
+def test_issue10_item3_altered_segment_id_fails_import(
+    first_run: Path, seeds_copy: Path, isolated_memory: Path, suffix: str
+) -> None:
+    path = first_run / f"{STEM}.bilingual.{suffix}"
+    if suffix == "docx":
+        edit_docx(path, {1: "A good correction.", 2: "A correction on an altered row."})
+        document = docx.Document(str(path))
+        id_cell = document.tables[0].rows[2].cells[0]
+        id_cell.paragraphs[0].runs[-1].text = "p1:s9"  # was p1:s2
+        document.save(str(path))
+        where = "table row 3"
+    else:
+        alter_markdown_id(
+            path,
+            f"{STEM}:p1:s2",
+            f"{STEM}:p1:s9",
+            {
+                f"{STEM}:p1:s1": "A good correction.",
+                f"{STEM}:p1:s2": "A correction on an altered row.",
+            },
+        )
+        where = "line 8"
+    before = path.read_bytes()
+    result = invoke("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {path}: {where}: unknown segment ID '{STEM}:p1:s9' "
+        "(was it changed? IDs must stay as written)"
+    )
+    assert "1 row(s) could not be placed and nothing was taken from them" in result.stderr
+    # The placeable correction is kept; nothing from the altered row is.
+    assert reviewed_count(isolated_memory) == 1
+    # The file stays protected: the next run does not overwrite it.
+    rerun = invoke("run", str(seeds_copy), "--out", str(first_run), "--threads", "1")
+    assert rerun.exit_code == 3
+    assert f"{path}: changed since translate wrote it" in rerun.stderr
+    assert path.read_bytes() == before
+
+
+def test_issue10_item3_a_row_without_its_id_fails_import(first_run: Path) -> None:
     path = first_run / f"{STEM}.bilingual.md"
-    text = path.read_text(encoding="utf-8").replace(f"`{STEM}:p1:s1`", "`other:p1:s1`")
+    text = path.read_text(encoding="utf-8").replace(f"| `{STEM}:p1:s1`", f"| {STEM}:p1:s1", 1)
     path.write_text(text, encoding="utf-8")
     result = invoke("import", str(path))
-    assert result.exit_code == 0
-    assert "0 changed, 15 unchanged, 1 unknown IDs" in result.stdout
-    assert "unknown ID other:p1:s1" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"Error: {path}: line 7: no segment ID (it must stay as `doc:p1:s1`)"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["docx", "md"])
+def test_issue10_item16_another_projects_file_is_refused_in_one_message(
+    first_run: Path, tmp_path: Path, suffix: str
+) -> None:
+    path = first_run / f"{STEM}.bilingual.{suffix}"
+    other = tmp_path / "other-project.sqlite"
+    result = invoke("import", str(path), "--memory", str(other))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {path}: none of its 16 segment IDs belongs to an article translated with "
+        f"this translation memory ({other}): it comes from another project or was written "
+        "with another --memory. Nothing was imported; give that memory with --memory\n"
+    )
+    assert reviewed_count(other) == 0
 
 
 def test_export_tmx_holds_every_segment(first_run: Path, tmp_path: Path) -> None:
@@ -372,3 +452,93 @@ def test_issue_11_item_5_an_output_open_in_an_office_suite_is_not_overwritten(
     (first_run / lock_name).unlink()
     assert invoke("run", str(seeds_copy), "--out", str(first_run)).exit_code == 0
     assert target.read_bytes() != before
+
+
+def english_cell_runs(path: Path, index: int) -> list[tuple[str, bool]]:
+    cell = docx.Document(str(path)).tables[0].rows[index].cells[2]
+    return [(run.text, bool(run.bold)) for run in cell.paragraphs[0].runs if run.text]
+
+
+def test_issue9_item4_bold_added_in_the_docx_is_imported_and_reaches_every_output(
+    first_run: Path, seeds_copy: Path
+) -> None:
+    path = first_run / f"{STEM}.bilingual.docx"
+    document = docx.Document(str(path))
+    paragraph = document.tables[0].rows[1].cells[2].paragraphs[0]
+    english = paragraph.runs[0].text
+    first, rest = english.split(" ", 1)
+    # Same words, one of them now bold: a change of formatting only.
+    paragraph.runs[0].text = first
+    paragraph.runs[0].bold = True
+    paragraph.add_run(" " + rest)
+    document.save(str(path))
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged" in result.stdout
+    again = invoke("import", str(path))
+    assert "0 changed, 16 unchanged" in again.stdout
+    run_json(seeds_copy, first_run)
+    assert english_cell_runs(path, 1) == [(first, True), (" " + rest, False)]
+    markdown = (first_run / f"{STEM}.bilingual.md").read_text(encoding="utf-8")
+    row = next(line for line in markdown.splitlines() if line.startswith(f"| `{STEM}:p1:s1`"))
+    assert row.endswith(f"| **{first}** {rest} |")
+    assert "✓ reviewed" in row
+
+
+def test_issue9_item4_link_and_code_typed_in_the_markdown_are_imported_as_formatting(
+    first_run: Path, seeds_copy: Path
+) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines) if line.startswith(f"| `{STEM}:p1:s1`"))
+    cells = lines[number].split(" | ")
+    cells[-1] = "OpenAI suspended [Sora](https://openai.com/sora) and `gpt-4o`. |"
+    lines[number] = " | ".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged" in result.stdout
+    run_json(seeds_copy, first_run)
+    document = docx.Document(str(first_run / f"{STEM}.bilingual.docx"))
+    cell = document.tables[0].rows[1].cells[2]
+    assert cell.text == "OpenAI suspended Sora and gpt-4o."
+    hyperlink = cell._tc.find(".//" + qn("w:hyperlink"))
+    assert document.part.rels[hyperlink.get(qn("r:id"))].target_ref == "https://openai.com/sora"
+    code = [run for run in cell.paragraphs[0].runs if run.text == "gpt-4o"]
+    assert code and code[0].font.name == CODE_FONT
+    english = (first_run / f"{STEM}.bilingual.md").read_text(encoding="utf-8")
+    assert "OpenAI suspended [Sora](https://openai.com/sora) and `gpt-4o`. |" in english
+
+
+def test_issue10_item2_outputs_record_what_was_written_without_the_memory(
+    first_run: Path, isolated_memory: Path
+) -> None:
+    docx_path = first_run / f"{STEM}.bilingual.docx"
+    markdown = first_run / f"{STEM}.bilingual.md"
+    assert output_was_edited(docx_path) is False
+    assert output_was_edited(markdown) is False
+    assert output_was_edited(first_run / f"{STEM}.en.md") is None  # not a bilingual file
+    for leftover in isolated_memory.parent.glob("memory.sqlite*"):
+        leftover.unlink()  # the memory is gone
+    edit_docx(docx_path, {2: "An editor's correction."})
+    markdown.write_text(
+        markdown.read_text(encoding="utf-8").replace("| `", "| `", 1) + "A note.\n",
+        encoding="utf-8",
+    )
+    assert output_was_edited(docx_path) is True
+    assert output_was_edited(markdown) is True
+
+
+def test_a_bilingual_markdown_written_before_records_still_imports(first_run: Path) -> None:
+    path = first_run / f"{STEM}.bilingual.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[-1].startswith("<!-- translate_pipeline bilingual record: ")
+    number = next(n for n, line in enumerate(lines) if line.startswith(f"| `{STEM}:p1:s1`"))
+    cells = lines[number].split(" | ")
+    cells[-1] = "OpenAI *suspended* access. |"  # read as it was then: text, not formatting
+    lines[number] = " | ".join(cells)
+    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    assert output_was_edited(path) is None
+    result = invoke("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged, 0 unknown IDs" in result.stdout

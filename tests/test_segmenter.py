@@ -6,14 +6,20 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from translate_pipeline.cli import main
 from translate_pipeline.document import Block, BlockKind, Document, Inline, InlineKind, Place
 from translate_pipeline.formats import read_document
+from translate_pipeline.glossary import Term
+from translate_pipeline.protect import find_spans
 from translate_pipeline.segmenter import (
+    KeepingWhole,
     SentenceSplitter,
     SplitRules,
+    keep_whole,
     segment_document,
     splittable_texts,
 )
@@ -239,3 +245,79 @@ def test_issue9_each_sentence_gets_its_share_of_the_block_spans() -> None:
     assert (second.text, second.inlines) == ("Puis code et fin.", (code.shifted(-13),))
     assert second.text[second.inlines[0].start : second.inlines[0].end] == "code"
     assert first.place == second.place == place
+
+
+# Issue 10 item 20: no sentence is cut inside a protected span.
+
+PROTECTED_TERMS = (Term(".NET", ".NET"), Term("Node.js", "Node.js"))
+
+
+def protected_sentences(text: str) -> list[str]:
+    finder = KeepingWhole(
+        SPLITTER, lambda t: [(s.start, s.end) for s in find_spans(t, PROTECTED_TERMS)]
+    )
+    return [text[start:end] for start, end in finder.spans(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Le framework .NET est gratuit. Il tourne partout.",
+            ["Le framework .NET est gratuit.", "Il tourne partout."],
+        ),
+        ("Microsoft publie .NET 8 aujourd'hui.", ["Microsoft publie .NET 8 aujourd'hui."]),
+        (
+            "Voir www.exemple.fr. Merci.",  # the URL ends before the stop: still split
+            ["Voir www.exemple.fr.", "Merci."],
+        ),
+        # Nothing protected: exactly what the splitter gives.
+        ("Il a dit oui. Elle a dit non.", ["Il a dit oui.", "Elle a dit non."]),
+    ],
+)
+def test_protected_spans_are_never_cut(text: str, expected: list[str]) -> None:
+    assert protected_sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("spans", "protected", "expected"),
+    [
+        ([(0, 14), (15, 30)], [(13, 17)], [(0, 30)]),  # cut inside: joined
+        ([(0, 14), (15, 30)], [(10, 14)], [(0, 14), (15, 30)]),  # ends at the cut: kept
+        ([(0, 14), (15, 30)], [(15, 20)], [(0, 14), (15, 30)]),  # starts after it: kept
+        ([(0, 5), (6, 10), (11, 20)], [(3, 12)], [(0, 20)]),  # across two cuts
+        ([(0, 5), (6, 10)], [], [(0, 5), (6, 10)]),
+    ],
+)
+def test_keep_whole(
+    spans: list[tuple[int, int]],
+    protected: list[tuple[int, int]],
+    expected: list[tuple[int, int]],
+) -> None:
+    assert keep_whole(spans, protected) == expected
+
+
+def test_regression_issue_10_item_20_glossary_term_dotnet_is_never_split(
+    require_apertium: None, tmp_path: Path
+) -> None:
+    """ ".NET" in the glossary: one segment, and ".NET" in the English, never ". Clean"."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("source,target,case_sensitive,note\n.NET,,yes,\n", encoding="utf-8")
+    source = tmp_path / "src" / "article.txt"
+    source.parent.mkdir()
+    source.write_text("Le framework .NET est gratuit. Il tourne partout.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(out), "--engine", "apertium"),
+            *("--glossary", str(glossary)),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    bilingual = (out / "article.bilingual.md").read_text(encoding="utf-8")
+    assert "| `article:p1:s1` | Le framework .NET est gratuit. |" in bilingual
+    assert "| `article:p1:s2` | Il tourne partout. |" in bilingual
+    english = (out / "article.en.md").read_text(encoding="utf-8")
+    assert "framework .NET" in english
+    assert "Clean" not in english

@@ -35,3 +35,37 @@ def test_find_sources_named_file_with_unknown_extension(tmp_path: Path) -> None:
     path.write_text("x", encoding="utf-8")
     with pytest.raises(SourceError, match=r"unsupported file type '\.rtf'"):
         find_sources([path])
+
+
+@pytest.mark.parametrize(
+    ("name", "own"),
+    [
+        ("article.bilingual.docx", True),
+        ("article.bilingual.md", True),
+        ("article.en.md", True),
+        ("a-txt.en.md", True),
+        ("qa-report.md", True),
+        ("~$ticle.docx", True),
+        ("article.md", False),
+        ("lean.md", False),
+        ("bilingual.md", False),
+        ("en.txt", False),
+    ],
+)
+def test_issue10_item21_own_outputs_are_recognised(name: str, own: bool) -> None:
+    from translate_pipeline.sources import is_own_output
+
+    assert is_own_output(Path(name)) is own
+
+
+def test_issue10_item18_folder_scan_names_what_it_cannot_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Texte.", encoding="utf-8")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    (tmp_path / "a.bilingual.md").write_text("x", encoding="utf-8")
+    scan = find_sources([tmp_path, tmp_path / "a.txt"])
+    assert [p.name for p in scan.files] == ["a.txt"]
+    assert [(p.name, problem.split(",")[0]) for p, problem in scan.unreadable] == [
+        ("gone.txt", f"a symbolic link to {tmp_path / 'nowhere.txt'}"),
+        ("loop.md", "a symbolic link loop"),
+    ]

@@ -8,10 +8,22 @@ from dataclasses import dataclass
 
 import pytest
 
+from translate_pipeline.document import Inline, InlineKind
+from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import MemoryHit
 from translate_pipeline.protect import Outcome
-from translate_pipeline.translation import from_memory, post_edit, translate_protected
+from translate_pipeline.reproject import project_inlines
+from translate_pipeline.translation import (
+    DEFAULT_BATCH_SIZE,
+    check_engine_output,
+    from_memory,
+    post_edit,
+    translate_protected,
+    translate_span_texts,
+    translate_spans,
+    translate_texts,
+)
 
 from .conftest import TaggingTranslator
 
@@ -95,3 +107,90 @@ def test_the_memory_gives_back_the_english_the_engine_gave(uses_placeholders: bo
     again = from_memory(french, MemoryHit(fresh.engine_english, "machine"), TERMS)
     assert again.english == fresh.english
     assert "OpenAI déclare" in fresh.english and "«" not in fresh.english
+
+
+def test_span_texts_are_translated_once_each_in_batches() -> None:
+    engine = TaggingTranslator(calls=[], batch_size=2)
+    english = translate_span_texts(engine, ["maison", "voiture", "maison", " ", "3,5 %"])
+    assert english == {"maison": "EN: maison", "voiture": "EN: voiture", "3,5 %": "EN: 3.5%"}
+    assert engine.calls == [2, 1]
+
+
+_WORDS = {"la": "the", "maison": "house", "rouge": "red", "est": "is", "une": "a"}
+
+
+@dataclass(frozen=True)
+class WordTranslator:
+    """A fake engine: word for word from a small dictionary, capitalised like a
+    sentence; ``translate_marked`` does the same and leaves tags where they are.
+    """
+
+    marked: list[str]
+    name: str = "words"
+    version: str = "1"
+    batch_size: int | None = None
+    uses_placeholders: bool = True
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return [_words(text).capitalize() for text in texts]
+
+    def translate_marked(self, texts: Sequence[str]) -> list[str]:
+        self.marked.extend(texts)
+        return [
+            "".join(
+                part if part.startswith("<") else _words(part)
+                for part in re.split(r"(<[^>]+>)", text)
+            )
+            for text in texts
+        ]
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\w+", lambda m: _WORDS.get(m.group(0).lower(), m.group(0)), text)
+
+
+def test_spans_get_their_english_in_context_then_alone() -> None:
+    french = "La maison est rouge."
+    rows = [
+        (
+            french,
+            (Inline(InlineKind.BOLD, 3, 9), Inline(InlineKind.ITALIC, 14, 19)),
+            "The house is red.",
+        )
+    ]
+    engine = WordTranslator(marked=[])
+    candidates = translate_spans(engine, rows)
+    assert engine.marked == ['La <b id="k0">maison</b> est <b id="k1">rouge</b>.']
+    assert candidates == {french: {"maison": ("house", "House"), "rouge": ("red", "Red")}}
+    placed = project_inlines(french, rows[0][1], rows[0][2], span_english=candidates[french])
+    assert [rows[0][2][s.start : s.end] for s in placed.inlines] == ["house", "red"]
+
+
+def test_engine_without_tags_gives_translations_alone_and_placed_spans_ask_nothing() -> None:
+    rows = [
+        ("La maison est rouge.", (Inline(InlineKind.BOLD, 3, 9),), "The house is red."),
+        ("Une Maison.", (Inline(InlineKind.BOLD, 4, 10),), "A Maison."),
+    ]
+    engine = TaggingTranslator(calls=[])
+    assert translate_spans(engine, rows) == {"La maison est rouge.": {"maison": ("EN: maison",)}}
+    assert engine.calls == [1]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        (["A"], "returned 1 translations for 2 segments"),
+        (["A", "B", "C"], "returned 3 translations for 2 segments"),
+        (["A", ""], r"returned no English for segment 2 of 2 \('Le chien\.'\)"),
+        (["A", "   "], "returned no English for segment 2"),
+    ],
+)
+def test_issue10_item1_engine_output_is_checked(outputs: list[str], message: str) -> None:
+    with pytest.raises(EngineError, match=rf"the fake engine {message}.*nothing of this batch"):
+        check_engine_output("fake", ["Le chat.", "Le chien."], outputs)
+
+
+def test_issue10_item8_engines_without_a_batch_size_get_bounded_batches() -> None:
+    engine = TaggingTranslator(calls=[])
+    translate_texts(engine, [f"Phrase {n}." for n in range(DEFAULT_BATCH_SIZE * 2 + 1)])
+    assert engine.calls == [DEFAULT_BATCH_SIZE, DEFAULT_BATCH_SIZE, 1]

@@ -23,6 +23,8 @@ def align_document(
     origins: Mapping[str, str] | None = None,
     flags: Mapping[str, tuple[QaFlag, ...]] | None = None,
     english_inlines: Mapping[str, tuple[Inline, ...]] | None = None,
+    span_english: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    known_english: Mapping[str, Sequence[tuple[int, int, str]]] | None = None,
 ) -> AlignedDocument:
     """Build the aligned document: one row per segment, in source order.
 
@@ -37,6 +39,10 @@ def align_document(
             keyed by French segment text; the others are projected from the
             French spans, and a span that cannot be placed flags the row
             ``formatting-lost``.
+        span_english: Candidate Englishes of span texts (in context, alone),
+            keyed by French segment text (see ``translation.translate_spans``).
+        known_english: French ranges whose English is known (glossary terms as
+            protection restored them), keyed by French segment text.
 
     Raises:
         KeyError: A segment has no English (a pipeline bug, never user input).
@@ -51,7 +57,13 @@ def align_document(
         if segment.text in known:
             placed = known[segment.text]
         else:
-            projection = project_inlines(segment.text, segment.inlines, target)
+            projection = project_inlines(
+                segment.text,
+                segment.inlines,
+                target,
+                (known_english or {}).get(segment.text, ()),
+                (span_english or {}).get(segment.text),
+            )
             placed = projection.inlines
             if projection.lost:
                 row_flags = (*row_flags, _formatting_lost(segment.text, projection.lost))

@@ -6,8 +6,11 @@ Exit codes: 0 success; 1 the run failed and nothing was written; 2 wrong usage;
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +20,12 @@ import click
 
 from translate_pipeline import __version__
 from translate_pipeline.engines import DEVICES, ENGINE_NAMES
-from translate_pipeline.errors import PipelineError
+from translate_pipeline.errors import PipelineError, display_path
 
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
 EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
+MAX_THREADS = 1024
 
 
 class CommandFailed(click.ClickException):
@@ -43,8 +47,21 @@ memory_option = click.option(
     "memory_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Translation memory file [default: $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
+    help="Translation memory file [default: $TRANSLATE_MEMORY, else the project's "
+    ".translate/memory.sqlite, else $XDG_DATA_HOME/translate-pipeline/memory.sqlite].",
 )
+
+
+def _not_nan(param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN, which every range check lets through (``inf`` means no limit)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("nan is not a number of seconds", param=param)
+    return value
+
+
+def _notice(message: str) -> None:
+    """Tell the user, on stderr, about something the library is waiting for."""
+    click.echo(message, err=True)
 
 
 @contextmanager
@@ -61,7 +78,8 @@ glossary_option = click.option(
     "glossary_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Glossary CSV (default: glossary/terms.csv when it exists).",
+    help="Glossary CSV (default: glossary/terms.csv of the project, or of the current "
+    "folder, when it exists).",
 )
 
 
@@ -73,6 +91,11 @@ glossary_option = click.option(
 @click.version_option(__version__, prog_name="translate")
 def main() -> None:
     """Translate French articles into aligned bilingual DOCX and Markdown, offline."""
+    # A file name that is not UTF-8 reaches Python as lone surrogates; printing one
+    # must show it escaped, not end the command with a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 @main.command()
@@ -94,17 +117,28 @@ def main() -> None:
 )
 @click.option(
     "--threads",
-    type=click.IntRange(min=0),
+    # More threads than this only spends time creating them (100000 took 40 s and
+    # then failed inside libgomp): refuse with a clear usage error.
+    type=click.IntRange(min=0, max=MAX_THREADS),
     default=0,
     show_default=True,
     help="CPU threads for the Argos engine (0: all cores), run as parallel workers.",
+)
+@click.option(
+    "--engine-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    envvar="TRANSLATE_ENGINE_TIMEOUT",
+    callback=lambda ctx, param, value: _not_nan(param, value),
+    help="Seconds an Apertium batch may take, plus 0.1 s per segment, before the engine "
+    "is taken for hung and stopped (inf: no limit) [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
 )
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
     default=None,
     help="Segments per engine call; each finished call is saved to the memory "
-    "[default: 256 for Argos on the CPU, 2048 on a GPU; all at once for Apertium].",
+    "[default: 256 for Argos on the CPU, 2048 on a GPU; 500 for Apertium].",
 )
 @click.option(
     "--beam-size",
@@ -138,6 +172,7 @@ def run(
     out_dir: Path,
     engine: str,
     threads: int,
+    engine_timeout: float | None,
     batch_size: int | None,
     beam_size: int,
     device: str,
@@ -168,7 +203,11 @@ def run(
         out_dir=out_dir,
         engine=engine,
         engine_options=EngineOptions(
-            threads=threads, beam_size=beam_size, batch_size=batch_size, device=device
+            threads=threads,
+            beam_size=beam_size,
+            batch_size=batch_size,
+            device=device,
+            timeout_seconds=engine_timeout,
         ),
         glossary=glossary_path,
         memory=memory_path,
@@ -187,7 +226,7 @@ def run(
 
     try:
         with library_errors():
-            report = run_pipeline(config, progress if show_progress else None)
+            report = run_pipeline(config, progress if show_progress else None, notice=_notice)
     except KeyboardInterrupt:
         from translate_pipeline.memory import default_memory_path
 
@@ -201,7 +240,9 @@ def run(
             bar.__exit__(None, None, None)
 
     for skipped in report.skipped:
-        click.echo(f"Skipped {skipped}: not a .txt, .md or .docx file.", err=True)
+        click.echo(f"Skipped {display_path(skipped)}: not a .txt, .md or .docx file.", err=True)
+    for path, problem in report.unreadable:
+        click.echo(f"Skipped {display_path(path)}: {problem}.", err=True)
     for failed in report.failed:
         click.echo(f"Error: {failed.error}", err=True)
     if as_json:
@@ -235,6 +276,7 @@ def _print_summary(report: Any) -> None:
         f"QA: {report.qa.flagged_segments} of {report.qa.segments} segments flagged"
         + (f" ({flags})" if flags else "")
     )
+    _print_kept(report.documents)
     written, current = report.files_written, report.files_current
     click.echo(f"Files: {len(written)} written, {len(current)} already up to date.")
     # Name them while the list is short enough to read.
@@ -243,6 +285,23 @@ def _print_summary(report: Any) -> None:
             click.echo(f"  wrote {path}")
     elif report.qa_reports:
         click.echo(f"  QA report: {report.qa_reports[-1]}")
+
+
+def _print_kept(documents: Any) -> None:
+    """Name what was carried over untranslated, so nothing goes unmentioned."""
+    kept = Counter(
+        name.split(" (line")[0] for doc in documents if not doc.error for name in doc.kept_as_is
+    )
+    if kept:
+        listed = ", ".join(f"{count} × {name}" for name, count in kept.items())
+        click.echo(f"Kept as is (not translated): {listed}.")
+    odd = [(doc.doc_id, item) for doc in documents if not doc.error for item in doc.unrepresented]
+    if odd:
+        click.echo(f"Left as in the source, not translated ({len(odd)}; listed in the QA report):")
+        for doc_id, item in odd[:5]:
+            click.echo(f"  {doc_id}: {item}")
+        if len(odd) > 5:
+            click.echo(f"  ... and {len(odd) - 5} more")
 
 
 def _report_dict(report: Any) -> dict[str, Any]:
@@ -269,15 +328,20 @@ def _report_dict(report: Any) -> dict[str, Any]:
         },
         "documents": [
             {
-                "source": str(doc.source),
+                "source": display_path(doc.source),
                 "doc_id": doc.doc_id,
                 "segments": doc.segments,
                 "outputs": [str(path) for path in doc.outputs],
                 "error": doc.error,
+                "kept_as_is": list(doc.kept_as_is),
+                "unrepresented": list(doc.unrepresented),
             }
             for doc in report.documents
         ],
-        "skipped": [str(path) for path in report.skipped],
+        "skipped": [display_path(path) for path in report.skipped],
+        "unreadable": [
+            {"path": display_path(path), "problem": problem} for path, problem in report.unreadable
+        ],
         "files_written": [str(path) for path in report.files_written],
         "files_up_to_date": [str(path) for path in report.files_current],
     }
@@ -350,9 +414,9 @@ def glossary() -> None:
 
 
 def _glossary_file(path: Path | None) -> Path:
-    from translate_pipeline.glossary import DEFAULT_GLOSSARY
+    from translate_pipeline.project import default_glossary_path
 
-    return path or DEFAULT_GLOSSARY
+    return path or default_glossary_path()
 
 
 @glossary.command("list")
@@ -424,21 +488,36 @@ def glossary_check(glossary_path: Path | None) -> None:
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @memory_option
-def import_reviews(files: tuple[Path, ...], memory_path: Path | None) -> None:
+@click.option(
+    "--as",
+    "as_origin",
+    type=click.Choice(["auto", "reviewed", "machine"]),
+    default="auto",
+    show_default=True,
+    help="For .tmx/.xlf/.xliff files: auto takes each unit's status (TMX units are "
+    "reviewed unless exported as machine by this tool); reviewed or machine for every unit.",
+)
+def import_reviews(files: tuple[Path, ...], memory_path: Path | None, as_origin: str) -> None:
     """Store the English an editor corrected in bilingual FILES (.docx or .md).
 
     Rows are matched by segment ID; changed English cells become reviewed
     translations, which the next 'translate run' puts in every output. A file
     in which a French cell was altered is refused, with its rows named.
+
+    TMX and XLIFF files of other CAT tools (.tmx, .xlf, .xliff) go into the
+    memory too: their French-to-English units, approved ones as reviewed.
     """
     from translate_pipeline.memory import TranslationMemory, default_memory_path
     from translate_pipeline.review_import import import_reviews as import_file
 
     failures = 0
     memory_file = memory_path or default_memory_path()
-    with library_errors(), TranslationMemory.open(memory_file) as memory:
+    with library_errors(), TranslationMemory.open(memory_file, on_wait=_notice) as memory:
         for path in files:
             try:
+                if _is_exchange_file(path):
+                    _import_exchange_file(path, memory, as_origin)
+                    continue
                 report = import_file(path, memory)
             except PipelineError as exc:
                 failures += 1
@@ -489,11 +568,286 @@ def export_memory(out_file: Path | None, file_format: str, memory_path: Path | N
         out_file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CommandFailed(f"{out_file.parent}: cannot create ({exc.strerror or exc})") from None
-    with library_errors(), TranslationMemory.open(path) as memory:
+    with library_errors(), TranslationMemory.open(path, on_wait=_notice) as memory:
         entries = list(memory.best_entries())
         write_exchange_file(entries, out_file, file_format)
     reviewed = sum(1 for entry in entries if entry.origin == "reviewed")
     click.echo(f"Wrote {len(entries)} translation units ({reviewed} reviewed) to {out_file}.")
+
+
+def _is_exchange_file(path: Path) -> bool:
+    from translate_pipeline.exchange_import import is_exchange_file
+
+    return is_exchange_file(path)
+
+
+def _import_exchange_file(path: Path, memory: Any, as_origin: str) -> None:
+    """Merge a TMX or XLIFF file into the memory and say what it did."""
+    from translate_pipeline.exchange_import import read_exchange_file
+
+    read = read_exchange_file(path, as_origin)
+    merged = memory.merge_entries(read.entries)
+    reviewed = sum(1 for entry in read.entries if entry.origin == "reviewed")
+    click.echo(
+        f"{path}: {len(read.entries)} units ({reviewed} reviewed, "
+        f"{len(read.entries) - reviewed} machine): {merged.added} added, "
+        f"{merged.unchanged} already in the memory, {len(merged.replaced)} replaced, "
+        f"{len(merged.kept)} conflicts"
+    )
+    for count, what in (
+        (read.other_languages, "units not French to English skipped"),
+        (read.untranslated, "units without English skipped"),
+        (
+            read.inline_codes,
+            "texts had inline codes (tags, placeholders) removed: the memory keeps plain text",
+        ),
+        (read.notes_dropped, "notes not kept: the memory has no place for notes"),
+    ):
+        if count:
+            click.echo(f"  {count} {what}", err=True)
+    for incoming, before in merged.replaced:
+        click.echo(
+            f"  replaced entry {before.entry_id} ({before.origin}): {incoming.source!r}: "
+            f"{before.target!r} -> {incoming.target!r}",
+            err=True,
+        )
+    for incoming, stored in merged.kept:
+        click.echo(
+            f"  conflict, entry {stored.entry_id} kept: {incoming.source!r}: the memory's "
+            f"review {stored.target!r} is not older than the file's {incoming.target!r}. "
+            f"To take the file's: translate memory forget {stored.entry_id} --reviewed-only, "
+            "then import again",
+            err=True,
+        )
+
+
+@main.group("memory")
+def memory_group() -> None:
+    """List, show, forget and count the translation memory's entries."""
+
+
+@memory_group.command("init")
+@click.option(
+    "--empty",
+    is_flag=True,
+    help="Start with an empty memory instead of a copy of the one used until now.",
+)
+def memory_init(empty: bool) -> None:
+    """Make the current folder a project, with its own memory in .translate/.
+
+    Commands run in this folder or any folder below it then use
+    .translate/memory.sqlite and glossary/terms.csv of this folder. The memory
+    used until now (the user-wide one, usually) is copied in, so that no review
+    is left behind, unless --empty is given.
+    """
+    import os
+
+    from translate_pipeline.memory import MEMORY_ENV, create_project_memory, default_memory_path
+
+    previous = default_memory_path()
+    with library_errors():
+        created = create_project_memory(Path.cwd(), None if empty else previous)
+    if created.copied_from:
+        click.echo(
+            f"Created {created.path}, a copy of {created.copied_from}: "
+            f"{created.entries} entries ({created.reviewed} reviewed)."
+        )
+    else:
+        click.echo(f"Created {created.path} (empty).")
+    if os.environ.get(MEMORY_ENV, "").strip():
+        click.echo(
+            f"Note: {MEMORY_ENV} is set ({previous}) and still wins over the project's memory.",
+            err=True,
+        )
+
+
+def _existing_memory(memory_path: Path | None) -> Path:
+    from translate_pipeline.memory import default_memory_path
+
+    path = memory_path or default_memory_path()
+    if not path.exists():
+        raise CommandFailed(f"{path}: no translation memory yet. Run 'translate run' first")
+    return path
+
+
+def _entry_dict(entry: Any) -> dict[str, Any]:
+    return {
+        "id": entry.entry_id,
+        "origin": entry.origin,
+        "source": entry.source,
+        "target": entry.target,
+        "engine": entry.engine,
+        "engine_version": entry.engine_version,
+        "glossary_version": entry.glossary_version,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+    }
+
+
+def _echo_entry(entry: Any) -> None:
+    made_by = f" {entry.engine} {entry.engine_version}".rstrip() if entry.engine else ""
+    click.echo(f"[{entry.entry_id}] {entry.origin}{made_by}  {entry.updated_at}")
+    click.echo(f"  FR: {entry.source}")
+    click.echo(f"  EN: {entry.target}")
+
+
+@memory_group.command("list")
+@click.option("--reviewed", "origin", flag_value="reviewed", help="Only reviewed entries.")
+@click.option("--machine", "origin", flag_value="machine", help="Only machine entries.")
+@click.option("--search", default="", help="Only entries whose French or English holds TEXT.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Show at most N entries (0: all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@memory_option
+def memory_list(
+    origin: str | None, search: str, limit: int, as_json: bool, memory_path: Path | None
+) -> None:
+    """List entries, most recently changed first, with the IDs 'show' and 'forget' take."""
+    from translate_pipeline.memory import TranslationMemory
+
+    path = _existing_memory(memory_path)
+    with library_errors(), TranslationMemory.open(path) as memory:
+        listing = memory.list_entries(origin, search, limit or None)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "memory": str(path),
+                    "matched": listing.matched,
+                    "entries": [_entry_dict(entry) for entry in listing.entries],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    for entry in listing.entries:
+        _echo_entry(entry)
+    shown = len(listing.entries)
+    more = "; --limit 0 shows all" if shown < listing.matched else ""
+    click.echo(f"{shown} of {listing.matched} entries shown{more} ({path}).")
+
+
+@memory_group.command("show")
+@click.argument("reference", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@memory_option
+def memory_show(reference: str, as_json: bool, memory_path: Path | None) -> None:
+    """Show an entry (ID from 'list', or a segment ID such as 001_abc:p2:s1) and every
+    other translation the memory holds for the same French sentence."""
+    from translate_pipeline.memory import TranslationMemory
+
+    path = _existing_memory(memory_path)
+    with library_errors(), TranslationMemory.open(path) as memory:
+        named = memory.find_entries(reference)
+        entries = memory.sentence_entries(named[0].source)
+        segment_ids = memory.segment_ids_of(named[0].source)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "memory": str(path),
+                    "source": named[0].source,
+                    "segment_ids": list(segment_ids),
+                    "entries": [_entry_dict(entry) for entry in entries],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"FR: {named[0].source}")
+    if segment_ids:
+        click.echo(f"Segments: {', '.join(segment_ids)}")
+    for entry in entries:
+        made_by = f" by {entry.engine} {entry.engine_version}".rstrip() if entry.engine else ""
+        glossary = f", glossary {entry.glossary_version}" if entry.glossary_version else ""
+        click.echo(f"[{entry.entry_id}] {entry.origin}{made_by}{glossary}")
+        click.echo(f"  EN: {entry.target}")
+        click.echo(f"  stored {entry.created_at}, changed {entry.updated_at}")
+    if entries[0].is_reviewed:
+        click.echo(f"A run uses the reviewed entry [{entries[0].entry_id}].")
+    else:
+        click.echo("Not reviewed: a run uses the machine entry of its engine, model and glossary.")
+
+
+@memory_group.command("forget")
+@click.argument("reference", metavar="ID")
+@click.option(
+    "--reviewed-only",
+    is_flag=True,
+    help="Remove only the sentence's reviewed translation (a bad review), "
+    "so that its machine translation is used again.",
+)
+@memory_option
+def memory_forget(reference: str, reviewed_only: bool, memory_path: Path | None) -> None:
+    """Remove an entry (ID from 'list'), or every entry of a segment ID's sentence."""
+    from translate_pipeline.memory import TranslationMemory
+
+    path = _existing_memory(memory_path)
+    with library_errors(), TranslationMemory.open(path) as memory:
+        removed = memory.forget(reference, reviewed_only)
+        remaining = memory.sentence_entries(removed[0].source)
+    for entry in removed:
+        click.echo(
+            f"Forgot [{entry.entry_id}] {entry.origin}: {entry.source!r} -> {entry.target!r}"
+        )
+    if any(entry.is_reviewed for entry in remaining):
+        click.echo("The sentence keeps its reviewed translation.")
+    elif remaining:
+        click.echo(
+            f"The sentence keeps {len(remaining)} machine translation(s); the next "
+            "'translate run' uses the one of its engine, or translates it again."
+        )
+    else:
+        click.echo("The memory holds nothing more for it: the next 'translate run' translates it.")
+
+
+@memory_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@memory_option
+def memory_stats(as_json: bool, memory_path: Path | None) -> None:
+    """Count entries by origin and engine; show the memory's file and size."""
+    from translate_pipeline.memory import TranslationMemory
+
+    path = _existing_memory(memory_path)
+    with library_errors(), TranslationMemory.open(path) as memory:
+        stats = memory.stats()
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "memory": str(stats.path),
+                    "size_bytes": stats.size_bytes,
+                    "entries": stats.entries,
+                    "reviewed": stats.reviewed,
+                    "machine": stats.machine,
+                    "sentences": stats.sentences,
+                    "engines": [
+                        {"engine": engine, "version": version, "entries": count}
+                        for engine, version, count in stats.engines
+                    ],
+                    "segments": stats.segments,
+                    "outputs": stats.outputs,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(f"Memory: {stats.path} ({stats.size_bytes / 1024:.0f} KiB)")
+    click.echo(
+        f"Entries: {stats.entries} for {stats.sentences} sentences: "
+        f"{stats.reviewed} reviewed, {stats.machine} machine"
+    )
+    for engine, version, count in stats.engines:
+        click.echo(f"  {engine} {version}".rstrip() + f": {count}")
+    click.echo(f"Segment IDs recorded: {stats.segments}; output files recorded: {stats.outputs}")
 
 
 if __name__ == "__main__":

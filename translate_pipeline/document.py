@@ -238,6 +238,16 @@ class Document:
         """The blocks kept as they are."""
         return tuple(block for block in self.blocks if not block.translatable)
 
+    @property
+    def kept_as_is(self) -> tuple[str, ...]:
+        """Each verbatim block named with where it is: ``"code block (line 12)"``."""
+        return tuple(
+            f"{block.verbatim or 'block'} (line {block.line})"
+            if block.line
+            else block.verbatim or "block"
+            for block in self.verbatim_blocks
+        )
+
 
 @dataclass(frozen=True)
 class Segment:

@@ -6,8 +6,23 @@ it, so that the command line can print it as one line and exit.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def display_path(path: Path | str) -> str:
+    """``path`` as text that can always be printed.
+
+    A file name that is not UTF-8 reaches Python with its stray bytes as lone
+    surrogates, which no terminal encoding accepts; they are shown as ``\\xNN``.
+    """
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The reason of an ``OSError`` in a few words ("permission denied")."""
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 class PipelineError(Exception):
@@ -21,11 +36,25 @@ class SourceError(PipelineError):
 
     def __init__(self, path: Path | str, problem: str, fix: str) -> None:
         self.path = Path(path)
-        super().__init__(f"{path}: {problem}. {fix}")
+        super().__init__(f"{display_path(path)}: {problem}. {fix}")
 
 
 class EngineError(PipelineError):
     """No usable translation engine, or an engine failed while translating."""
+
+
+class DamagedModelError(EngineError):
+    """An installed (or just extracted) Argos package has a part that cannot be loaded."""
+
+    def __init__(self, path: Path, part: str, reason: str) -> None:
+        self.path = path
+        self.part = part
+        self.reason = reason
+        super().__init__(
+            f"{display_path(path)}: the installed Argos model cannot be loaded: its {part} is "
+            f"damaged ({reason}). Reinstall it with 'translate model install FILE.argosmodel' "
+            "(or remove the folder and use --engine apertium)"
+        )
 
 
 class ModelError(PipelineError):
@@ -37,7 +66,7 @@ class OutputError(PipelineError):
 
     def __init__(self, path: Path | str, problem: str, fix: str) -> None:
         self.path = Path(path)
-        super().__init__(f"{path}: {problem}. {fix}")
+        super().__init__(f"{display_path(path)}: {problem}. {fix}")
 
 
 @dataclass(frozen=True)
@@ -67,7 +96,7 @@ class MemoryFileError(PipelineError):
 
     def __init__(self, path: Path | str, problem: str, fix: str) -> None:
         self.path = Path(path)
-        super().__init__(f"{path}: {problem}. {fix}")
+        super().__init__(f"{display_path(path)}: {problem}. {fix}")
 
 
 class ReviewImportError(PipelineError):

@@ -100,7 +100,19 @@ def _parse(path: Path) -> tuple[tuple[Term, ...], tuple[GlossaryProblem, ...]]:
         line = data[: exc.start].count(b"\n") + 1
         return (), (GlossaryProblem(line, "not UTF-8; save the file as UTF-8"),)
 
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    # The line each row starts on: a quoted cell may span lines, so rows and
+    # lines differ, and messages must name the line an editor sees.
+    starts: list[int] = []
+    ends: list[int] = []
+    try:
+        for row in reader:
+            starts.append(ends[-1] + 1 if ends else 1)
+            ends.append(reader.line_num)
+            rows.append(row)
+    except csv.Error as exc:
+        return (), (GlossaryProblem(reader.line_num, f"not a readable CSV row ({exc})"),)
     if not rows:
         return (), (
             GlossaryProblem(0, "the file is empty; its first line must be " + ",".join(COLUMNS)),
@@ -116,8 +128,24 @@ def _parse(path: Path) -> tuple[tuple[Term, ...], tuple[GlossaryProblem, ...]]:
     terms: list[Term] = []
     problems: list[GlossaryProblem] = []
     seen: dict[tuple[str, bool], Term] = {}
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, end, cells in zip(starts[1:], ends[1:], rows[1:], strict=True):
         if not any(cell.strip() for cell in cells):
+            continue
+        spanning = next((cell for cell in cells if "\n" in cell or "\r" in cell), None)
+        if spanning is not None:
+            problems.append(
+                GlossaryProblem(
+                    number,
+                    (
+                        f"a double quote opens a cell here that runs on to line {end}, "
+                        "swallowing the rows between"
+                        if end > number
+                        else "a double quote opens a cell here that is never closed"
+                    )
+                    + "; remove the stray quote, or close it (a quote inside a quoted cell "
+                    'is written "")',
+                )
+            )
             continue
         if len(cells) > len(header):
             problems.append(

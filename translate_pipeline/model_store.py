@@ -68,8 +68,8 @@ def list_models() -> list[InstalledModel]:
                 package = Package(path)
             except (OSError, ValueError) as exc:
                 raise ModelError(
-                    f"{path}: not a readable Argos package ({exc}). Remove the folder or "
-                    "install the package again"
+                    f"{path}: not a readable Argos package ({exc}). Reinstall it with "
+                    "'translate model install FILE.argosmodel', or remove the folder"
                 ) from None
             models.append(
                 InstalledModel(
@@ -87,12 +87,15 @@ def install_from_file(archive: Path) -> InstalledModel:
     """Install an ``.argosmodel`` file into the package folder, without a network.
 
     The archive is checked (a zip with one top folder holding ``metadata.json``
-    and a CTranslate2 ``model/``) and extracted beside its final place, then
-    renamed into place, so a failed install leaves nothing half-written. An
-    installed package with the same folder name is replaced.
+    and a CTranslate2 ``model/``) and extracted beside its final place; the
+    extracted package is loaded and translates one sentence there, and only
+    then is it renamed into place. A failed install leaves nothing
+    half-written, and an installed package with the same folder name is
+    replaced only by one that works.
 
     Raises:
-        ModelError: The file is missing, not a zip, or not an Argos package.
+        ModelError: The file is missing, not a zip, not an Argos package, or a
+            package that cannot be loaded or cannot translate.
     """
     if not archive.is_file():
         raise ModelError(f"{archive}: no such file. Give the path of a .argosmodel file")
@@ -107,10 +110,14 @@ def install_from_file(archive: Path) -> InstalledModel:
             bundle.extractall(staging)
             extracted = staging / top
             metadata = _read_metadata(archive, extracted / "metadata.json")
+            _check_it_translates(archive, extracted, metadata)
             final = target_root / top
-            if final.exists():
-                shutil.rmtree(final)
-            extracted.rename(final)
+            _swap_in(extracted, final, staging / ".previous")
+        except OSError as exc:
+            raise ModelError(
+                f"{archive}: cannot install into {target_root} ({exc.strerror or exc}); "
+                "any model installed before is unchanged"
+            ) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return InstalledModel(
@@ -120,6 +127,69 @@ def install_from_file(archive: Path) -> InstalledModel:
         version=str(metadata.get("package_version", "")),
         path=final,
     )
+
+
+# Translated by a package before it is installed: a package that cannot do this
+# would make every later run fail.
+CHECK_SENTENCE = "Le chat dort."
+
+
+def _check_it_translates(archive: Path, folder: Path, metadata: dict[str, Any]) -> None:
+    """Load the extracted package in ``folder`` and translate one sentence with it.
+
+    Raises:
+        ModelError: The package cannot be loaded, or gives no translation.
+    """
+    from translate_pipeline.engines import EngineOptions
+    from translate_pipeline.engines.argos import ArgosTranslator
+    from translate_pipeline.errors import DamagedModelError, EngineError
+
+    model = InstalledModel(
+        name=folder.name,
+        from_code=str(metadata.get("from_code", "")),
+        to_code=str(metadata.get("to_code", "")),
+        version=str(metadata.get("package_version", "")),
+        path=folder,
+    )
+    try:
+        engine = ArgosTranslator.load(EngineOptions(threads=1, beam_size=1, device="cpu"), model)
+        outputs = engine.translate_batch([CHECK_SENTENCE])
+    except DamagedModelError as exc:
+        raise ModelError(
+            f"{archive}: not installed, its {exc.part} cannot be loaded ({exc.reason}); any "
+            "model installed before is unchanged"
+        ) from None
+    except EngineError as exc:
+        raise ModelError(
+            f"{archive}: not installed, the package cannot be used ({exc}); any model "
+            "installed before is unchanged"
+        ) from None
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise ModelError(
+            f"{archive}: not installed, the package fails to translate ({exc}); any model "
+            "installed before is unchanged"
+        ) from None
+    if len(outputs) != 1 or not isinstance(outputs[0], str):
+        raise ModelError(
+            f"{archive}: not installed, the package gave {len(outputs)} translations for one "
+            "sentence; any model installed before is unchanged"
+        )
+
+
+def _swap_in(new: Path, final: Path, previous: Path) -> None:
+    """Put ``new`` at ``final``; an older package there goes to ``previous`` (then away).
+
+    Should the last rename fail, the older package is put back.
+    """
+    had_previous = final.exists()
+    if had_previous:
+        final.rename(previous)
+    try:
+        new.rename(final)
+    except OSError:
+        if had_previous:
+            previous.rename(final)
+        raise
 
 
 def _check_archive(archive: Path, bundle: zipfile.ZipFile) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from dataclasses import dataclass
@@ -93,8 +94,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         if tmp_name is not None:
             Path(tmp_name).unlink(missing_ok=True)
         raise OutputError(
-            path, f"cannot write ({exc.strerror or exc})", "Free some space or fix permissions"
+            path, f"cannot write ({exc.strerror or exc})", _write_advice(exc)
         ) from None
+
+
+def _write_advice(exc: OSError) -> str:
+    """What to do about a failed write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Free some space and run again"
+    if exc.errno in (errno.EISDIR, errno.ENOTDIR):
+        return "A folder stands where the file should be; move it away and run again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "Fix the permissions of the file and its folder, or choose another --out"
+    return "Check the disk and the folder, then run again"
 
 
 def _current_umask() -> int:

@@ -6,38 +6,51 @@ The command line calls :func:`run` with a frozen :class:`RunConfig` and prints t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.align import align_document
-from translate_pipeline.document import AlignedDocument, Document, Segment
+from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.english_lexicon import EnglishLexicon
-from translate_pipeline.errors import EngineError, PipelineError, SourceError
+from translate_pipeline.errors import (
+    EngineError,
+    MemoryFileError,
+    PipelineError,
+    SourceError,
+    describe_os_error,
+    display_path,
+)
 from translate_pipeline.formats import format_of, read_document
-from translate_pipeline.glossary import DEFAULT_GLOSSARY, Glossary, empty_glossary, load_glossary
+from translate_pipeline.glossary import Glossary, empty_glossary, load_glossary
+from translate_pipeline.inline_runs import reviewed_inlines
 from translate_pipeline.memory import (
     MACHINE,
     REVIEWED,
     MachineKey,
     MemoryHit,
+    Notice,
     OutputState,
     SegmentRecord,
     TranslationMemory,
     default_memory_path,
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
-from translate_pipeline.protect import TermMatcher
+from translate_pipeline.project import default_glossary_path
+from translate_pipeline.protect import Outcome, TermMatcher, find_spans
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.render_qa import write_qa_reports
+from translate_pipeline.reproject import spans_needing_translation
 from translate_pipeline.segmenter import (
+    KeepingWhole,
     KnownSpans,
     SentenceSplitter,
     block_key,
@@ -51,6 +64,7 @@ from translate_pipeline.translation import (
     Translation,
     from_memory,
     translate_protected,
+    translate_spans,
 )
 from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
@@ -85,6 +99,10 @@ class DocumentReport:
     Attributes:
         outputs: The article's three files, when they are complete and current.
         written: Those this run wrote (the others already held the same content).
+        kept_as_is: The blocks carried over untranslated, each with its place
+            ("code block (line 12)").
+        unrepresented: What the reader met and could not represent, with its place;
+            it is left as it was in the source, never dropped silently.
     """
 
     source: Path
@@ -93,6 +111,8 @@ class DocumentReport:
     outputs: tuple[Path, ...] = ()
     written: tuple[Path, ...] = ()
     error: str | None = None
+    kept_as_is: tuple[str, ...] = ()
+    unrepresented: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,8 @@ class RunReport:
         qa_reports: The QA report files written.
         seconds: Wall time of the run.
         stage_seconds: Wall time of each stage.
+        unreadable: Entries of source folders named like articles that cannot be
+            read as files (dangling links, link loops, pipes), with the reason.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -132,6 +154,7 @@ class RunReport:
     qa_reports: tuple[Path, ...]
     seconds: float
     stage_seconds: dict[str, float]
+    unreadable: tuple[tuple[Path, str], ...] = ()
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -158,6 +181,7 @@ def run(
     config: RunConfig,
     progress: ProgressCallback | None = None,
     engine: Translator | None = None,
+    notice: Notice | None = None,
 ) -> RunReport:
     """Translate every article of ``config.sources`` and write its outputs.
 
@@ -165,6 +189,8 @@ def run(
         config: What to translate and where to write it.
         progress: Called with (segments done, segments to translate).
         engine: An engine to use instead of loading ``config.engine``.
+        notice: Told about waits the user should know of (a memory in use by
+            another process).
 
     An article that cannot be read is reported and the others go on. A problem
     that concerns the whole run (no source, a broken glossary, an unwritable
@@ -180,9 +206,10 @@ def run(
         prepare_output_folder(config.out_dir)
     reports: dict[Path, DocumentReport] = {}
     memory_path = config.memory or default_memory_path()
-    with TranslationMemory.open(memory_path) as memory:
+    with TranslationMemory.open(memory_path, on_wait=notice) as memory:
+        matcher = TermMatcher.build(glossary.terms)
         with watch.stage("read and segment"):
-            readable = _read_sources(scan.files, reports, memory)
+            readable = _read_sources(scan.files, reports, memory, matcher)
         if not readable:
             # Every article failed to read: nothing to translate, no engine needed.
             return RunReport(
@@ -201,6 +228,7 @@ def run(
                 qa_reports=(),
                 seconds=watch.total(),
                 stage_seconds=watch.seconds,
+                unreadable=scan.unreadable,
             )
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         with watch.stage("choose engine"):
@@ -228,6 +256,7 @@ def run(
                 t: from_memory(t, hit, matcher, config.english, lexicon) for t, hit in hits.items()
             }
         misses = [text for text in texts if text not in hits]
+        translator: Translator | None = None
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
@@ -249,13 +278,25 @@ def run(
                         lexicon=lexicon,
                     )
                 )
+        # The formatting an editor gave a reviewed translation, where it was imported.
+        reviewed_spans = memory.reviewed_spans.lookup(
+            (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
+        )
+        with watch.stage("translate"):
+            span_english = _span_translations(choice, translator, readable, translations, matcher)
         aligned_documents = []
         for document, segments in readable:
             with watch.stage("QA"):
-                aligned = _align_checked(document, segments, translations)
+                aligned = _align_checked(
+                    document, segments, translations, reviewed_spans, span_english
+                )
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
-                reports[document.path] = _write_document(aligned, config.out_dir, label, memory)
+                reports[document.path] = dataclasses.replace(
+                    _write_document(aligned, config.out_dir, label, memory),
+                    kept_as_is=document.kept_as_is,
+                    unrepresented=document.unrepresented,
+                )
 
     with watch.stage("QA"):
         spans = [
@@ -286,6 +327,7 @@ def run(
         qa_reports=qa_reports,
         seconds=watch.total(),
         stage_seconds=watch.seconds,
+        unreadable=scan.unreadable,
     )
 
 
@@ -347,19 +389,41 @@ def _served_by_memory(
 
 
 def _read_sources(
-    files: Sequence[Path], reports: dict[Path, DocumentReport], memory: TranslationMemory
+    files: Sequence[Path],
+    reports: dict[Path, DocumentReport],
+    memory: TranslationMemory,
+    matcher: TermMatcher,
 ) -> list[tuple[Document, tuple[Segment, ...]]]:
     """Read and segment every article; record the ones that fail in ``reports``.
 
     Sentence spans come from the memory when a paragraph was split before with the
-    same rules; pysbd (slow to load and to run) splits only the new ones.
+    same rules; pysbd (slow to load and to run) splits only the new ones. No
+    sentence is cut inside a protected span (a glossary term such as ".NET", a
+    URL, a number), whether its spans were cached or not.
     """
     documents = []
+    names = output_names(files)
     for path in files:
-        try:
-            documents.append(read_document(path))
-        except SourceError as exc:
-            reports[path] = DocumentReport(source=path, doc_id=path.stem, error=str(exc))
+        error = _read_problem(path)
+        if error is None:
+            try:
+                document = read_document(path)
+            except SourceError as exc:
+                error = str(exc)
+            except Exception as exc:
+                # Readers parse hostile bytes with zip, XML and Markdown libraries,
+                # which fail in more ways than any list foresees (python-docx raises
+                # ValueError for an .xlsx renamed .docx); whatever it is, it is this
+                # article's error and the others are still written.
+                error = (
+                    f"{display_path(path)}: cannot be read as {format_of(path).name} "
+                    f"({str(exc) or type(exc).__name__}). Check that it is a {path.suffix} file; "
+                    "save it again from its editor if it is"
+                )
+            else:
+                documents.append(dataclasses.replace(document, doc_id=names[path]))
+        if error is not None:
+            reports[path] = DocumentReport(source=path, doc_id=names[path], error=error)
     fingerprint = rules_fingerprint()
     texts = splittable_texts(documents)
     keys = {text: block_key(text, fingerprint) for text in texts}
@@ -371,35 +435,152 @@ def _read_sources(
         fresh = {text: splitter.spans(text) for text in missing}
         memory.store_spans({keys[text]: value for text, value in fresh.items()})
         spans.update(fresh)
-    known = KnownSpans(spans)
+    known = KeepingWhole(
+        KnownSpans(spans), lambda text: [(p.start, p.end) for p in find_spans(text, matcher)]
+    )
     return [(document, segment_document(document, known)) for document in documents]
 
 
+def _read_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read, found before its reader is called; ``None`` if none."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        # Its outputs, segment IDs and memory rows would all carry the stray bytes.
+        return (
+            f"{display_path(path)}: the file name is not valid UTF-8. Rename it, for "
+            "example with: convmv -f latin1 -t utf-8 --notest FILE"
+        )
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        fix = (
+            "Give yourself read permission (chmod u+r) or run as its owner"
+            if isinstance(exc, PermissionError)
+            else "Check the file"
+        )
+        return f"{display_path(path)}: cannot be read ({describe_os_error(exc)}). {fix}"
+    return None
+
+
+def output_names(files: Sequence[Path]) -> dict[Path, str]:
+    """The document ID of each article: its stem, made unique within the run.
+
+    The ID names the article's outputs and starts its segment IDs, so two
+    articles with the same stem would overwrite each other's files. Articles
+    that share a stem but not an extension (``a.txt`` and ``a.md``) get their
+    extension added (``a-txt``, ``a-md``); those that share the whole name
+    (``x/a.txt`` and ``y/a.txt``) get their folder's name in front (``x-a``,
+    ``y-a``); anything still equal gets ``-2``, ``-3``. Names compare without
+    case, as on a case-insensitive disk.
+    """
+    ids = {path: path.stem for path in files}
+
+    def clashing() -> dict[str, list[Path]]:
+        groups: dict[str, list[Path]] = {}
+        for path, value in ids.items():
+            groups.setdefault(value.casefold(), []).append(path)
+        return {key: paths for key, paths in groups.items() if len(paths) > 1}
+
+    for paths in clashing().values():
+        suffixes = {path.suffix.lower() for path in paths}
+        for path in paths:
+            if len(suffixes) > 1:
+                ids[path] = f"{ids[path]}-{path.suffix.lstrip('.').lower()}"
+    for paths in clashing().values():
+        for path in paths:
+            ids[path] = f"{path.parent.name or 'root'}-{ids[path]}"
+    for paths in clashing().values():
+        for number, path in enumerate(paths[1:], start=2):
+            ids[path] = f"{ids[path]}-{number}"
+    return ids
+
+
+def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
+    """The French ranges whose English protection put in the text (terms, URLs, numbers)."""
+    return tuple(
+        (result.span.start, result.span.end, result.span.expected)
+        for result in translation.spans
+        if result.outcome is not Outcome.MISSING
+    )
+
+
+def _span_translations(
+    choice: EngineChoice,
+    translator: Translator | None,
+    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
+    translations: dict[str, Translation],
+    matcher: TermMatcher,
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Candidate Englishes of the inline spans the simple rules cannot place.
+
+    The engine is loaded for them when the memory served every sentence, so a
+    rerun places formatting as the first run did; with no engine at all (or one
+    that fails here), those spans are flagged ``formatting-lost``.
+    """
+    rows = [
+        (segment.text, segment.inlines, translations[segment.text].english)
+        for _, segments in readable
+        for segment in segments
+        if segment.inlines
+    ]
+    known = {text: _known_english(translations[text]) for text, _, _ in rows}
+    if not spans_needing_translation(rows, known):
+        return {}
+    try:
+        return translate_spans(translator or choice.load(), rows, matcher, known)
+    except EngineError:
+        # The sentences are translated already; the spans left unplaced are
+        # flagged formatting-lost on their rows, never dropped silently.
+        return {}
+
+
 def _align_checked(
-    document: Document, segments: Sequence[Segment], translations: dict[str, Translation]
+    document: Document,
+    segments: Sequence[Segment],
+    translations: dict[str, Translation],
+    reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
+    span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
 ) -> AlignedDocument:
-    """Pair segments with their English and QA flags."""
+    """Pair segments with their English, its spans and QA flags.
+
+    A reviewed translation imported with its formatting keeps that formatting
+    (with the data the bilingual file could not show, such as an image's source,
+    taken from the French); the others' spans are projected from the French.
+    """
+    flags = {
+        s.text: check_segment(
+            SegmentCheck(
+                s.text,
+                translations[s.text].english,
+                translations[s.text].spans,
+                marked_words=tuple(w.describe() for w in translations[s.text].marked_words),
+            )
+        )
+        for s in segments
+    }
+    reviewed = reviewed_spans or {}
+    known: dict[str, tuple[Inline, ...]] = {}
+    for s in segments:
+        if s.text in reviewed and s.text not in known:
+            english = translations[s.text].english
+            known[s.text], lost = reviewed_inlines(reviewed[s.text], s.text, s.inlines, english)
+            flags[s.text] += (lost,) if lost else ()
     return align_document(
         document,
         segments,
         {s.text: translations[s.text].english for s in segments},
         origins={s.text: translations[s.text].origin for s in segments},
-        flags={
-            s.text: check_segment(
-                SegmentCheck(
-                    s.text,
-                    translations[s.text].english,
-                    translations[s.text].spans,
-                    marked_words=tuple(w.describe() for w in translations[s.text].marked_words),
-                )
-            )
-            for s in segments
-        },
+        flags=flags,
+        english_inlines=known,
+        span_english=span_english,
+        known_english={s.text: _known_english(translations[s.text]) for s in segments},
     )
 
 
 # Bumped whenever a renderer changes what it writes, so outputs are rewritten.
-OUTPUT_FORMAT = "3"
+OUTPUT_FORMAT = "4"
 
 
 def document_digest(aligned: AlignedDocument, label: str) -> str:
@@ -484,12 +665,24 @@ def _write_document(
             write()
             memory.record_output(path, digest)
             written.append(path)
+    except MemoryFileError:
+        raise  # the memory concerns the whole run
     except PipelineError as exc:
         return DocumentReport(
             source=aligned.source_path,
             doc_id=aligned.doc_id,
             segments=len(aligned.rows),
             error=str(exc),
+        )
+    except (OSError, ValueError) as exc:
+        # A renderer met something it cannot write (a name or character its
+        # format refuses): this article's error, not the run's.
+        return DocumentReport(
+            source=aligned.source_path,
+            doc_id=aligned.doc_id,
+            segments=len(aligned.rows),
+            error=f"{display_path(path)}: cannot be written ({type(exc).__name__}: {exc}). "
+            "Report this with the source file",
         )
     memory.record_segments(
         SegmentRecord(row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value)
@@ -524,6 +717,7 @@ def _made_with(glossary: Glossary, english: EnglishVariant) -> str:
 def _load_glossary(path: Path | None) -> Glossary:
     if path is not None:
         return load_glossary(path)
-    if DEFAULT_GLOSSARY.exists():
-        return load_glossary(DEFAULT_GLOSSARY)
+    default = default_glossary_path()
+    if default.exists():
+        return load_glossary(default)
     return empty_glossary()

@@ -4,11 +4,14 @@ Pure functions, in three steps:
 
 1. :func:`find_spans` lists what must come out a given way: each URL and e-mail
    address (byte-identical), each glossary term (its target), each French number
-   expression whose English form differs ("3,5 %" -> "3.5%").
+   expression whose English form differs ("3,5 %" -> "3.5%"; which numbers are
+   quantities is decided in :mod:`translate_pipeline.numbers`).
 2. :func:`mask` replaces them with opaque placeholders for engines that pass such
    tokens through (measured: Apertium keeps ``ZQX0QZ`` in place, but translates
    text inside square brackets), or leaves the text as it is for engines that do
-   not (neural models mangle placeholders; they copy most names).
+   not (neural models mangle placeholders; they copy most names). Placeholders
+   are unique against the text: a literal "ZQX0QZ" in the French makes them
+   "ZQXX0QZ", and so on.
 3. :func:`restore` puts the expected English back, repairs what is safe to repair
    (a mangled placeholder, a case or accent variant, an untranslated French term),
    and reports each span as kept, repaired or missing. A span is never reported
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate_pipeline.glossary import Term
+from translate_pipeline.numbers import french_numbers, unmatched
 
 
 class SpanKind(StrEnum):
@@ -105,23 +109,6 @@ def without_links(text: str) -> str:
 
 
 _TRAILING = ".,;:!?'\"»”’"
-# French numbers: "150", "1 000 000" (space or narrow no-break space groups),
-# "3,5"; optionally a percent sign, or a scale word and a currency.
-_SPACE = "[ \u00a0\u202f]"
-_FRENCH_NUMBER = re.compile(
-    rf"(?<![\w.,])(?P<int>\d{{1,3}}(?:{_SPACE}\d{{3}})+|\d+)(?:,(?P<frac>\d+))?(?![\d])"
-    rf"(?:(?P<pct>{_SPACE}?%)"
-    rf"|{_SPACE}(?P<scale>mille|millions?|milliards?)"
-    rf"(?:{_SPACE}(?:de{_SPACE}|d['’])(?P<cur>dollars|euros|livres|francs))?)?(?![\w])"
-)
-_SCALES = {
-    "mille": "thousand",
-    "million": "million",
-    "millions": "million",
-    "milliard": "billion",
-    "milliards": "billion",
-}
-_CURRENCIES = {"dollars": "dollars", "euros": "euros", "livres": "pounds", "francs": "francs"}
 
 
 @dataclass(frozen=True)
@@ -187,17 +174,23 @@ def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[Protecte
             taken.append(
                 ProtectedSpan(SpanKind.TERM, start, end, text[start:end], term.target, term.source)
             )
-    for match in _FRENCH_NUMBER.finditer(text):
-        english = english_number(match)
-        if english != match.group(0) and not _overlaps(match.start(), match.end(), taken):
+    # Numbers come in order, as do the spans taken so far once sorted: one walk
+    # over both finds the overlaps (a paragraph may hold thousands of numbers).
+    others = sorted((span.start, span.end) for span in taken)
+    index = 0
+    for number in french_numbers(text):
+        while index < len(others) and others[index][1] <= number.start:
+            index += 1
+        overlaps = index < len(others) and others[index][0] < number.end
+        if number.converted and not overlaps:
             taken.append(
                 ProtectedSpan(
                     SpanKind.NUMBER,
-                    match.start(),
-                    match.end(),
-                    match.group(0),
-                    english,
-                    match.group(0),
+                    number.start,
+                    number.end,
+                    number.source,
+                    number.english,
+                    number.source,
                 )
             )
     return tuple(sorted(taken, key=lambda span: span.start))
@@ -233,43 +226,60 @@ def _longest_first(found: list[tuple[int, int, Term]]) -> list[tuple[int, int, T
     return sorted(chosen, key=lambda item: item[0])
 
 
-def english_number(match: re.Match[str]) -> str:
-    """The English form of a matched French number expression."""
-    integer = re.sub(_SPACE, "", match.group("int"))
-    value = f"{int(integer):,}" if len(integer) > 4 else integer
-    if match.group("frac"):
-        value += "." + match.group("frac")
-    if match.group("pct"):
-        return value + "%"
-    if match.group("scale"):
-        value += " " + _SCALES[match.group("scale")]
-        if match.group("cur"):
-            value += " " + _CURRENCIES[match.group("cur")]
-    return value
+PLACEHOLDER_PREFIX = "ZQX"
+PLACEHOLDER_SUFFIX = "QZ"
 
 
-def placeholder(index: int) -> str:
+def placeholder(index: int, prefix: str = PLACEHOLDER_PREFIX) -> str:
     """The opaque token standing for span ``index`` (letters an engine leaves alone)."""
-    return f"ZQX{index}QZ"
+    return f"{prefix}{index}{PLACEHOLDER_SUFFIX}"
 
 
-def _placeholder_variants(index: int) -> re.Pattern[str]:
-    # The same token with spaces slipped in or its case changed: safe to repair,
-    # since no other text can look like it.
-    return re.compile(rf"Z\s*Q\s*X\s*{index}\s*Q\s*Z", re.IGNORECASE)
+def placeholder_prefix(text: str) -> str:
+    """A placeholder prefix whose tokens cannot be confused with anything in ``text``.
+
+    "ZQX", or "ZQXX", "ZQXXX", ... when ``text`` already holds something shaped
+    like one of its tokens (measured: Apertium passes each of these through).
+    The check is as loose as the repair in :func:`restore` (any case, spaces
+    slipped in), so a literal "ZQX0QZ" in the French is never taken for ours.
+    """
+    prefix = PLACEHOLDER_PREFIX
+    while _token_pattern(prefix + r"\d+" + PLACEHOLDER_SUFFIX, escape=False).search(text):
+        prefix += "X"
+    return prefix
+
+
+def _token_pattern(token: str, escape: bool = True) -> re.Pattern[str]:
+    # The token with spaces slipped in or its case changed: safe to repair,
+    # since the text held nothing like it (see placeholder_prefix).
+    letters = [re.escape(c) for c in token] if escape else _pattern_units(token)
+    return re.compile(r"\s*".join(letters), re.IGNORECASE)
+
+
+def _pattern_units(pattern: str) -> list[str]:
+    # Split "ZQX\d+QZ" into "Z", "Q", "X", "\d+", "Q", "Z".
+    return re.findall(r"\\d\+|.", pattern)
 
 
 def mask(text: str, spans: tuple[ProtectedSpan, ...], use_placeholders: bool) -> MaskedText:
-    """Prepare ``text`` for an engine: placeholders for ``spans``, or the text as is."""
+    """Prepare ``text`` for an engine: placeholders for ``spans``, or the text as is.
+
+    Placeholders are unique against ``text`` (see :func:`placeholder_prefix`).
+    A span ending in an elided "d'" ("2 millions d'habitants") gets a space
+    after its placeholder, so the engine still sees the next word.
+    """
     if not use_placeholders or not spans:
         return MaskedText(text=text, spans=spans, placeholders=("",) * len(spans))
+    prefix = placeholder_prefix(text)
     pieces: list[str] = []
     tokens: list[str] = []
     cursor = 0
     for index, span in enumerate(spans):
-        token = placeholder(index)
+        token = placeholder(index, prefix)
         pieces.append(text[cursor : span.start])
         pieces.append(token)
+        if span.source.endswith(("'", "’")) and text[span.end : span.end + 1].isalnum():
+            pieces.append(" ")
         tokens.append(token)
         cursor = span.end
     pieces.append(text[cursor:])
@@ -282,7 +292,7 @@ def restore(english: str, masked: MaskedText) -> Restored:
     text = english
     # Placeholders first: they are unambiguous.
     pending: list[ProtectedSpan] = []
-    for index, (span, token) in enumerate(zip(masked.spans, masked.placeholders, strict=True)):
+    for span, token in zip(masked.spans, masked.placeholders, strict=True):
         if not token:
             pending.append(span)
             continue
@@ -290,7 +300,7 @@ def restore(english: str, masked: MaskedText) -> Restored:
             text = text.replace(token, span.expected, 1)
             results.append(SpanResult(span, Outcome.KEPT))
             continue
-        variant = _placeholder_variants(index).search(text)
+        variant = _token_pattern(token).search(text)
         if variant:
             text = text[: variant.start()] + span.expected + text[variant.end() :]
             results.append(SpanResult(span, Outcome.REPAIRED))
@@ -304,6 +314,11 @@ def restore(english: str, masked: MaskedText) -> Restored:
     for span in pending:
         if present[span.expected] > 0:
             present[span.expected] -= 1
+            results.append(SpanResult(span, Outcome.KEPT))
+            continue
+        if span.kind is SpanKind.NUMBER and not unmatched(span.source, text):
+            # Another English form of the same value ("600 million euros" for
+            # "€600 million", "1200" for "1,200"): kept, and left as written.
             results.append(SpanResult(span, Outcome.KEPT))
             continue
         repaired = _repair(text, span)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from translate_pipeline.document import AlignedDocument, FlagCode, QaFlag
+from translate_pipeline.numbers import unmatched
 from translate_pipeline.protect import Outcome, SpanKind, SpanResult, without_links
 from translate_pipeline.typography import french_typography
 
@@ -20,12 +21,6 @@ from translate_pipeline.typography import french_typography
 LENGTH_RATIO_BAND = (0.5, 2.0)
 LENGTH_RATIO_MIN_CHARS = 20
 
-_FRENCH_NUMERAL = re.compile(
-    r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|(?<![\w.,])\d+(?:,\d+)?(?!\d)"
-)
-_ENGLISH_NUMERAL = re.compile(
-    r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\w.,])\d+(?:\.\d+)?(?!\d)"
-)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -78,34 +73,22 @@ def _span_flags(spans: Sequence[SpanResult]) -> list[QaFlag]:
             flags.append(QaFlag(FlagCode.TERM_MISSING, wanted))
         elif span.kind in (SpanKind.URL, SpanKind.EMAIL):
             flags.append(QaFlag(FlagCode.URL_CHANGED, span.source))
-        else:
-            flags.append(
-                QaFlag(FlagCode.NUMBER_MISMATCH, f"{span.source} (expected {span.expected})")
-            )
+        # Numbers are judged by value in _number_flags, where "€600 million"
+        # keeps "600 millions d'euros" whatever form the span expected.
     return flags
 
 
-def _numbers(text: str, pattern: re.Pattern[str], decimal: str, group: str) -> Counter[str]:
-    found: Counter[str] = Counter()
-    for match in pattern.finditer(without_links(text)):
-        raw = re.sub(group, "", match.group(0))
-        found[raw.replace(decimal, ".")] += 1
-    return found
-
-
 def _number_flags(item: SegmentCheck) -> list[QaFlag]:
-    french = item.french
-    # Numbers inside protected number spans were judged with their span.
-    for result in sorted(item.spans, key=lambda r: -r.span.start):
-        if result.span.kind is SpanKind.NUMBER:
-            french = french[: result.span.start] + " " + french[result.span.end :]
-    wanted = _numbers(french, _FRENCH_NUMERAL, ",", "[ \u00a0\u202f]")
-    have = _numbers(item.english, _ENGLISH_NUMERAL, ".", ",")
-    for result in item.spans:
-        if result.span.kind is SpanKind.NUMBER and result.outcome is not Outcome.MISSING:
-            have -= _numbers(result.span.expected, _ENGLISH_NUMERAL, ".", ",")
-    missing = wanted - have
-    return [QaFlag(FlagCode.NUMBER_MISMATCH, f"{value} missing") for value in sorted(missing)]
+    """A flag for each French number whose digits or value the English does not keep."""
+    return [
+        QaFlag(
+            FlagCode.NUMBER_MISMATCH,
+            f"{number.source} (expected {number.english})"
+            if number.converted
+            else f"{number.source} missing",
+        )
+        for number in unmatched(without_links(item.french), without_links(item.english))
+    ]
 
 
 def _is_untranslated(item: SegmentCheck) -> bool:

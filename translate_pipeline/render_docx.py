@@ -1,19 +1,49 @@
-"""Rendering the bilingual DOCX: a three-column table, ID | Français | English."""
+"""Rendering the bilingual DOCX: a three-column table, ID | Français | English.
+
+Formatting shows as formatting in both text columns (bold is bold, links are
+clickable, inline code is monospace, a footnote reference is a superscript label,
+an image a grey ``[image: alt]`` marker), never as Markdown syntax. Each row says
+where its sentence sits (a table cell, a list, a note) under its ID; blocks kept
+as they are (code, front matter) appear as greyed ``kept as is`` rows, which the
+review import skips. French cells are tagged fr-FR and English cells en-GB (or
+another English), so that spell-checkers check each in its language.
+
+The file records what it holds (:func:`table_rows` read from the XML just built,
+hashed into a custom document property), so that a later difference is known as
+an editor's edit even when the translation memory is gone; :func:`read_cell` is
+also what the review import uses to read an edited English cell back.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import deepcopy
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from translate_pipeline.document import AlignedDocument, BlockKind
+from lxml import etree
+
+from translate_pipeline.document import (
+    AlignedDocument,
+    AlignedRow,
+    Block,
+    BlockKind,
+    Inline,
+    InlineKind,
+)
+from translate_pipeline.inline_runs import Mark, SpanBuilder, pieces
 from translate_pipeline.output_files import write_atomic
 
 
+@cache
 def qn(tag: str) -> str:
-    """The Clark name of a ``w:`` or ``xml:`` tag (python-docx's qn, imported lazily)."""
+    """The Clark name of a ``w:``, ``r:`` or ``xml:`` tag (python-docx's qn, imported lazily)."""
     from docx.oxml.ns import qn as docx_qn
 
     return str(docx_qn(tag))
@@ -29,18 +59,56 @@ ID_GREY = (0x80, 0x80, 0x80)
 HEADER_FILL = "D9D9D9"
 HEADING_FILL = "DEEAF6"
 FLAGGED_FILL = "FCE4D6"
+VERBATIM_FILL = "F2F2F2"
 FLAG_RED = (0xC0, 0x00, 0x00)
 REVIEWED_GREEN = (0x38, 0x76, 0x1D)
+FRENCH = "fr-FR"
+DEFAULT_ENGLISH = "en-GB"
+CODE_FONT = "Liberation Mono"
+LINK_BLUE = "0563C1"
+# Markers the tool adds (footnote labels, image markers) are set in this grey,
+# which is how the review import tells them from an editor's text.
+MARKER_GREY = "808080"
+# What the ID cell of a verbatim row starts with; never a segment ID.
+KEPT_AS_IS = "kept as is"
+RECORD_PROPERTY = "translate_pipeline.bilingual"
+RECORD_VERSION = 1
+_MONOSPACE = frozenset(
+    name.lower()
+    for name in (
+        CODE_FONT,
+        "Courier New",
+        "Courier",
+        "Consolas",
+        "Menlo",
+        "Monaco",
+        "Lucida Console",
+        "Source Code Pro",
+        "Cascadia Code",
+    )
+)
+_IMAGE_MARKER = re.compile(r"\[image(?:: (.*?))?\]", re.DOTALL)
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 
 
-def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
+def bilingual_docx_bytes(
+    document: AlignedDocument, engine_label: str, english_language: str = DEFAULT_ENGLISH
+) -> bytes:
     """Build the bilingual DOCX in memory.
 
-    Row ``n + 1`` of the table (after the header row) is segment ``n``: its ID, the
-    French exactly as in the source, and the English.
+    The table's rows follow the article: one per segment (its ID and place, the
+    French exactly as in the source, and the English, both with their
+    formatting), and one greyed row per block kept as it is.
+
+    Args:
+        document: The aligned article.
+        engine_label: The engine named in the header line.
+        english_language: The language tag of the English cells (``en-GB``, ``en-US``).
     """
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.shared import Cm, Pt, RGBColor
 
     doc = docx.Document()
@@ -54,12 +122,14 @@ def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
     normal.font.size = Pt(BODY_PT)
 
     doc.add_heading(f"{document.doc_id}: French | English", level=1)
-    meta = doc.add_paragraph(
-        f"Source: {document.source_path.name} · Engine: {engine_label} · "
-        f"{len(document.rows)} segments"
-    )
+    meta = doc.add_paragraph(header_line(document, engine_label))
     meta.runs[0].font.size = Pt(8)
     meta.runs[0].font.color.rgb = RGBColor(*ID_GREY)
+    unrepresented = document.source.unrepresented if document.source else ()
+    if unrepresented:
+        lost = doc.add_paragraph("Not represented (see the source): " + "; ".join(unrepresented))
+        lost.runs[0].font.size = Pt(8)
+        lost.runs[0].font.color.rgb = RGBColor(*FLAG_RED)
 
     table = doc.add_table(rows=1, cols=3)
     table.style = "Table Grid"
@@ -76,79 +146,317 @@ def bilingual_docx_bytes(document: AlignedDocument, engine_label: str) -> bytes:
         run = cell.paragraphs[0].add_run(label)
         run.bold = True
 
-    # python-docx's object API costs about 6 ms a row; build each kind of row
-    # once with it, then copy the row's XML and set its texts (about 0.3 ms).
-    templates = {heading: _row_template(table, widths, heading) for heading in (False, True)}
-    reviewed_note = _note_template(table, REVIEWED_GREEN)
-    flag_note = _note_template(table, FLAG_RED)
-    body = table._tbl
-    for row in document.rows:
-        tr = deepcopy(templates[row.segment.kind is BlockKind.HEADING])
-        # The ID breaks after the document part ("doc:" / "p1:s1") instead of
-        # wherever the narrow column runs out; read back, the first paragraph
-        # minus whitespace is the ID again.
-        doc_part, _, local_part = row.segment.segment_id.partition(":")
-        texts = (f"{doc_part}:", local_part, row.segment.text, row.english)
-        for element, text in zip(tr.iter(qn("w:t")), texts, strict=True):
-            element.text = _xml_safe(text)
-        id_cell, _, english_cell = tr.findall(qn("w:tc"))
-        if row.origin == "reviewed":
-            id_cell.append(_note(reviewed_note, "✓ reviewed"))
-        if row.flags:
-            # Flags go under the ID, not into the English cell, so that an editor's
-            # corrections to the English can be read back cleanly.
-            english_cell.get_or_add_tcPr().append(_shading(FLAGGED_FILL))
-            for flag in row.flags:
-                id_cell.append(_note(flag_note, f"⚠ {flag}"))
-        body.append(tr)
+    # python-docx's object API costs about 6 ms a row; build an empty row once with
+    # it, then copy the row's XML and fill its cells with runs built directly.
+    template = _row_template(table, widths)
+    links: dict[tuple[str, str], str] = {}
 
+    def link_id(href: str) -> str:
+        if ("", href) not in links:
+            links[("", href)] = doc.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, True)
+        return links[("", href)]
+
+    writer = _CellWriter(link_id, english_language)
+    body = table._tbl
+    for item in ordered_items(document):
+        if isinstance(item, Block):
+            body.append(writer.verbatim_row(template, item))
+        else:
+            body.append(writer.segment_row(template, item))
+
+    rows = table_rows(body, external_links(doc.part))
+    _add_record(doc, record_of(rows))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _row_template(table: Any, widths: list[Any], heading: bool) -> Any:
-    from docx.shared import Pt, RGBColor
+def header_line(document: AlignedDocument, engine_label: str) -> str:
+    """The line under the title: source, engine, segment count, what was kept as is."""
+    line = (
+        f"Source: {document.source_path.name} · Engine: {engine_label} · "
+        f"{len(document.rows)} segments"
+    )
+    kept = kept_as_is_summary(document)
+    return f"{line} · kept as is: {kept}" if kept else line
 
+
+def kept_as_is_summary(document: AlignedDocument) -> str:
+    """ "1 code block (line 12), 1 front matter (line 1)": the verbatim blocks, named."""
+    blocks = document.source.verbatim_blocks if document.source else ()
+    counts: dict[str, list[int]] = {}
+    for block in blocks:
+        counts.setdefault(block.verbatim or "block", []).append(block.line)
+    parts = []
+    for name, lines in counts.items():
+        where = ", ".join(str(line) for line in lines if line)
+        label = f"{len(lines)} {name}"
+        parts.append(f"{label} (line{'s' if len(lines) > 1 else ''} {where})" if where else label)
+    return ", ".join(parts)
+
+
+def ordered_items(document: AlignedDocument) -> Iterator[AlignedRow | Block]:
+    """Segment rows and verbatim blocks in the order of the source article."""
+    if document.source is None:
+        yield from document.rows
+        return
+    by_block: dict[int, list[AlignedRow]] = {}
+    for row in document.rows:
+        by_block.setdefault(row.segment.block_index, []).append(row)
+    for block in document.source.blocks:
+        if not block.translatable:
+            yield block
+        else:
+            yield from by_block.pop(block.index, [])
+    # Rows of blocks the source does not list (never expected): kept, never dropped.
+    for rest in by_block.values():
+        yield from rest
+
+
+def _row_template(table: Any, widths: list[Any]) -> Any:
     row = table.add_row()
-    cells = row.cells
-    for cell, width in zip(cells, widths, strict=True):
+    for cell, width in zip(row.cells, widths, strict=True):
         cell.width = width
-    id_paragraph = cells[0].paragraphs[0]
-    first = id_paragraph.add_run("doc:")
-    first.add_break()
-    second = id_paragraph.add_run("p:s")
-    for id_run in (first, second):
-        id_run.font.size = Pt(ID_PT)
-        id_run.font.color.rgb = RGBColor(*ID_GREY)
-    for cell in cells[1:]:
-        run = cell.paragraphs[0].add_run("text")
-        run.bold = heading
-    if heading:
-        for cell in cells:
-            _shade(cell, HEADING_FILL)
-    for element in row._tr.iter(qn("w:t")):
-        element.set(qn("xml:space"), "preserve")
-    row._tr.getparent().remove(row._tr)
-    return row._tr
+    tr = row._tr
+    tr.getparent().remove(tr)
+    return tr
 
 
-def _note_template(table: Any, colour: tuple[int, int, int]) -> Any:
-    from docx.shared import Pt, RGBColor
+class _CellWriter:
+    """Builds rows' XML: runs with their formatting, links, markers and notes."""
 
-    cell = table.add_row().cells[0]
-    run = cell.paragraphs[0].add_run("note")
-    run.font.size = Pt(ID_PT)
-    run.font.color.rgb = RGBColor(*colour)
-    paragraph = cell.paragraphs[0]._p
-    table._tbl.remove(table.rows[-1]._tr)
+    def __init__(self, link_id: Callable[[str], str], english_language: str) -> None:
+        self.link_id = link_id
+        self.english_language = english_language
+
+    def segment_row(self, template: Any, row: AlignedRow) -> Any:
+        tr = deepcopy(template)
+        _set_cant_split(tr)
+        id_cell, french_cell, english_cell = tr.findall(qn("w:tc"))
+        heading = row.segment.kind is BlockKind.HEADING
+        # The ID breaks after the document part ("doc:" / "p1:s1") instead of
+        # wherever the narrow column runs out; read back, the first paragraph
+        # minus whitespace is the ID again.
+        doc_part, _, local_part = row.segment.segment_id.partition(":")
+        first = _paragraph(id_cell)
+        first.append(_plain_run(f"{doc_part}:", size=ID_PT, colour=ID_GREY))
+        first.append(_break_run())
+        first.append(_plain_run(local_part, size=ID_PT, colour=ID_GREY))
+        label = row.segment.place.label()
+        if label:
+            id_cell.append(_note_paragraph(label, ID_GREY))
+        if row.origin == "reviewed":
+            id_cell.append(_note_paragraph("✓ reviewed", REVIEWED_GREEN))
+        for flag in row.flags:
+            # Flags go under the ID, not into the English cell, so that an editor's
+            # corrections to the English can be read back cleanly.
+            id_cell.append(_note_paragraph(f"⚠ {flag}", FLAG_RED))
+        self._fill(french_cell, row.segment.text, row.segment.inlines, FRENCH, heading)
+        self._fill(english_cell, row.english, row.english_inlines, self.english_language, heading)
+        if heading:
+            for cell in (id_cell, french_cell, english_cell):
+                _cell_fill(cell, HEADING_FILL)
+        if row.flags:
+            _cell_fill(english_cell, FLAGGED_FILL)
+        return tr
+
+    def verbatim_row(self, template: Any, block: Block) -> Any:
+        # Long code may be taller than a page: this row may split.
+        tr = deepcopy(template)
+        id_cell, french_cell, english_cell = tr.findall(qn("w:tc"))
+        _paragraph(id_cell).append(_plain_run(KEPT_AS_IS, size=ID_PT, colour=ID_GREY))
+        where = f"{block.verbatim or 'block'}" + (f" (line {block.line})" if block.line else "")
+        id_cell.append(_note_paragraph(where, ID_GREY))
+        for cell in (french_cell, english_cell):
+            paragraph = _paragraph(cell)
+            for number, line in enumerate(block.text.split("\n")):
+                if number:
+                    paragraph.append(_break_run())
+                paragraph.append(_plain_run(line, size=8, colour=ID_GREY, font=CODE_FONT))
+        for cell in (id_cell, french_cell, english_cell):
+            _cell_fill(cell, VERBATIM_FILL)
+        return tr
+
+    def _fill(
+        self, cell: Any, text: str, inlines: Sequence[Inline], language: str, heading: bool
+    ) -> None:
+        paragraph = _paragraph(cell)
+        # The paragraph mark's language is what Word uses for text typed into an
+        # empty cell.
+        paragraph_properties = _sub(paragraph, "w:pPr")
+        _sub(_sub(paragraph_properties, "w:rPr"), "w:lang").set(qn("w:val"), language)
+        parent = paragraph
+        open_link: Mark | None = None
+        in_image = False
+        for piece in pieces(text, inlines):
+            link = next((m for m in piece.marks if m[0] is InlineKind.LINK), None)
+            image = any(m[0] is InlineKind.IMAGE for m in piece.marks)
+            if piece.code is None and in_image and not image:
+                parent.append(_marker_run("]", language))
+                in_image = False
+            if link != open_link or piece.code is not None:
+                parent = paragraph
+                open_link = None
+                if link is not None and piece.code is None:
+                    parent = self._hyperlink(paragraph, link)
+                    open_link = link
+            if piece.code is not None:
+                if in_image:
+                    parent.append(_marker_run("]", language))
+                    in_image = False
+                paragraph.append(self._code_run(piece.code, language))
+                continue
+            if image and not in_image:
+                parent.append(_marker_run("[image: ", language))
+                in_image = True
+            parent.append(_text_run(piece.text, piece.marks, language, heading, image))
+        if in_image:
+            parent.append(_marker_run("]", language))
+
+    def _hyperlink(self, paragraph: Any, link: Mark) -> Any:
+        data = dict(link[1])
+        hyperlink = _sub(paragraph, "w:hyperlink")
+        href = data.get("href", "")
+        if href:
+            hyperlink.set(qn("r:id"), self.link_id(href))
+        if data.get("title"):
+            hyperlink.set(qn("w:tooltip"), _xml_safe(data["title"]))
+        return hyperlink
+
+    def _code_run(self, code: Inline, language: str) -> Any:
+        if code.kind is InlineKind.LINE_BREAK:
+            return _break_run()
+        if code.kind is InlineKind.FOOTNOTE_REF:
+            return _marker_run(code.get("label") or "*", language, superscript=True)
+        return _marker_run("[image]", language)
+
+
+def _paragraph(cell: Any) -> Any:
+    found = cell.find(qn("w:p"))
+    return found if found is not None else _sub(cell, "w:p")
+
+
+def _sub(parent: Any, tag: str) -> Any:
+    return etree.SubElement(parent, qn(tag))
+
+
+def _element(tag: str) -> Any:
+    return etree.Element(qn(tag))
+
+
+Properties = tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+_RUN_TEMPLATES: dict[Properties, Any] = {}
+
+
+def _run_with(properties: list[tuple[str, dict[str, str]]], text: str | None) -> Any:
+    """A run whose properties are given in schema order (Word refuses others).
+
+    Runs of the same properties are copied from one built the first time (building
+    each element anew costs several times more).
+    """
+    key = tuple((tag, tuple(attributes.items())) for tag, attributes in properties)
+    template = _RUN_TEMPLATES.get(key)
+    if template is None:
+        template = _element("w:r")
+        if key:
+            rpr = _sub(template, "w:rPr")
+            for tag, attributes in key:
+                element = _sub(rpr, tag)
+                for name, value in attributes:
+                    element.set(qn(name), value)
+        _sub(template, "w:t").set(qn("xml:space"), "preserve")
+        _RUN_TEMPLATES[key] = template
+    run = deepcopy(template)
+    if text is None:
+        run.remove(run[-1])
+    else:
+        run[-1].text = _xml_safe(text)
+    return run
+
+
+def _colour(rgb: tuple[int, int, int]) -> str:
+    return "".join(f"{part:02X}" for part in rgb)
+
+
+def _plain_run(
+    text: str, size: float, colour: tuple[int, int, int], font: str | None = None
+) -> Any:
+    properties: list[tuple[str, dict[str, str]]] = []
+    if font:
+        properties.append(("w:rFonts", {"w:ascii": font, "w:hAnsi": font, "w:cs": font}))
+    properties.append(("w:noProof", {}))
+    properties.append(("w:color", {"w:val": _colour(colour)}))
+    half_points = str(round(size * 2))
+    properties += [("w:sz", {"w:val": half_points}), ("w:szCs", {"w:val": half_points})]
+    return _run_with(properties, text)
+
+
+def _break_run() -> Any:
+    run = _element("w:r")
+    _sub(run, "w:br")
+    return run
+
+
+def _note_paragraph(text: str, colour: tuple[int, int, int]) -> Any:
+    paragraph = _element("w:p")
+    paragraph.append(_plain_run(text, size=ID_PT, colour=colour))
     return paragraph
 
 
-def _note(template: Any, text: str) -> Any:
-    paragraph = deepcopy(template)
-    next(paragraph.iter(qn("w:t"))).text = _xml_safe(text)
-    return paragraph
+def _marker_run(text: str, language: str, superscript: bool = False) -> Any:
+    properties: list[tuple[str, dict[str, str]]] = [("w:color", {"w:val": MARKER_GREY})]
+    if superscript:
+        properties.append(("w:vertAlign", {"w:val": "superscript"}))
+    properties.append(("w:lang", {"w:val": language}))
+    return _run_with(properties, text)
+
+
+def _text_run(text: str, marks: Sequence[Mark], language: str, heading: bool, image: bool) -> Any:
+    kinds = {kind for kind, _ in marks}
+    properties: list[tuple[str, dict[str, str]]] = []
+    if InlineKind.CODE in kinds:
+        properties.append(
+            ("w:rFonts", {"w:ascii": CODE_FONT, "w:hAnsi": CODE_FONT, "w:cs": CODE_FONT})
+        )
+    if heading or InlineKind.BOLD in kinds:
+        properties.append(("w:b", {}))
+    if InlineKind.ITALIC in kinds:
+        properties.append(("w:i", {}))
+    if InlineKind.STRIKE in kinds:
+        properties.append(("w:strike", {}))
+    if image:
+        properties.append(("w:color", {"w:val": MARKER_GREY}))
+    elif InlineKind.LINK in kinds:
+        properties.append(("w:color", {"w:val": LINK_BLUE}))
+    # Links are blue but not underlined, so that an editor's underline inside a
+    # link reads back as underline.
+    if InlineKind.UNDERLINE in kinds:
+        properties.append(("w:u", {"w:val": "single"}))
+    if InlineKind.SUPERSCRIPT in kinds:
+        properties.append(("w:vertAlign", {"w:val": "superscript"}))
+    elif InlineKind.SUBSCRIPT in kinds:
+        properties.append(("w:vertAlign", {"w:val": "subscript"}))
+    properties.append(("w:lang", {"w:val": language}))
+    return _run_with(properties, text)
+
+
+def _set_cant_split(tr: Any) -> None:
+    # A row never breaks across pages: its French and English stay side by side.
+    properties = tr.find(qn("w:trPr"))
+    if properties is None:
+        properties = _element("w:trPr")
+        tr.insert(0, properties)
+    properties.append(_element("w:cantSplit"))
+
+
+def _cell_fill(tc: Any, fill: str) -> None:
+    properties = tc.find(qn("w:tcPr"))
+    if properties is None:
+        properties = _element("w:tcPr")
+        tc.insert(0, properties)
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    properties.append(_shading(fill))
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -159,23 +467,321 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+# Reading a bilingual table back (the review import, and the file's own record).
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One body row of a bilingual table as read from the XML.
+
+    Attributes:
+        number: 1-based row number in the table (the header is row 1).
+        cells: How many cells the row has.
+        id_text: The ID cell's first paragraph, whitespace removed (the segment ID).
+        notes: The ID cell's other paragraphs (place, reviewed, flags).
+        french: The French cell's plain text and spans.
+        english: The English cell's plain text and spans.
+    """
+
+    number: int
+    cells: int
+    id_text: str
+    notes: tuple[str, ...]
+    french: tuple[str, tuple[Inline, ...]]
+    english: tuple[str, tuple[Inline, ...]]
+
+    @property
+    def kept_as_is(self) -> bool:
+        """Whether this is the row of a block kept as it is (never a segment)."""
+        return self.id_text == KEPT_AS_IS.replace(" ", "")
+
+
+def external_links(part: Any) -> dict[str, str]:
+    """A document part's external relationship targets by ID (hyperlink addresses)."""
+    return {rid: rel.target_ref for rid, rel in part.rels.items() if rel.is_external}
+
+
+def table_rows(tbl: Any, links: Mapping[str, str]) -> tuple[TableRow, ...]:
+    """The body rows of a bilingual table element (``w:tbl``), header row skipped."""
+    rows = []
+    for number, tr in enumerate(tbl.findall(qn("w:tr")), start=1):
+        if number == 1:
+            continue
+        cells = tr.findall(qn("w:tc"))
+        paragraphs = cells[0].findall(qn("w:p")) if cells else []
+        texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs]
+        empty: tuple[str, tuple[Inline, ...]] = ("", ())
+        rows.append(
+            TableRow(
+                number=number,
+                cells=len(cells),
+                id_text="".join((texts[0] if texts else "").split()),
+                notes=tuple(texts[1:]),
+                french=read_cell(cells[1], links) if len(cells) > 1 else empty,
+                english=read_cell(cells[2], links) if len(cells) > 2 else empty,
+            )
+        )
+    return tuple(rows)
+
+
+def read_cell(tc: Any, links: Mapping[str, str]) -> tuple[str, tuple[Inline, ...]]:
+    """A table cell's plain text and inline spans, read from its runs.
+
+    Bold, italic, underline, strike, superscript and subscript come from run
+    properties, links from ``w:hyperlink`` (address from ``links``), inline code
+    from a monospace font, footnote labels and image markers from the tool's grey
+    markers. Tracked insertions count; tracked deletions do not. Paragraphs are
+    joined with a space, and whitespace is collapsed.
+    """
+    builder = SpanBuilder()
+    for number, paragraph in enumerate(tc.iter(qn("w:p"))):
+        if number:
+            builder.add_text(" ")
+        _read_paragraph(paragraph, links, builder)
+    return builder.build()
+
+
+_CONTAINERS = ("w:ins", "w:smartTag", "w:sdt", "w:sdtContent", "w:fldSimple", "w:customXml")
+
+
+@cache
+def _container_tags() -> frozenset[str]:
+    return frozenset(qn(name) for name in _CONTAINERS)
+
+
+def _runs(element: Any, links: Mapping[str, str], link: Mark | None) -> Iterator[tuple[Any, Any]]:
+    for child in element:
+        tag = child.tag
+        if tag == qn("w:r"):
+            yield child, link
+        elif tag == qn("w:hyperlink"):
+            href = links.get(child.get(qn("r:id")) or "", "")
+            anchor = child.get(qn("w:anchor"))
+            if not href and anchor:
+                href = f"#{anchor}"
+            data = [("href", href)] if href else []
+            title = child.get(qn("w:tooltip"))
+            if title:
+                data.append(("title", title))
+            yield from _runs(child, links, (InlineKind.LINK, tuple(sorted(data))))
+        elif tag in _container_tags():
+            yield from _runs(child, links, link)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_OFF = ("0", "false", "off", "none")
+_TOGGLES = (
+    (f"{_W}b", InlineKind.BOLD),
+    (f"{_W}i", InlineKind.ITALIC),
+    (f"{_W}strike", InlineKind.STRIKE),
+    (f"{_W}dstrike", InlineKind.STRIKE),
+)
+
+
+def _on(element: Any) -> bool:
+    return element is not None and element.get(f"{_W}val", "true").lower() not in _OFF
+
+
+def _run_marks(rpr: Any, link: Mark | None) -> tuple[list[Mark], bool, bool]:
+    """A run's marks, and whether it is in the marker grey and superscript."""
+    marks: list[Mark] = [link] if link else []
+    if rpr is None:
+        return marks, False, False
+    colour = rpr.find(f"{_W}color")
+    grey = colour is not None and colour.get(f"{_W}val", "").upper() == MARKER_GREY
+    fonts = rpr.find(f"{_W}rFonts")
+    if fonts is not None:
+        names = [(fonts.get(f"{_W}{which}") or "").lower() for which in ("ascii", "hAnsi")]
+        if any(name in _MONOSPACE or "mono" in name for name in names):
+            marks.append((InlineKind.CODE, ()))
+    for tag, kind in _TOGGLES:
+        if _on(rpr.find(tag)):
+            marks.append((kind, ()))
+    if _on(rpr.find(f"{_W}u")):
+        marks.append((InlineKind.UNDERLINE, ()))
+    align = rpr.find(f"{_W}vertAlign")
+    position = align.get(f"{_W}val", "") if align is not None else ""
+    if position == "superscript":
+        marks.append((InlineKind.SUPERSCRIPT, ()))
+    elif position == "subscript":
+        marks.append((InlineKind.SUBSCRIPT, ()))
+    return marks, grey, position == "superscript"
+
+
+def _read_paragraph(paragraph: Any, links: Mapping[str, str], builder: SpanBuilder) -> None:
+    marker = ""  # grey marker text gathered over consecutive runs ("[image: alt]")
+    marker_marks: list[Mark] = []
+    for run, link in _runs(paragraph, links, None):
+        marks, grey, superscript = _run_marks(run.find(f"{_W}rPr"), link)
+        text_parts: list[str] = []
+        breaks = 0
+        for child in run:
+            tag = child.tag
+            if tag == f"{_W}t":
+                text_parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                text_parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                breaks += 1
+            elif tag == f"{_W}noBreakHyphen":
+                text_parts.append("-")
+        text = "".join(text_parts)
+        if grey and superscript:
+            marker = _flush_marker(builder, marker, marker_marks)
+            builder.add_code(InlineKind.FOOTNOTE_REF, [("label", text)] if text else [])
+            continue
+        if grey and text:
+            if not marker:
+                marker_marks = [m for m in marks if m[0] is InlineKind.LINK]
+            marker += text
+            continue
+        marker = _flush_marker(builder, marker, marker_marks)
+        builder.add_text(text, marks)
+        for _ in range(breaks):
+            builder.add_code(InlineKind.LINE_BREAK)
+            builder.add_text("\n")
+    _flush_marker(builder, marker, marker_marks)
+
+
+def _flush_marker(builder: SpanBuilder, marker: str, marks: list[Mark]) -> str:
+    """Turn grey marker text into image spans; anything else in grey stays text."""
+    position = 0
+    for match in _IMAGE_MARKER.finditer(marker):
+        builder.add_text(marker[position : match.start()], marks)
+        alt = match.group(1)
+        if alt is None or not alt.strip():
+            builder.add_code(InlineKind.IMAGE)
+        else:
+            builder.add_text(alt, [*marks, (InlineKind.IMAGE, ())])
+        position = match.end()
+    builder.add_text(marker[position:], marks)
+    return ""
+
+
 def segment_id_from_cell(cell: Any) -> str:
     """The segment ID shown in an ID cell: its first paragraph, line break removed.
 
-    Later paragraphs of the cell hold QA flags.
+    Later paragraphs of the cell hold the row's place and QA flags.
     """
     return "".join(cell.paragraphs[0].text.split())
 
 
-def write_bilingual_docx(document: AlignedDocument, engine_label: str, path: Path) -> None:
+# The record of what the tool wrote.
+
+
+def _cell_state(cell: tuple[str, tuple[Inline, ...]]) -> list[Any]:
+    text, inlines = cell
+    return [text, [[s.kind.value, s.start, s.end, list(s.data)] for s in inlines]]
+
+
+def row_fingerprint(row: TableRow) -> str:
+    """A short hash of a row's English cell (text and formatting) as read back."""
+    payload = json.dumps(_cell_state(row.english), ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def record_of(rows: Sequence[TableRow]) -> dict[str, Any]:
+    """What the tool wrote: a digest of every row, and each segment row's English hash."""
+    state = [
+        [row.cells, row.id_text, list(row.notes), _cell_state(row.french), _cell_state(row.english)]
+        for row in rows
+    ]
+    digest = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
+    english = {row.id_text: row_fingerprint(row) for row in rows if not row.kept_as_is}
+    return {"version": RECORD_VERSION, "digest": digest, "rows": english}
+
+
+def _add_record(doc: Any, record: dict[str, Any]) -> None:
+    """Store ``record`` as a custom document property (docProps/custom.xml)."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    properties = etree.Element(
+        f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS}
+    )
+    prop = etree.SubElement(properties, f"{{{_CUSTOM_NS}}}property")
+    prop.set("fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}")
+    prop.set("pid", "2")
+    prop.set("name", RECORD_PROPERTY)
+    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = json.dumps(record, separators=(",", ":"))
+    blob = etree.tostring(properties, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package = doc.part.package
+    part = Part(PackURI("/docProps/custom.xml"), CONTENT_TYPE.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_PROPERTIES)
+
+
+def read_record(doc: Any) -> dict[str, Any] | None:
+    """The record a bilingual DOCX (opened with python-docx) holds, if any."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from lxml import etree
+
+    for rel in doc.part.package.rels.values():
+        if rel.reltype != RELATIONSHIP_TYPE.CUSTOM_PROPERTIES or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except etree.XMLSyntaxError:
+            return None
+        for prop in root.iter(f"{{{_CUSTOM_NS}}}property"):
+            if prop.get("name") != RECORD_PROPERTY:
+                continue
+            value = "".join(prop.itertext())
+            try:
+                record = json.loads(value)
+            except json.JSONDecodeError:
+                return None
+            if isinstance(record, dict) and record.get("version") == RECORD_VERSION:
+                return record
+    return None
+
+
+def docx_was_edited(path: Path) -> bool | None:
+    """Whether a bilingual DOCX differs from what the tool wrote into it.
+
+    Returns:
+        ``None`` when the file cannot be read or holds no record of ours (not our
+        file, or written by an older version); else whether any row changed.
+    """
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
+
+    try:
+        doc = docx.Document(str(path))
+    except (
+        OSError,
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        XMLSyntaxError,
+        KeyError,
+        ValueError,
+    ):
+        return None
+    record = read_record(doc)
+    if record is None:
+        return None
+    if not doc.tables:
+        return True
+    rows = table_rows(doc.tables[0]._tbl, external_links(doc.part))
+    return record_of(rows)["digest"] != record.get("digest")
+
+
+def write_bilingual_docx(
+    document: AlignedDocument,
+    engine_label: str,
+    path: Path,
+    english_language: str = DEFAULT_ENGLISH,
+) -> None:
     """Write the bilingual DOCX to ``path`` atomically."""
-    write_atomic(path, bilingual_docx_bytes(document, engine_label))
+    write_atomic(path, bilingual_docx_bytes(document, engine_label, english_language))
 
 
 def _shading(fill: str) -> Any:
-    from docx.oxml import OxmlElement
-
-    shading = OxmlElement("w:shd")
+    shading = _element("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), fill)
@@ -188,9 +794,7 @@ def _shade(cell: Any, fill: str) -> None:
 
 def _repeat_as_header(row: Any) -> None:
     # Word and LibreOffice repeat a row marked tblHeader at the top of every page.
-    from docx.oxml import OxmlElement
-
     properties = row._tr.get_or_add_trPr()
-    marker = OxmlElement("w:tblHeader")
+    marker = _element("w:tblHeader")
     marker.set(qn("w:val"), "true")
     properties.append(marker)

@@ -32,6 +32,16 @@ def qa_report_dict(
         "flagged_segments": summary.flagged_segments,
         "flags": summary.flags,
         "protected_spans": summary.spans,
+        "kept_as_is": {
+            document.doc_id: list(document.source.kept_as_is)
+            for document in documents
+            if document.source and document.source.kept_as_is
+        },
+        "unrepresented": {
+            document.doc_id: list(document.source.unrepresented)
+            for document in documents
+            if document.source and document.source.unrepresented
+        },
         "rows": [
             {
                 "document": document.doc_id,
@@ -69,6 +79,15 @@ def qa_report_markdown(report: dict[str, Any]) -> str:
         lines += ["| flag | count |", "| --- | --- |"]
         lines += [f"| {code} | {count} |" for code, count in report["flags"].items()]
         lines.append("")
+    for key, title in (
+        ("kept_as_is", "## Kept as is (not translated)"),
+        ("unrepresented", "## Left as in the source (the reader could not represent it)"),
+    ):
+        if report[key]:
+            lines += [title, ""]
+            for doc_id, items in report[key].items():
+                lines += [f"- {doc_id}: {item}" for item in items]
+            lines.append("")
     if report["rows"]:
         lines += [
             "## Flagged segments",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata, resources
 from itertools import pairwise
@@ -243,6 +243,47 @@ class KnownSpans:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The spans of ``text``."""
         return self.by_text[text]
+
+
+def keep_whole(
+    spans: list[tuple[int, int]], protected: Iterable[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Join sentence spans wherever a cut falls inside a protected span.
+
+    Glossary terms, URLs, e-mail addresses and numbers are never cut: pysbd
+    reads the stop of ".NET" as the end of a sentence ("Le framework ." +
+    "NET est utile."). Cuts elsewhere are left as they are, so text without
+    such a span segments exactly as before.
+
+    Args:
+        spans: ``(start, end)`` sentence spans, in order.
+        protected: ``(start, end)`` spans that must stay inside one sentence.
+    """
+    kept = sorted(protected)
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and any(p_start < joined[-1][1] and p_end > start for p_start, p_end in kept):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+@dataclass(frozen=True)
+class KeepingWhole:
+    """Sentence spans from ``finder``, never cutting what ``protected`` names in a text.
+
+    Attributes:
+        finder: Where the sentence spans come from (the splitter, or known spans).
+        protected: The spans of a text that must not be cut (see :func:`keep_whole`).
+    """
+
+    finder: SpanFinder
+    protected: Callable[[str], Iterable[tuple[int, int]]]
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans of ``text``, joined where a cut fell inside a protected span."""
+        return keep_whole(self.finder.spans(text), self.protected(text))
 
 
 def rules_fingerprint(language: str = "fr") -> str:

@@ -1,16 +1,25 @@
 """Finding the source articles (.txt, .md, .docx) to translate.
 
-Reading them is each format's job (``translate_pipeline.formats``).
+Reading them is each format's job (``translate_pipeline.formats``). Files this
+tool writes (``*.bilingual.*``, ``*.en.*``, the QA reports) and office lock
+files are never taken for articles, so ``--out`` may be the source folder.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate_pipeline.errors import SourceError
+from translate_pipeline.errors import SourceError, describe_os_error, display_path
 from translate_pipeline.formats import SUPPORTED_SUFFIXES, format_of
+
+# What a run writes beside the articles (see output_files.OutputPaths and render_qa).
+OUTPUT_MARKERS = (".bilingual.", ".en.")
+QA_REPORT_NAMES = ("qa-report.md", "qa-report.json")
 
 
 @dataclass(frozen=True)
@@ -20,45 +29,137 @@ class SourceScan:
     Attributes:
         files: Supported files, in a stable order.
         skipped: Files in scanned folders that are not articles (unsupported extension).
+        unreadable: Entries of scanned folders named like articles that cannot be
+            read as files (a dangling symbolic link, a link loop, a pipe), each
+            with the reason.
     """
 
     files: tuple[Path, ...]
     skipped: tuple[Path, ...]
+    unreadable: tuple[tuple[Path, str], ...] = ()
+
+
+def is_own_output(path: Path) -> bool:
+    """Whether ``path`` is named like a file this tool writes, or an office lock file."""
+    name = path.name.lower()
+    if name in QA_REPORT_NAMES or name.startswith(("~$", ".~lock.")):
+        return True
+    stem = name[: -len(path.suffix)] if path.suffix else name
+    return any(marker in stem + "." for marker in OUTPUT_MARKERS)
 
 
 def find_sources(paths: Iterable[Path]) -> SourceScan:
     """List the article files named by ``paths`` (files or folders, not recursive).
 
     A file named directly must exist and have a supported extension; in a folder,
-    hidden files are ignored and other unsupported files are reported as skipped.
+    hidden files and this tool's own outputs are ignored, other unsupported files
+    are reported as skipped, and links or special files that cannot be read as
+    articles are reported as unreadable.
 
     Raises:
-        SourceError: A path does not exist, a named file has an unknown extension,
-            or a folder holds no article.
+        SourceError: A path does not exist, a named file has an unknown extension
+            or is one of this tool's outputs, or a folder holds no article or
+            cannot be listed.
     """
     files: list[Path] = []
     skipped: list[Path] = []
+    unreadable: list[tuple[Path, str]] = []
     for path in paths:
         if not path.exists():
-            raise SourceError(path, "no such file or folder", "Check the path and try again")
+            problem = _link_problem(path) if path.is_symlink() else None
+            raise SourceError(
+                path, problem or "no such file or folder", "Check the path and try again"
+            )
         if path.is_dir():
             found = False
-            for child in sorted(path.iterdir()):
-                if child.name.startswith(".") or not child.is_file():
+            for child in _list_folder(path):
+                if child.name.startswith(".") or is_own_output(child):
                     continue
-                if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(child)
-                    found = True
-                else:
-                    skipped.append(child)
+                if child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    if child.is_file():
+                        skipped.append(child)
+                    continue
+                problem = _not_a_file(child)
+                if problem:
+                    unreadable.append((child, problem))
+                    continue
+                files.append(child)
+                found = True
             if not found:
+                broken = "".join(
+                    f" ({display_path(child.name)}: {problem})"
+                    for child, problem in unreadable
+                    if child.parent == path
+                )
                 raise SourceError(
                     path,
-                    "holds no .txt, .md or .docx article",
+                    "holds no .txt, .md or .docx article" + broken,
                     "Put the French articles there, or name the files directly",
                 )
         else:
             format_of(path)
+            if is_own_output(path):
+                raise SourceError(
+                    path,
+                    "is a file translate writes (a bilingual, English or QA file), not a "
+                    "French article",
+                    "Name the French source instead",
+                )
+            problem = _not_a_file(path)
+            if problem:
+                raise SourceError(path, problem, "Name a regular file")
             files.append(path)
-    unique = tuple(dict.fromkeys(files))
-    return SourceScan(files=unique, skipped=tuple(skipped))
+    # The same article named twice (a folder and a file in it, a relative and an
+    # absolute path, a link) is read once.
+    first: dict[Path, Path] = {}
+    for path in files:
+        first.setdefault(_identity(path), path)
+    unique = tuple(first.values())
+    return SourceScan(files=unique, skipped=tuple(skipped), unreadable=tuple(unreadable))
+
+
+def _list_folder(path: Path) -> list[Path]:
+    try:
+        return sorted(path.iterdir())
+    except OSError as exc:
+        raise SourceError(
+            path, f"cannot list the folder ({describe_os_error(exc)})", "Fix its permissions"
+        ) from None
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an article file, or ``None`` when it can."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return _link_problem(path) or f"cannot be examined ({describe_os_error(exc)})"
+    if stat.S_ISDIR(mode):
+        return "a folder named like an article (folders are not searched)"
+    if not stat.S_ISREG(mode):
+        # Reading a named pipe or a device would wait forever or never end.
+        return "not a regular file (a pipe, socket or device)"
+    return None
+
+
+def _link_problem(path: Path) -> str | None:
+    """What is wrong with a symbolic link that leads nowhere, or ``None``."""
+    if not path.is_symlink():
+        return None
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        try:
+            target = display_path(os.readlink(path))
+        except OSError:
+            target = "?"
+        return f"a symbolic link to {target}, which does not exist"
+    return None
+
+
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path

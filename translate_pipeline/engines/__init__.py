@@ -48,12 +48,16 @@ class EngineOptions:
             each finished call is saved to the translation memory.
         device: Where the neural engine runs: "cpu", "cuda" (every visible GPU),
             or "auto" (the GPUs when CTranslate2 sees one, else the CPU).
+        timeout_seconds: The fixed part of the time an engine process may take
+            over one batch before it is taken for hung and stopped (a part per
+            segment is added); ``None``: the engine's default.
     """
 
     threads: int = 0
     beam_size: int = 2
     batch_size: int | None = None
     device: str = "auto"
+    timeout_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,9 @@ def choose_engine(name: str, options: EngineOptions) -> EngineChoice:
     if name == "argos" or (name == "auto" and argos.find_package() is not None):
         return argos.choose(options)
     if name == "apertium" or apertium.is_available():
-        return EngineChoice.of(apertium.ApertiumTranslator.load(options.batch_size))
+        return EngineChoice.of(
+            apertium.ApertiumTranslator.load(options.batch_size, options.timeout_seconds)
+        )
     raise EngineError(NO_ENGINE_HELP)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate_pipeline.errors import EngineError
+from translate_pipeline.errors import DamagedModelError, EngineError
 
 if TYPE_CHECKING:
     from translate_pipeline.engines import EngineChoice, EngineOptions
@@ -144,6 +144,12 @@ NO_MODEL_HELP = (
 )
 
 
+def damaged_model(path: Path, part: str, exc: BaseException) -> DamagedModelError:
+    """The error for a package whose ``part`` cannot be loaded."""
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return DamagedModelError(path, part, reason)
+
+
 def find_package() -> InstalledModel | None:
     """The installed French-English Argos package, or ``None``."""
     from translate_pipeline.model_store import list_models
@@ -206,13 +212,20 @@ class ArgosTranslator:
         import sentencepiece
         from argostranslate.package import Package
 
-        package = Package(path)
+        try:
+            package = Package(path)
+        except (OSError, ValueError) as exc:
+            raise damaged_model(path, "metadata.json", exc) from None
         sp_model = path / "sentencepiece.model"
         if not sp_model.is_file():
             raise EngineError(
                 f"{path}: this package has no sentencepiece.model; only SentencePiece "
                 "packages are supported. Install a current Argos fr->en package"
             )
+        try:
+            tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise damaged_model(path, "sentencepiece.model", exc) from None
         plan = detect_device(options.device, options.threads)
         try:
             translator = ctranslate2.Translator(
@@ -223,16 +236,14 @@ class ArgosTranslator:
                 inter_threads=plan.inter_threads,
                 intra_threads=plan.intra_threads,
             )
-        except (RuntimeError, ValueError) as exc:
-            raise EngineError(
-                f"{path / 'model'}: cannot load the CTranslate2 model ({exc})"
-            ) from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise damaged_model(path, "model/model.bin", exc) from None
         return cls(
             version=model_version(model),
             package_path=path,
             beam_size=max(1, options.beam_size),
             _translator=translator,
-            _sentencepiece=sentencepiece.SentencePieceProcessor(model_file=str(sp_model)),
+            _sentencepiece=tokenizer,
             _target_prefix=getattr(package, "target_prefix", "") or "",
             plan=plan,
             batch_size=options.batch_size or plan.segments_per_call,

@@ -42,7 +42,7 @@ FORMATS: dict[str, Format] = {
     ".md": Format(
         "Markdown", ".md", ".en.md", markdown.read_markdown_document, markdown.write_english
     ),
-    ".docx": Format("Word", ".docx", ".en.md", docx.read_docx_document, docx.write_english),
+    ".docx": Format("Word", ".docx", ".en.docx", docx.read_docx_document, docx.write_english),
 }
 
 SUPPORTED_SUFFIXES = tuple(FORMATS)
