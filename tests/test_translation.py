@@ -18,6 +18,7 @@ from translate_pipeline.translation import (
     DEFAULT_BATCH_SIZE,
     check_engine_output,
     from_memory,
+    post_edit,
     translate_protected,
     translate_span_texts,
     translate_spans,
@@ -66,6 +67,46 @@ def test_each_batch_is_handed_back_restored_as_soon_as_it_is_done() -> None:
         }
     ]
     assert {k: v.origin for k, v in result.items()} == dict.fromkeys(texts, "machine:tagging")
+
+
+@pytest.mark.parametrize(
+    ("french", "english", "expected"),
+    [
+        # The engine's marks off, typography made English, invented capitals lowered.
+        (
+            "Encelade est « brillant » : oui.",
+            "Encelade Is « *brillant » : yes.",
+            "Encelade is “brillant”: yes.",
+        ),
+        # The French given back unchanged is left as it is (QA flags it).
+        ("Il dit « non » : voilà.", "Il dit « non » : voilà.", "Il dit « non » : voilà."),
+    ],
+)
+def test_post_edit(french: str, english: str, expected: str) -> None:
+    assert post_edit(french, english, (), "machine:test").english == expected
+
+
+@dataclass(frozen=True)
+class CapitalisingTranslator:
+    """A fake engine that capitalises the second word, as Apertium does after a name."""
+
+    uses_placeholders: bool
+    name: str = "capitalising"
+    version: str = "1"
+    batch_size: int | None = None
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        return [re.sub(r"^(\S+ )(\w)", lambda m: m[1] + m[2].upper(), text) for text in texts]
+
+
+@pytest.mark.parametrize("uses_placeholders", [True, False])
+def test_the_memory_gives_back_the_english_the_engine_gave(uses_placeholders: bool) -> None:
+    french = "OpenAI déclare le 12 janv. 2024 à 14 h 30 : « oui » au cœur."
+    engine = CapitalisingTranslator(uses_placeholders)
+    fresh = translate_protected(engine, [french], TERMS)[french]
+    again = from_memory(french, MemoryHit(fresh.engine_english, "machine"), TERMS)
+    assert again.english == fresh.english
+    assert "OpenAI déclare" in fresh.english and "«" not in fresh.english
 
 
 def test_span_texts_are_translated_once_each_in_batches() -> None:

@@ -155,6 +155,14 @@ def main() -> None:
     help="Where the Argos engine runs: auto uses the GPUs when CTranslate2 sees one "
     "(int8_float16, larger batches), else the CPU.",
 )
+@click.option(
+    "--english",
+    type=click.Choice(["en-GB", "en-US"]),
+    default="en-GB",
+    show_default=True,
+    help="English variant: en-GB writes 12 Jan 2024 and 14:30, en-US January 12, 2024 "
+    "and 2:30 pm; both use “double” quotes.",
+)
 @glossary_option
 @memory_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
@@ -168,6 +176,7 @@ def run(
     batch_size: int | None,
     beam_size: int,
     device: str,
+    english: str,
     glossary_path: Path | None,
     memory_path: Path | None,
     as_json: bool,
@@ -187,6 +196,7 @@ def run(
     from translate_pipeline.engines import EngineOptions
     from translate_pipeline.pipeline import RunConfig
     from translate_pipeline.pipeline import run as run_pipeline
+    from translate_pipeline.typography import EnglishVariant
 
     config = RunConfig(
         sources=paths or (Path("seeds"),),
@@ -201,6 +211,7 @@ def run(
         ),
         glossary=glossary_path,
         memory=memory_path,
+        english=EnglishVariant(english),
     )
     # A bar only on a terminal: in logs and pipes it would be noise.
     show_progress = not (quiet or as_json) and sys.stderr.isatty()

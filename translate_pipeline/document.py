@@ -295,6 +295,8 @@ class FlagCode(StrEnum):
     EMPTY = "empty"
     LENGTH_RATIO = "length-ratio"
     FORMATTING_LOST = "formatting-lost"
+    UNTRANSLATED_WORD = "untranslated-word"
+    FRENCH_TYPOGRAPHY = "french-typography"
 
 
 @dataclass(frozen=True)

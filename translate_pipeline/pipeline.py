@@ -18,6 +18,7 @@ from pathlib import Path
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import (
     EngineError,
     MemoryFileError,
@@ -65,6 +66,7 @@ from translate_pipeline.translation import (
     translate_protected,
     translate_spans,
 )
+from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class RunConfig:
         engine_options: Threads and beam size for the neural engine.
         glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
         memory: The translation memory file; ``None`` uses the default place.
+        english: The English variant of dates, times and typography ("en-GB", "en-US").
     """
 
     sources: tuple[Path, ...]
@@ -86,6 +89,7 @@ class RunConfig:
     engine_options: EngineOptions = field(default_factory=EngineOptions)
     glossary: Path | None = None
     memory: Path | None = None
+    english: EnglishVariant = DEFAULT_VARIANT
 
 
 @dataclass(frozen=True)
@@ -244,23 +248,38 @@ def run(
             else:
                 hits = None
         label = f"{choice.name} ({choice.version})"
-        key = MachineKey(choice.name, choice.version, glossary.version)
+        key = MachineKey(choice.name, choice.version, _made_with(glossary, config.english))
         with watch.stage("memory lookup"):
             if hits is None:
                 hits = memory.lookup(texts, key)
-            translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
+            matcher = TermMatcher.build(glossary.terms)
+            # Tells French words left in the English from words English shares.
+            lexicon = EnglishLexicon.start()
+            translations = {
+                t: from_memory(t, hit, matcher, config.english, lexicon) for t, hit in hits.items()
+            }
         misses = [text for text in texts if text not in hits]
         translator: Translator | None = None
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
-                memory.store_machine([(text, t.english) for text, t in done.items()], key)
+                memory.store_machine(
+                    [(text, t.engine_english or t.english) for text, t in done.items()], key
+                )
 
             with watch.stage("load model"):
                 translator = choice.load()
             with watch.stage("translate"):
                 translations.update(
-                    translate_protected(translator, misses, matcher, progress, on_batch=save)
+                    translate_protected(
+                        translator,
+                        misses,
+                        matcher,
+                        progress,
+                        on_batch=save,
+                        variant=config.english,
+                        lexicon=lexicon,
+                    )
                 )
         # The formatting an editor gave a reviewed translation, where it was imported.
         reviewed_spans = memory.reviewed_spans.lookup(
@@ -536,7 +555,12 @@ def _align_checked(
     """
     flags = {
         s.text: check_segment(
-            SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
+            SegmentCheck(
+                s.text,
+                translations[s.text].english,
+                translations[s.text].spans,
+                marked_words=tuple(w.describe() for w in translations[s.text].marked_words),
+            )
         )
         for s in segments
     }
@@ -692,6 +716,16 @@ def _edited_since_written(path: Path, state: OutputState | None) -> bool:
         return output_was_edited(path) is True
     stat = path.stat()
     return (stat.st_size, stat.st_mtime_ns) != (state.size, state.mtime_ns)
+
+
+def _made_with(glossary: Glossary, english: EnglishVariant) -> str:
+    """What besides the engine a machine translation depends on, for the memory's key.
+
+    Dates and times reach the engine already in the variant's English, so a
+    sentence translated for en-US is not reused for en-GB; en-GB keeps the plain
+    glossary version, so memories made before the variant existed still serve.
+    """
+    return glossary.version if english is DEFAULT_VARIANT else f"{glossary.version}+{english}"
 
 
 def _load_glossary(path: Path | None) -> Glossary:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from translate_pipeline.document import AlignedDocument, FlagCode, QaFlag
 from translate_pipeline.numbers import unmatched
 from translate_pipeline.protect import Outcome, SpanKind, SpanResult, without_links
+from translate_pipeline.typography import french_typography
 
 # English is usually 0.8-1.2 times as long as French; outside this band a
 # sentence was most likely cut or padded.
@@ -30,6 +31,8 @@ class SegmentCheck:
     french: str
     english: str
     spans: Sequence[SpanResult]
+    # The words the engine marked as untranslated, as QA names them.
+    marked_words: tuple[str, ...] = ()
 
 
 def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
@@ -37,6 +40,11 @@ def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
     flags: list[QaFlag] = []
     flags.extend(_span_flags(item.spans))
     flags.extend(_number_flags(item))
+    if item.marked_words:
+        flags.append(QaFlag(FlagCode.UNTRANSLATED_WORD, ", ".join(item.marked_words)))
+    left = french_typography(without_links(item.english))
+    if left:
+        flags.append(QaFlag(FlagCode.FRENCH_TYPOGRAPHY, ", ".join(left)))
     english = item.english.strip()
     if not english and _WORD.search(item.french):
         flags.append(QaFlag(FlagCode.EMPTY, "no English"))

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from translate_pipeline.casing import repair_capitals
 from translate_pipeline.document import Inline
 from translate_pipeline.engines import Translator
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
+    ProtectedSpan,
     SpanResult,
     TermMatcher,
     find_spans,
@@ -28,6 +31,23 @@ from translate_pipeline.reproject import (
     read_marked_html,
     spans_in_context,
     spans_needing_translation,
+)
+from translate_pipeline.typography import (
+    DEFAULT_VARIANT,
+    DateTimeMask,
+    EnglishVariant,
+    english_typography,
+    mask_dates_times,
+    restore_dates_times,
+    with_ligatures,
+    without_ligatures,
+)
+from translate_pipeline.unknown_words import (
+    MarkedWord,
+    copied_words,
+    flagged_words,
+    strip_marks,
+    unmark_placeholders,
 )
 
 ProgressCallback = Callable[[int, int], None]
@@ -43,22 +63,99 @@ class Translation:
     english: str
     spans: tuple[SpanResult, ...]
     origin: str = "machine"
+    # Words the engine marked as untranslated and that are still in ``english``.
+    marked_words: tuple[MarkedWord, ...] = ()
+    # What the memory keeps for a machine translation: the English before post-editing,
+    # the engine's marks still on (so a later run can flag the same words again).
+    engine_english: str = ""
 
 
-def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) -> Translation:
+def post_edit(
+    french: str,
+    english: str,
+    results: tuple[SpanResult, ...],
+    origin: str,
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    engine_french: str = "",
+    inserted: Sequence[str] = (),
+    lexicon: EnglishLexicon | None = None,
+) -> Translation:
+    """The engine's restored English made ready to publish, with what QA must know.
+
+    Apertium's marks are taken off (the marked words kept for QA), French
+    typography is made English in ``variant``, and capitals the engine invented
+    are lowered; an English identical to the French is left as it is. ``english``
+    is what the memory keeps for a machine translation
+    (see :attr:`Translation.engine_english`), so this is done again on every
+    run, with the rules and variant of that run.
+
+    Args:
+        french: The French segment.
+        english: The engine's English, protected spans restored.
+        results: What became of the protected spans.
+        origin: Where the English came from.
+        variant: The English variant.
+        engine_french: What the engine was given (placeholders in); ``french`` if empty.
+        inserted: English the pipeline put in itself (terms, numbers, dates).
+        lexicon: The English analyser, to tell French words left in the English
+            from words English shares.
+    """
+    if english == french:
+        # The engine gave the French back (a name alone, or no translation at all):
+        # nothing to post-edit; QA flags what is left ("untranslated", typography).
+        return Translation(english, results, origin=origin, engine_english=english)
+    unmarked = strip_marks(english, french)
+    typeset = english_typography(unmarked.text, variant)
+    names = [*inserted, *(r.span.expected for r in results if r.outcome is not Outcome.MISSING)]
+    final = repair_capitals(engine_french or french, typeset, names)
+    protected = [text for r in results for text in (r.span.source, r.span.expected)]
+    copied = copied_words(french, final, protected, lexicon)
+    return Translation(
+        final,
+        results,
+        origin=origin,
+        marked_words=flagged_words((*unmarked.words, *copied), final, lexicon),
+        engine_english=english,
+    )
+
+
+def from_memory(
+    text: str,
+    hit: MemoryHit,
+    terms: TermMatcher | Sequence[Term],
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    lexicon: EnglishLexicon | None = None,
+) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
     A machine translation gets the usual safe repairs. A reviewed one is the
     editor's word and is never changed: a term it lacks is flagged instead.
     """
-    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
+    spans = find_spans(text, terms)
+    restored = restore(hit.target, mask(text, spans, use_placeholders=False))
     if hit.origin != REVIEWED:
-        return Translation(restored.text, restored.results, origin="memory")
+        dated = _as_names(text, spans, variant)
+        return post_edit(
+            text,
+            restored.text,
+            restored.results,
+            "memory",
+            variant,
+            dated.text,
+            dated.english,
+            lexicon,
+        )
     results = tuple(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
         for r in restored.results
     )
     return Translation(hit.target, results, origin=REVIEWED)
+
+
+def _as_names(text: str, spans: tuple[ProtectedSpan, ...], variant: EnglishVariant) -> DateTimeMask:
+    """``text`` with its protected spans, dates and times as placeholders (names to
+    the casing rules), and the English the pipeline puts in for them."""
+    return mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
 
 
 def translate_protected(
@@ -67,19 +164,32 @@ def translate_protected(
     terms: TermMatcher | Sequence[Term],
     progress: ProgressCallback | None = None,
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    lexicon: EnglishLexicon | None = None,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
     Spans are masked as the engine prefers, the masked texts translated in the
-    engine's batch size, then every span restored and verified. ``on_batch``
-    receives each batch's translations as soon as they are done.
+    engine's batch size, then every span restored and verified, and the English
+    post-edited in ``variant`` (an engine that takes placeholders gets dates and
+    times as placeholders too). ``on_batch`` receives each batch's translations
+    as soon as they are done.
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
     masked = {
         text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
     }
+    dated = {
+        text: mask_dates_times(without_ligatures(item.text), variant)
+        if engine.uses_placeholders
+        else DateTimeMask(item.text, ())
+        for text, item in masked.items()
+    }
+    # The casing rules read the French the same way for every engine and for the
+    # memory, so that a sentence comes out the same whichever way it came.
+    names = {text: _as_names(text, item.spans, variant) for text, item in masked.items()}
     sources_of: dict[str, list[str]] = {}
-    for text, item in masked.items():
+    for text, item in dated.items():
         sources_of.setdefault(item.text, []).append(text)
     translations: dict[str, Translation] = {}
 
@@ -87,9 +197,19 @@ def translate_protected(
         done = {}
         for masked_text, english in batch.items():
             for text in sources_of[masked_text]:
-                restored = restore(english, masked[text])
-                done[text] = Translation(
-                    restored.text, restored.results, origin=f"machine:{engine.name}"
+                english_dated = with_ligatures(
+                    restore_dates_times(unmark_placeholders(english), dated[text]), text
+                )
+                restored = restore(english_dated, masked[text])
+                done[text] = post_edit(
+                    text,
+                    restored.text,
+                    restored.results,
+                    f"machine:{engine.name}",
+                    variant,
+                    engine_french=names[text].text,
+                    inserted=names[text].english,
+                    lexicon=lexicon,
                 )
         translations.update(done)
         if on_batch:

@@ -199,7 +199,7 @@ def _run_pipeline(text: str, limit: float | None = None) -> str:
         EngineError: Apertium cannot start, fails, or is still running after ``limit``.
     """
     first_cmd = ["apertium", "-u", PIVOT[0]]
-    second_cmd = ["apertium", "-u", PIVOT[1]]
+    second_cmd = ["apertium", PIVOT[1]]
     started: list[subprocess.Popen[bytes]] = []
     # One finally for starting and running: Ctrl-C may come at any point, and no
     # Apertium process may outlive the call (start_new_session keeps the
