@@ -999,3 +999,26 @@ def test_untranslated_document_properties_are_named(
     assert read_document(path).unrepresented == tuple(
         f"document property {name!r} kept in French" for name in named
     )
+
+
+def test_code_alone_in_a_cell_or_list_item_is_kept_and_named_so(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(style="List Number").add_run("pip install mistral").font.name = "Menlo"
+    document.add_paragraph("Lancer le client.", style="List Number")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Modèle"
+    table.cell(0, 1).paragraphs[0].add_run(INLINE_CODE).font.name = "Consolas"
+    path = tmp_path / "cells.docx"
+    document.save(str(path))
+    blocks = read_document(path).blocks
+    assert [(b.verbatim, b.text, b.place.label()) for b in blocks if not b.translatable] == [
+        ("code in a list item", "pip install mistral", "numbered list, level 1"),
+        ("code in a table cell", INLINE_CODE, "table 1, row 1, column 2"),
+    ]
+    # The item kept as code still counts in its list's numbering.
+    assert [(b.text, b.place.list_number) for b in blocks if b.place.list_ordered] == [
+        ("pip install mistral", 1),
+        ("Lancer le client.", 2),
+    ]

@@ -384,6 +384,7 @@ def _join_code_paragraphs(paragraphs: list[DocxParagraph]) -> tuple[Block, ...]:
             continue
         if (
             last is not None
+            and block.verbatim == CODE_BLOCK == blocks[-1].verbatim
             and last.part is paragraph.part
             and last.element.getparent() is paragraph.element.getparent()
             and paragraph.number == last.number + blank_lines + 1
@@ -586,31 +587,32 @@ def docx_paragraphs(
         for number, element in enumerate(_paragraph_elements(part.root), start=1):
             content = parse_paragraph(element, part.rels, context.code)
             block = None
-            if content.text.strip() and _is_code_block(element, content, context):
-                # Never translated; index 0 so that it renumbers no other block.
-                _kind, _level, place = _kind_and_place(element, part, context)
-                block = Block(
-                    index=0,
-                    kind=BlockKind.VERBATIM,
-                    text=_code_text(content),
-                    line=number,
-                    place=place,
-                    verbatim=CODE_BLOCK,
-                    anchor=f"{part.name}#p{number}",
-                )
-            elif content.text.strip():
-                index += 1
+            if content.text.strip():
                 kind, level, place = _kind_and_place(element, part, context)
-                block = Block(
-                    index=index,
-                    kind=kind,
-                    text=content.text,
-                    level=level,
-                    line=number,
-                    inlines=content.inlines(),
-                    place=place,
-                    anchor=f"{part.name}#p{number}",
-                )
+                code = _code_name(element, content, kind, context)
+                if code:
+                    # Never translated; index 0 so that it renumbers no other block.
+                    block = Block(
+                        index=0,
+                        kind=BlockKind.VERBATIM,
+                        text=_code_text(content),
+                        line=number,
+                        place=place,
+                        verbatim=code,
+                        anchor=f"{part.name}#p{number}",
+                    )
+                else:
+                    index += 1
+                    block = Block(
+                        index=index,
+                        kind=kind,
+                        text=content.text,
+                        level=level,
+                        line=number,
+                        inlines=content.inlines(),
+                        place=place,
+                        anchor=f"{part.name}#p{number}",
+                    )
             yield DocxParagraph(part, element, content, block, number)
             for picture, description in enumerate(_alt_texts(element), start=1):
                 index += 1
@@ -626,16 +628,27 @@ def docx_paragraphs(
                 yield DocxParagraph(part, description, alt, block, number, "descr")
 
 
-def _is_code_block(element: Any, content: ParagraphContent, context: PackageContext) -> bool:
-    """Whether a paragraph is code: by its style (name or font), or all its text is code."""
+def _code_name(
+    element: Any, content: ParagraphContent, kind: BlockKind, context: PackageContext
+) -> str:
+    """What a paragraph that is code is called in summaries; "" when it is not code.
+
+    A paragraph is code by its style (name or font) or when all its text is code. It
+    is a "code block", unless only its runs say so in a table cell, a list item, a
+    heading, ...: then it is inline code alone there ("code in a table cell").
+    """
     chain = _paragraph_chain(element, context)
     if _is_code_style(chain, _CODE_PARAGRAPH_STYLES, context.code.fonts_mark_code):
-        return True
-    return all(
+        return CODE_BLOCK
+    if not all(
         CODE in properties
         for start, end, properties in content.stretches
         if content.text[start:end].strip()
-    )
+    ):
+        return ""
+    if kind is BlockKind.PARAGRAPH:
+        return CODE_BLOCK
+    return f"code in a {kind.value.replace('_', ' ')}"
 
 
 def _code_text(content: ParagraphContent) -> str:
