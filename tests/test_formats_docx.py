@@ -927,6 +927,9 @@ def test_translated_runs_are_tagged_english(
     # Pandoc made the document French by default: it is English now, the rest kept.
     assert _default_language(source) == {"val": "fr-FR", "eastAsia": "en-US", "bidi": "ar-SA"}
     assert _default_language(english) == {"val": variant, "eastAsia": "en-US", "bidi": "ar-SA"}
+    properties = open_docx(english).core_properties
+    assert (properties.title, properties.language) == ("The open model", variant)
+    assert properties.subject == "Intelligence artificielle"
     before = package_content(source)["word/styles.xml"]
     after = package_content(english)["word/styles.xml"]
     assert after.replace(f'w:val="{variant}"'.encode(), b'w:val="fr-FR"') == before

@@ -3,7 +3,12 @@
 Every paragraph of the body (tables, nested tables and text boxes included), of the
 footnotes and endnotes, and of every section's headers and footers (each part once)
 is read in document order. A paragraph with text becomes a block; an empty or
-picture-only paragraph is not translated, and the writer leaves it as it is. A
+picture-only paragraph is not translated, and the writer leaves it as it is. Code
+is never translated: a paragraph in a code style ("Source Code", "HTML
+Preformatted", "Plain Text", ... or a style set in a monospace font) or whose text
+is all code is a verbatim "code block" (a listing typed a line per paragraph is
+one), and a run in a code character style ("Verbatim Char", "HTML Code", ...) or
+a monospace font is a ``CODE`` span (a monospace body font marks nothing). A
 picture's alternative text (its description) is a caption block of its own, placed
 in the "alt text" container, right after the paragraph that holds the picture.
 
@@ -15,6 +20,8 @@ or ``#bookmark`` for an internal one), which carry their own look (underline and
 other properties covering exactly the link). Pictures, fields, note references, tabs,
 breaks, bookmarks and anything else that is not text become standalone codes; a tab
 or a break also puts one space in the text so that words on either side stay apart.
+The core subject, description and keywords (and a title that is no block's text)
+that may be French are named in ``Document.unrepresented``: they stay as they are.
 
 The same walk serves the writer (:mod:`.writer`): :func:`docx_paragraphs` yields each
 paragraph's element beside its block and parsed content, so that the writer finds

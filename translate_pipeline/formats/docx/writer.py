@@ -5,10 +5,11 @@ its block's anchor, and replaces that paragraph's runs with English runs rebuilt
 from the rows' English and re-projected spans:
 
 - a sentence's characters take the run properties of the spans that cover them
-  (the source's own XML for bold, italic, ..., and every other property) and the
-  proofing settings (language, "do not check") of most of the French sentence; a
-  sentence left as it was keeps its source runs exactly; the whitespace between
-  sentences keeps the source's own properties;
+  (the source's own XML for bold, italic, inline code's style or font, ..., and
+  every other property) and the proofing settings ("do not check") of most of the
+  French sentence, with the English language (``en-GB`` or ``en-US``) so that Word
+  checks its spelling as English; a sentence left as it was keeps its source runs
+  exactly; the whitespace between sentences keeps the source's own properties;
 - hyperlinks are rebuilt as ``w:hyperlink`` with the source's attributes (the same
   relationship, the same internal anchor);
 - standalone codes (pictures, note references, fields, tabs, breaks, bookmarks)
@@ -19,13 +20,16 @@ from the rows' English and re-projected spans:
 
 Everything else is left as it was: paragraph properties, styles, numbering,
 tables, pictures, section settings, and the paragraphs that were not translated
-(empty, picture-only). Notes are translated in their own parts, headers and
+(empty, picture-only, code). Notes are translated in their own parts, headers and
 footers in theirs, a picture's description in its ``descr`` attribute. The
 core ``title`` is translated when it equals the French of a translated
-paragraph. What a rebuilt paragraph loses is only what Word regenerates (proofing
-marks, rendered page-break caches, soft hyphens, revision IDs on runs, Word's
-``_GoBack`` bookmark) and the ``smartTag``/``customXml``/``w:ins`` wrappers around
-runs (a tracked insertion is accepted; the reader's summary names it).
+paragraph. When something was translated, the document's default language
+(``w:docDefaults``) and its core ``language`` property become the English one if
+they were French; no other style setting changes. What a rebuilt paragraph loses
+is only what Word regenerates (proofing marks, rendered page-break caches, soft
+hyphens, revision IDs on runs, Word's ``_GoBack`` bookmark) and the
+``smartTag``/``customXml``/``w:ins`` wrappers around runs (a tracked insertion is
+accepted; the reader's summary names it).
 """
 
 from __future__ import annotations
@@ -174,6 +178,8 @@ def write_english(document: AlignedDocument, path: Path, english: str = "en-GB")
     _translate_fallback_copies(parts)
     if any(row.english != row.segment.text for row in document.rows):
         _default_language_to_english(package, english)
+        if _is_french(package.core_properties.language or ""):
+            package.core_properties.language = english
     title = package.core_properties.title
     if title and title.strip() in english_of:
         package.core_properties.title = english_of[title.strip()]
