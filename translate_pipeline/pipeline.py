@@ -296,7 +296,7 @@ def run(
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
                 reports[document.path] = dataclasses.replace(
-                    _write_document(aligned, config.out_dir, label, memory),
+                    _write_document(aligned, config.out_dir, label, memory, config.english),
                     kept_as_is=document.kept_as_is,
                     unrepresented=document.unrepresented,
                 )
@@ -616,9 +616,15 @@ def document_digest(aligned: AlignedDocument, label: str) -> str:
 
 
 def _write_document(
-    aligned: AlignedDocument, out_dir: Path, label: str, memory: TranslationMemory
+    aligned: AlignedDocument,
+    out_dir: Path,
+    label: str,
+    memory: TranslationMemory,
+    english: str = "en-GB",
 ) -> DocumentReport:
     """Write one article's three files and remember what they show.
+
+    ``english`` ("en-GB" or "en-US") is the language the English is tagged with.
 
     A file already holding exactly this content is left as it is. A file changed
     since this tool wrote it (an editor's corrections not yet imported) is never
@@ -626,7 +632,8 @@ def _write_document(
     """
     source_format = format_of(aligned.source_path)
     paths = OutputPaths.for_document(out_dir, aligned.doc_id, source_format.english_suffix)
-    digest = document_digest(aligned, label)
+    # The English variant tags the English in the DOCX files: part of what they hold.
+    digest = document_digest(aligned, f"{label} {english}")
     states = {path: memory.output_state(path) for path in paths.all()}
     locks = {path: office_lock_file(path) for path in paths.all() if path.exists()}
     held = [(path, lock) for path, lock in locks.items() if lock is not None]
@@ -656,9 +663,14 @@ def _write_document(
             + advice,
         )
     writers = (
-        (paths.bilingual_docx, lambda: write_bilingual_docx(aligned, label, paths.bilingual_docx)),
+        (
+            paths.bilingual_docx,
+            lambda: write_bilingual_docx(
+                aligned, label, paths.bilingual_docx, english_language=english
+            ),
+        ),
         (paths.bilingual_md, lambda: write_bilingual_markdown(aligned, label, paths.bilingual_md)),
-        (paths.english, lambda: source_format.write_english(aligned, paths.english)),
+        (paths.english, lambda: source_format.write_english(aligned, paths.english, english)),
     )
     written = []
     try:
