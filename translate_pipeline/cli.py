@@ -271,6 +271,11 @@ def _print_summary(report: Any) -> None:
         f"Memory: {report.memory_hits} found ({report.reviewed} reviewed), "
         f"{report.translated} translated now; {report.memory}"
     )
+    if report.near_matches:
+        click.echo(
+            f"Near matches: {report.near_matches} sentences close to a reviewed one "
+            "(flagged fuzzy-match; check them)"
+        )
     glossary = f"{report.glossary} ({report.glossary_version})" if report.glossary else "none"
     click.echo(f"Glossary: {glossary}")
     for kind, counts in report.qa.spans.items():
@@ -325,6 +330,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
             "reviewed": report.reviewed,
             "misses": report.translated,
         },
+        "near_matches": report.near_matches,
         "glossary": str(report.glossary) if report.glossary else None,
         "glossary_version": report.glossary_version,
         "qa": {

@@ -297,6 +297,8 @@ class FlagCode(StrEnum):
     FORMATTING_LOST = "formatting-lost"
     UNTRANSLATED_WORD = "untranslated-word"
     FRENCH_TYPOGRAPHY = "french-typography"
+    # A near match of a reviewed sentence (see ``fuzzy``): never a reviewed row.
+    FUZZY_MATCH = "fuzzy-match"
 
 
 @dataclass(frozen=True)
@@ -317,7 +319,8 @@ class AlignedRow:
     Attributes:
         segment: The French segment.
         english: Its English translation.
-        origin: Where the English came from (``machine:<engine>`` or ``reviewed``).
+        origin: Where the English came from (``machine:<engine>``, ``memory``,
+            ``reviewed``, or ``fuzzy:<score>`` for a reviewed near match's suggestion).
         flags: QA flags raised on this row.
         english_inlines: The segment's inline spans re-projected onto the English
             (offsets into ``english``); a span that could not be placed is dropped

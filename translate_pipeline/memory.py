@@ -611,6 +611,14 @@ class TranslationMemory:
             ]
         )
 
+    @_guarded
+    def reviewed_entries(self) -> list[tuple[str, str]]:
+        """``(French, English)`` of every reviewed entry, for near matches (see ``fuzzy``)."""
+        rows = self._db.execute(
+            "SELECT source, target FROM entries WHERE origin = 'reviewed' ORDER BY rowid"
+        )
+        return [(str(source), str(target)) for source, target in rows]
+
     @property
     def reviewed_spans(self) -> ReviewedSpans:
         """The inline spans of reviewed translations."""

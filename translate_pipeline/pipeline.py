@@ -28,6 +28,7 @@ from translate_pipeline.errors import (
     display_path,
 )
 from translate_pipeline.formats import format_of, read_document
+from translate_pipeline.fuzzy import NearMatch, find_near_matches
 from translate_pipeline.glossary import Glossary, empty_glossary, load_glossary
 from translate_pipeline.inline_runs import reviewed_inlines
 from translate_pipeline.memory import (
@@ -131,6 +132,7 @@ class RunReport:
         memory: The translation memory file.
         memory_hits: Distinct segment texts found in the memory (machine or reviewed).
         reviewed: Of those, how many were reviewed translations.
+        near_matches: Distinct segment texts with a reviewed near match (see ``fuzzy``).
         qa: Flag and protected-span counts.
         qa_reports: The QA report files written.
         seconds: Wall time of the run.
@@ -157,6 +159,7 @@ class RunReport:
     stage_seconds: dict[str, float]
     unreadable: tuple[tuple[Path, str], ...] = ()
     own_outputs: tuple[Path, ...] = ()
+    near_matches: int = 0
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -281,6 +284,11 @@ def run(
                         lexicon=lexicon,
                     )
                 )
+        with watch.stage("near matches"):
+            near = _near_matches(memory, translations, matcher)
+            translations.update(
+                {text: match.translation for text, match in near.items() if match.translation}
+            )
         # The formatting an editor gave a reviewed translation, where it was imported.
         reviewed_spans = memory.reviewed_spans.lookup(
             (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
@@ -291,7 +299,7 @@ def run(
         for document, segments in readable:
             with watch.stage("QA"):
                 aligned = _align_checked(
-                    document, segments, translations, reviewed_spans, span_english
+                    document, segments, translations, reviewed_spans, span_english, near
                 )
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
@@ -332,6 +340,7 @@ def run(
         stage_seconds=watch.seconds,
         unreadable=scan.unreadable,
         own_outputs=scan.own_outputs,
+        near_matches=len(near),
     )
 
 
@@ -390,6 +399,40 @@ def _served_by_memory(
         raise missing
 
     return EngineChoice(name, version, refuse), hits
+
+
+@dataclass(frozen=True)
+class _NearMatchRow:
+    """A near match, and the translation its row shows when its English was patched."""
+
+    match: NearMatch
+    translation: Translation | None
+
+
+def _near_matches(
+    memory: TranslationMemory, translations: Mapping[str, Translation], matcher: TermMatcher
+) -> dict[str, _NearMatchRow]:
+    """The reviewed near matches of every text that has no reviewed translation.
+
+    Machine translations from the memory are included: the machine English of a
+    sentence is kept in the memory, and its near match is offered again on every
+    run until an editor reviews the sentence. A suggestion is checked against the
+    glossary as a review is (a term it lacks is flagged, never repaired).
+    """
+    pending = [text for text, t in translations.items() if t.origin != REVIEWED]
+    if not pending:
+        return {}
+    reviewed = memory.reviewed_entries()
+    if not reviewed:
+        return {}
+    rows = {}
+    for text, match in find_near_matches(pending, reviewed).items():
+        shown = None
+        if match.suggestion is not None:
+            checked = from_memory(text, MemoryHit(match.suggestion, REVIEWED), matcher)
+            shown = dataclasses.replace(checked, origin=match.origin)
+        rows[text] = _NearMatchRow(match, shown)
+    return rows
 
 
 def _read_sources(
@@ -546,8 +589,11 @@ def _align_checked(
     translations: dict[str, Translation],
     reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
     span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
+    near: Mapping[str, _NearMatchRow] | None = None,
 ) -> AlignedDocument:
     """Pair segments with their English, its spans and QA flags.
+
+    A row with a reviewed near match is flagged ``fuzzy-match`` first of all.
 
     A reviewed translation imported with its formatting keeps that formatting
     (with the data the bilingual file could not show, such as an image's source,
@@ -564,6 +610,9 @@ def _align_checked(
         )
         for s in segments
     }
+    for text, row in (near or {}).items():
+        if text in flags:
+            flags[text] = (row.match.flag(), *flags[text])
     reviewed = reviewed_spans or {}
     known: dict[str, tuple[Inline, ...]] = {}
     for s in segments:
