@@ -275,3 +275,126 @@ def test_regression_issue_10_item_19_literal_placeholder_never_swaps_with_a_term
     assert "ZQXX" not in english
     report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
     assert report["protected_spans"]["term"] == {"kept": 2, "repaired": 0, "missing": 0}
+
+
+# Glossary terms in every form (issue 12 item 2).
+FORM_TERMS = (
+    Term("accord de confidentialité", "non-disclosure agreement"),  # case-sensitive
+    Term("génératif", "generative"),
+    Term("jeune pousse", "start-up", case_sensitive=False),
+    Term("Sora", "Sora"),
+    Term("pomme", "apple"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        (
+            "Les accords de confidentialité sont signés.",
+            [("accords de confidentialité", "non-disclosure agreements")],
+        ),
+        (  # the elided article stays French for the engine; the term is the glossary's
+            "l'accord de confidentialité et d’accords de confidentialité",
+            [
+                ("accord de confidentialité", "non-disclosure agreement"),
+                ("accords de confidentialité", "non-disclosure agreements"),
+            ],
+        ),
+        (
+            "Accords de confidentialité signés.",
+            [("Accords de confidentialité", "Non-disclosure agreements")],
+        ),
+        (
+            "Fin. « Accord de confidentialité » signé.",
+            [("Accord de confidentialité", "Non-disclosure agreement")],
+        ),
+        ("un Accord de confidentialité", []),  # a capital mid-sentence is another word
+        ("la Pomme et la pomme", [("pomme", "apple")]),
+        (
+            "des vidéos génératives, un modèle génératif, une vidéo générative",
+            [
+                ("génératives", "generative"),
+                ("génératif", "generative"),
+                ("générative", "generative"),
+            ],
+        ),
+        (
+            "Jeunes pousses et JEUNES POUSSES",
+            [("Jeunes pousses", "Start-ups"), ("JEUNES POUSSES", "start-ups")],
+        ),
+        ("Soras et Sora", [("Sora", "Sora")]),  # names are never inflected
+    ],
+)
+def test_terms_match_their_forms_and_give_the_matching_english(
+    text: str, spans: list[tuple[str, str]]
+) -> None:
+    assert [(s.source, s.expected) for s in find_spans(text, FORM_TERMS)] == spans
+    assert {s.label for s in find_spans(text, FORM_TERMS)} <= {t.source for t in FORM_TERMS}
+
+
+@pytest.mark.parametrize(
+    ("english", "outcome", "flags"),
+    [
+        ("The non-disclosure agreements are signed.", Outcome.KEPT, []),
+        (
+            "The non-disclosure agreement are signed.",
+            Outcome.MISSING,
+            ["accords de confidentialité -> non-disclosure agreements"],
+        ),
+        (
+            "The agreements of confidentiality are signed.",
+            Outcome.MISSING,
+            ["accords de confidentialité -> non-disclosure agreements"],
+        ),
+    ],
+)
+def test_qa_verifies_the_form_of_a_term(english: str, outcome: Outcome, flags: list[str]) -> None:
+    from translate_pipeline.qa import SegmentCheck, check_segment
+
+    french = "Les accords de confidentialité sont signés."
+    restored = restore(english, mask(french, find_spans(french, FORM_TERMS), False))
+    assert [r.outcome for r in restored.results] == [outcome]
+    found = check_segment(SegmentCheck(french, restored.text, restored.results))
+    assert [f.detail for f in found if f.code.value == "term-missing"] == flags
+
+
+def test_sentence_start_form_goes_through_placeholders_capitalised() -> None:
+    text = "Accords de confidentialité signés. Les jeunes pousses aussi."
+    masked = mask(text, find_spans(text, FORM_TERMS), use_placeholders=True)
+    assert masked.text == "ZQX0QZ signés. Les ZQX1QZ aussi."
+    restored = restore("ZQX0QZ signed. The ZQX1QZ too.", masked)
+    assert restored.text == "Non-disclosure agreements signed. The start-ups too."
+
+
+def test_plural_term_through_the_cli_with_apertium(require_apertium: None, tmp_path: Path) -> None:
+    """The plural in a real run: the English plural is produced and QA counts it kept."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        "source,target,case_sensitive,note\n"
+        "accord de confidentialité,non-disclosure agreement,yes,\nOpenAI,,yes,\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "src" / "article.txt"
+    source.parent.mkdir()
+    source.write_text(
+        "Accords de confidentialité : les artistes ont signé des accords de "
+        "confidentialité avec OpenAI.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(out), "--engine", "apertium"),
+            *("--glossary", str(glossary), "--json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    english = (out / "article.en.md").read_text(encoding="utf-8")
+    assert english.startswith("Non-disclosure agreements")
+    assert english.count("non-disclosure agreements") == 1
+    assert "confidentiality" not in english
+    report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["term"] == {"kept": 3, "repaired": 0, "missing": 0}
+    assert report["flagged_segments"] == 0
