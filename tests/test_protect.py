@@ -398,3 +398,30 @@ def test_plural_term_through_the_cli_with_apertium(require_apertium: None, tmp_p
     report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
     assert report["protected_spans"]["term"] == {"kept": 3, "repaired": 0, "missing": 0}
     assert report["flagged_segments"] == 0
+
+    # An editor's English with the singular is the editor's word, and QA says so.
+    bilingual = out / "article.bilingual.md"
+    edited = bilingual.read_text(encoding="utf-8")
+    assert "non-disclosure agreements with" in edited
+    bilingual.write_text(
+        edited.replace("non-disclosure agreements with", "non-disclosure agreement with"),
+        encoding="utf-8",
+    )
+    imported = CliRunner().invoke(main, ["import", str(bilingual)])
+    assert imported.exit_code == 0, imported.output
+    rerun = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(tmp_path / "again"), "--engine", "apertium"),
+            *("--glossary", str(glossary), "--json"),
+        ],
+    )
+    assert rerun.exit_code == 0, rerun.output
+    report = json.loads((tmp_path / "again" / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["term"] == {"kept": 2, "repaired": 0, "missing": 1}
+    assert [flag for row in report["rows"] for flag in row["flags"]] == [
+        {
+            "code": "term-missing",
+            "detail": "accords de confidentialité -> non-disclosure agreements",
+        }
+    ]

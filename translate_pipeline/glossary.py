@@ -20,6 +20,7 @@ from pathlib import Path
 
 from translate_pipeline.errors import GlossaryError, GlossaryProblem
 from translate_pipeline.inflection import (
+    FORM_RULES_VERSION,
     TermForm,
     english_plural,
     french_plural,
@@ -79,6 +80,10 @@ class Glossary:
     def version(self) -> str:
         """A short digest of the terms, used in summaries and memory keys."""
         digest = hashlib.sha256()
+        if any(not term.protected for term in self.terms):
+            # What a fixed translation matches depends on the form rules: machine
+            # translations made under other rules are not reused from the memory.
+            digest.update(f"forms-rules {FORM_RULES_VERSION}\n".encode())
         for term in sorted(self.terms, key=lambda t: (t.source, t.target)):
             line = f"{term.source}\t{term.target}\t{term.case_sensitive}"
             if term.forms:

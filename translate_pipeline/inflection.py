@@ -55,6 +55,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Changes whenever the rules below give other forms: it is part of the glossary
+# version, so machine translations made under older rules are made again.
+FORM_RULES_VERSION = "1"
+
 
 class Number(StrEnum):
     """Grammatical number of a form."""
