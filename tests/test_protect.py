@@ -284,6 +284,8 @@ FORM_TERMS = (
     Term("jeune pousse", "start-up", case_sensitive=False),
     Term("Sora", "Sora"),
     Term("pomme", "apple"),
+    Term("main d'œuvre", "workforce"),
+    Term("aujourd'hui", "today"),
 )
 
 
@@ -324,6 +326,14 @@ FORM_TERMS = (
             [("Jeunes pousses", "Start-ups"), ("JEUNES POUSSES", "start-ups")],
         ),
         ("Soras et Sora", [("Sora", "Sora")]),  # names are never inflected
+        (  # either apostrophe, in the term and before it
+            "la main d’œuvre et les mains d'œuvre aujourd’hui",
+            [
+                ("main d’œuvre", "workforce"),
+                ("mains d'œuvre", "workforces"),
+                ("aujourd’hui", "today"),
+            ],
+        ),
     ],
 )
 def test_terms_match_their_forms_and_give_the_matching_english(
@@ -425,3 +435,47 @@ def test_plural_term_through_the_cli_with_apertium(require_apertium: None, tmp_p
             "detail": "accords de confidentialité -> non-disclosure agreements",
         }
     ]
+
+
+form_word = st.sampled_from(
+    [
+        "accord de confidentialité",
+        "accords de confidentialité",
+        "Accords de confidentialité",
+        "l'accord de confidentialité",
+        "Accord",
+        "génératives",
+        "génératif",
+        "jeunes pousses",
+        "Pomme",
+        "pomme",
+        "Soras",
+        "Sora",
+        "le",
+        "signés.",
+        "« ",
+        "?",
+        "de",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(form_word, max_size=10).map(" ".join))
+def test_every_form_span_gets_an_english_form_of_its_own_term(text: str) -> None:
+    """Spans stay exact and disjoint, each expected English is a form of its own
+    term (capitalised only where the French form is), and an engine that changes
+    nothing gets every span back through placeholders."""
+    spans = find_spans(text, FORM_TERMS)
+    end = 0
+    for span in spans:
+        assert span.start >= end and text[span.start : span.end] == span.source
+        end = span.end
+        term = next(t for t in FORM_TERMS if t.source == span.label)
+        englishes = {form.english for form in term.inflections()}
+        assert span.expected in englishes or (
+            span.source[:1].isupper() and span.expected[:1].lower() + span.expected[1:] in englishes
+        )
+    masked = mask(text, spans, use_placeholders=True)
+    restored = restore(masked.text, masked)
+    assert all(r.outcome is Outcome.KEPT for r in restored.results)

@@ -131,13 +131,20 @@ class TermEntry:
 
     def form_of(self, matched: str) -> TermForm:
         """The form ``matched`` (a match of :attr:`pattern`) is."""
-        written = " ".join(matched.split())
+        written = _straight(" ".join(matched.split()))
         candidates = (written, written[:1].lower() + written[1:])
         for form in self.forms:
-            if form.french in candidates:
+            if _straight(form.french) in candidates:
                 return form
         folded = written.casefold()
-        return next((f for f in self.forms if f.french.casefold() == folded), self.forms[0])
+        return next(
+            (f for f in self.forms if _straight(f.french).casefold() == folded), self.forms[0]
+        )
+
+
+def _straight(text: str) -> str:
+    # Either apostrophe is the same letter to an editor ("main d'œuvre").
+    return text.replace("’", "'")
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,9 @@ class TermMatcher:
                 if index == 0 or form.explicit or sources.get(form.french.casefold(), term) is term
             )
             needle = _common_prefix([form.french.casefold() for form in forms])
-            entries.append(TermEntry(term, term_pattern(term, forms), needle.split(" ")[0], forms))
+            # Up to the first space or apostrophe: the text may use another one.
+            needle = re.split(r"[\s'’]", needle, maxsplit=1)[0]
+            entries.append(TermEntry(term, term_pattern(term, forms), needle, forms))
         return cls(tuple(entries))
 
     def matches(self, text: str) -> list[tuple[int, int, Term, str]]:
@@ -292,7 +301,8 @@ def term_pattern(term: Term, forms: Iterable[TermForm] | None = None) -> re.Patt
 
 
 def _form_body(spelling: str, capital: bool) -> str:
-    body = r"\s+".join(re.escape(word) for word in spelling.split())
+    body = r"\s+".join(re.escape(_straight(word)) for word in spelling.split())
+    body = body.replace("'", "['’]")
     first = spelling[:1]
     if capital and first.islower() and len(first.upper()) == 1:
         body = f"[{re.escape(first)}{re.escape(first.upper())}]" + body[len(re.escape(first)) :]
