@@ -479,3 +479,12 @@ def test_every_form_span_gets_an_english_form_of_its_own_term(text: str) -> None
     masked = mask(text, spans, use_placeholders=True)
     restored = restore(masked.text, masked)
     assert all(r.outcome is Outcome.KEPT for r in restored.results)
+
+
+def test_a_generated_form_that_is_another_term_is_left_to_that_term() -> None:
+    terms = (Term("accord", "agreement"), Term("accords", "Accords"))
+    text = "un accord et les accords"
+    assert [(s.source, s.expected, s.label) for s in find_spans(text, terms)] == [
+        ("accord", "agreement", "accord"),
+        ("accords", "Accords", "accords"),
+    ]
