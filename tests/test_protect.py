@@ -275,3 +275,216 @@ def test_regression_issue_10_item_19_literal_placeholder_never_swaps_with_a_term
     assert "ZQXX" not in english
     report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
     assert report["protected_spans"]["term"] == {"kept": 2, "repaired": 0, "missing": 0}
+
+
+# Glossary terms in every form (issue 12 item 2).
+FORM_TERMS = (
+    Term("accord de confidentialité", "non-disclosure agreement"),  # case-sensitive
+    Term("génératif", "generative"),
+    Term("jeune pousse", "start-up", case_sensitive=False),
+    Term("Sora", "Sora"),
+    Term("pomme", "apple"),
+    Term("main d'œuvre", "workforce"),
+    Term("aujourd'hui", "today"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        (
+            "Les accords de confidentialité sont signés.",
+            [("accords de confidentialité", "non-disclosure agreements")],
+        ),
+        (  # the elided article stays French for the engine; the term is the glossary's
+            "l'accord de confidentialité et d’accords de confidentialité",
+            [
+                ("accord de confidentialité", "non-disclosure agreement"),
+                ("accords de confidentialité", "non-disclosure agreements"),
+            ],
+        ),
+        (
+            "Accords de confidentialité signés.",
+            [("Accords de confidentialité", "Non-disclosure agreements")],
+        ),
+        (
+            "Fin. « Accord de confidentialité » signé.",
+            [("Accord de confidentialité", "Non-disclosure agreement")],
+        ),
+        ("un Accord de confidentialité", []),  # a capital mid-sentence is another word
+        ("la Pomme et la pomme", [("pomme", "apple")]),
+        (
+            "des vidéos génératives, un modèle génératif, une vidéo générative",
+            [
+                ("génératives", "generative"),
+                ("génératif", "generative"),
+                ("générative", "generative"),
+            ],
+        ),
+        (
+            "Jeunes pousses et JEUNES POUSSES",
+            [("Jeunes pousses", "Start-ups"), ("JEUNES POUSSES", "start-ups")],
+        ),
+        ("Soras et Sora", [("Sora", "Sora")]),  # names are never inflected
+        (  # either apostrophe, in the term and before it
+            "la main d’œuvre et les mains d'œuvre aujourd’hui",
+            [
+                ("main d’œuvre", "workforce"),
+                ("mains d'œuvre", "workforces"),
+                ("aujourd’hui", "today"),
+            ],
+        ),
+    ],
+)
+def test_terms_match_their_forms_and_give_the_matching_english(
+    text: str, spans: list[tuple[str, str]]
+) -> None:
+    assert [(s.source, s.expected) for s in find_spans(text, FORM_TERMS)] == spans
+    assert {s.label for s in find_spans(text, FORM_TERMS)} <= {t.source for t in FORM_TERMS}
+
+
+@pytest.mark.parametrize(
+    ("english", "outcome", "flags"),
+    [
+        ("The non-disclosure agreements are signed.", Outcome.KEPT, []),
+        (
+            "The non-disclosure agreement are signed.",
+            Outcome.MISSING,
+            ["accords de confidentialité -> non-disclosure agreements"],
+        ),
+        (
+            "The agreements of confidentiality are signed.",
+            Outcome.MISSING,
+            ["accords de confidentialité -> non-disclosure agreements"],
+        ),
+    ],
+)
+def test_qa_verifies_the_form_of_a_term(english: str, outcome: Outcome, flags: list[str]) -> None:
+    from translate_pipeline.qa import SegmentCheck, check_segment
+
+    french = "Les accords de confidentialité sont signés."
+    restored = restore(english, mask(french, find_spans(french, FORM_TERMS), False))
+    assert [r.outcome for r in restored.results] == [outcome]
+    found = check_segment(SegmentCheck(french, restored.text, restored.results))
+    assert [f.detail for f in found if f.code.value == "term-missing"] == flags
+
+
+def test_sentence_start_form_goes_through_placeholders_capitalised() -> None:
+    text = "Accords de confidentialité signés. Les jeunes pousses aussi."
+    masked = mask(text, find_spans(text, FORM_TERMS), use_placeholders=True)
+    assert masked.text == "ZQX0QZ signés. Les ZQX1QZ aussi."
+    restored = restore("ZQX0QZ signed. The ZQX1QZ too.", masked)
+    assert restored.text == "Non-disclosure agreements signed. The start-ups too."
+
+
+def test_plural_term_through_the_cli_with_apertium(require_apertium: None, tmp_path: Path) -> None:
+    """The plural in a real run: the English plural is produced and QA counts it kept."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        "source,target,case_sensitive,note\n"
+        "accord de confidentialité,non-disclosure agreement,yes,\nOpenAI,,yes,\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "src" / "article.txt"
+    source.parent.mkdir()
+    source.write_text(
+        "Accords de confidentialité : les artistes ont signé des accords de "
+        "confidentialité avec OpenAI.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(out), "--engine", "apertium"),
+            *("--glossary", str(glossary), "--json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    english = (out / "article.en.md").read_text(encoding="utf-8")
+    assert english.startswith("Non-disclosure agreements")
+    assert english.count("non-disclosure agreements") == 1
+    assert "confidentiality" not in english
+    report = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["term"] == {"kept": 3, "repaired": 0, "missing": 0}
+    assert report["flagged_segments"] == 0
+
+    # An editor's English with the singular is the editor's word, and QA says so.
+    bilingual = out / "article.bilingual.md"
+    edited = bilingual.read_text(encoding="utf-8")
+    assert "non-disclosure agreements with" in edited
+    bilingual.write_text(
+        edited.replace("non-disclosure agreements with", "non-disclosure agreement with"),
+        encoding="utf-8",
+    )
+    imported = CliRunner().invoke(main, ["import", str(bilingual)])
+    assert imported.exit_code == 0, imported.output
+    rerun = CliRunner().invoke(
+        main,
+        [
+            *("run", str(source.parent), "--out", str(tmp_path / "again"), "--engine", "apertium"),
+            *("--glossary", str(glossary), "--json"),
+        ],
+    )
+    assert rerun.exit_code == 0, rerun.output
+    report = json.loads((tmp_path / "again" / "qa-report.json").read_text(encoding="utf-8"))
+    assert report["protected_spans"]["term"] == {"kept": 2, "repaired": 0, "missing": 1}
+    assert [flag for row in report["rows"] for flag in row["flags"]] == [
+        {
+            "code": "term-missing",
+            "detail": "accords de confidentialité -> non-disclosure agreements",
+        }
+    ]
+
+
+form_word = st.sampled_from(
+    [
+        "accord de confidentialité",
+        "accords de confidentialité",
+        "Accords de confidentialité",
+        "l'accord de confidentialité",
+        "Accord",
+        "génératives",
+        "génératif",
+        "jeunes pousses",
+        "Pomme",
+        "pomme",
+        "Soras",
+        "Sora",
+        "le",
+        "signés.",
+        "« ",
+        "?",
+        "de",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(form_word, max_size=10).map(" ".join))
+def test_every_form_span_gets_an_english_form_of_its_own_term(text: str) -> None:
+    """Spans stay exact and disjoint, each expected English is a form of its own
+    term (capitalised only where the French form is), and an engine that changes
+    nothing gets every span back through placeholders."""
+    spans = find_spans(text, FORM_TERMS)
+    end = 0
+    for span in spans:
+        assert span.start >= end and text[span.start : span.end] == span.source
+        end = span.end
+        term = next(t for t in FORM_TERMS if t.source == span.label)
+        englishes = {form.english for form in term.inflections()}
+        assert span.expected in englishes or (
+            span.source[:1].isupper() and span.expected[:1].lower() + span.expected[1:] in englishes
+        )
+    masked = mask(text, spans, use_placeholders=True)
+    restored = restore(masked.text, masked)
+    assert all(r.outcome is Outcome.KEPT for r in restored.results)
+
+
+def test_a_generated_form_that_is_another_term_is_left_to_that_term() -> None:
+    terms = (Term("accord", "agreement"), Term("accords", "Accords"))
+    text = "un accord et les accords"
+    assert [(s.source, s.expected, s.label) for s in find_spans(text, terms)] == [
+        ("accord", "agreement", "accord"),
+        ("accords", "Accords", "accords"),
+    ]

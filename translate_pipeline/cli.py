@@ -487,8 +487,13 @@ def glossary_remove(source: str, glossary_path: Path | None) -> None:
 @glossary.command("check")
 @glossary_option
 def glossary_check(glossary_path: Path | None) -> None:
-    """Report duplicates, empty cells, conflicting rows and bad encoding, as file:row."""
-    from translate_pipeline.glossary import check_glossary
+    """Report duplicates, empty cells, conflicting rows and bad encoding, as file:row.
+
+    Also warns, without failing, where a term's form is ambiguous or doubtful
+    (checked against Apertium's French analyser when it is installed).
+    """
+    from translate_pipeline.glossary import check_glossary, form_warnings
+    from translate_pipeline.inflection import analyse_french, french_analyser_available
 
     path = _glossary_file(glossary_path)
     terms, problems = check_glossary(path)
@@ -496,7 +501,16 @@ def glossary_check(glossary_path: Path | None) -> None:
         click.echo(f"{problem.where(path)}: {problem.message}", err=True)
     if problems:
         raise CommandFailed(f"{path}: {len(problems)} problem(s); fix the rows above")
-    click.echo(f"{path}: {len(terms)} terms, no problems.")
+    analysed = french_analyser_available()
+    with library_errors():
+        warnings = form_warnings(terms, analyse_french if analysed else None)
+    for warning in warnings:
+        click.echo(f"{warning.where(path)}: warning: {warning.message}", err=True)
+    checked = "checked" if analysed else "not checked (lt-proc not installed)"
+    click.echo(
+        f"{path}: {len(terms)} terms, no problems, {len(warnings)} warning(s); "
+        f"generated forms {checked} against the French analyser."
+    )
 
 
 @main.command("import")

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate_pipeline.glossary import Term
+from translate_pipeline.inflection import TermForm, capitalised
 from translate_pipeline.numbers import french_numbers, unmatched
 
 
@@ -112,35 +113,111 @@ _TRAILING = ".,;:!?'\"»”’"
 
 
 @dataclass(frozen=True)
+class TermEntry:
+    """One term's compiled pattern and its forms.
+
+    Attributes:
+        term: The glossary row.
+        pattern: Matches any of its French forms (see :func:`term_pattern`).
+        needle: A case-folded prefix every form starts with, so that the
+            pattern only runs on text that could hold the term.
+        forms: Its French forms, each with the English it must become.
+    """
+
+    term: Term
+    pattern: re.Pattern[str]
+    needle: str
+    forms: tuple[TermForm, ...]
+
+    def form_of(self, matched: str) -> TermForm:
+        """The form ``matched`` (a match of :attr:`pattern`) is."""
+        written = _straight(" ".join(matched.split()))
+        candidates = (written, written[:1].lower() + written[1:])
+        for form in self.forms:
+            if _straight(form.french) in candidates:
+                return form
+        folded = written.casefold()
+        return next(
+            (f for f in self.forms if _straight(f.french).casefold() == folded), self.forms[0]
+        )
+
+
+def _straight(text: str) -> str:
+    # Either apostrophe is the same letter to an editor ("main d'œuvre").
+    return text.replace("’", "'")
+
+
+@dataclass(frozen=True)
 class TermMatcher:
     """A glossary's term patterns, compiled once for a whole run.
 
-    Each entry keeps the term's first word (case-folded for case-insensitive
-    terms) so that a term's regex only runs on text that could hold it.
+    Each term matches every form of it (:meth:`Term.inflections`: plural,
+    feminine, forms listed in the glossary) and, at the start of a sentence,
+    each form with a capital first letter. A generated form that is another
+    row's source is left to that row ("accords" when "accords" has its own row).
     """
 
-    entries: tuple[tuple[Term, re.Pattern[str], str], ...]
+    entries: tuple[TermEntry, ...]
 
     @classmethod
     def build(cls, terms: Iterable[Term]) -> TermMatcher:
         """Compile the patterns of ``terms``."""
+        terms = tuple(terms)
+        sources = {term.source.casefold(): term for term in terms}
         entries = []
         for term in terms:
-            first = term.source.split()[0]
-            entries.append(
-                (term, term_pattern(term), first if term.case_sensitive else first.casefold())
+            forms = tuple(
+                form
+                for index, form in enumerate(term.inflections())
+                if index == 0 or form.explicit or sources.get(form.french.casefold(), term) is term
             )
+            needle = _common_prefix([form.french.casefold() for form in forms])
+            # Up to the first space or apostrophe: the text may use another one.
+            needle = re.split(r"[\s'’]", needle, maxsplit=1)[0]
+            entries.append(TermEntry(term, term_pattern(term, forms), needle, forms))
         return cls(tuple(entries))
 
-    def matches(self, text: str) -> list[tuple[int, int, Term]]:
-        """Every match of every term in ``text`` (overlaps included)."""
+    def matches(self, text: str) -> list[tuple[int, int, Term, str]]:
+        """Every match of every term in ``text`` (overlaps included), with its English.
+
+        The English is that of the form found ("accords de confidentialité" ->
+        "non-disclosure agreements"), with a capital first letter where the
+        French form starts a sentence with one.
+        """
         folded = text.casefold()
         found = []
-        for term, pattern, needle in self.entries:
-            if needle not in (text if term.case_sensitive else folded):
+        for entry in self.entries:
+            if entry.needle not in folded:
                 continue
-            found.extend((m.start(), m.end(), term) for m in pattern.finditer(text))
+            for m in entry.pattern.finditer(text):
+                form = entry.form_of(m.group(0))
+                english = form.english
+                if m.group(0)[:1].isupper() and _starts_sentence(text, m.start()):
+                    english = capitalised(english)
+                elif entry.term.case_sensitive and m.group(0)[:1] != form.french[:1]:
+                    # A capital that only the start of a sentence allows: "apple"
+                    # is not "Apple" in the middle of one.
+                    continue
+                found.append((m.start(), m.end(), entry.term, english))
         return found
+
+
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
+_OPENING = "\"'«“‘(*_[ \t\u00a0\u202f-–—"
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    # At the start of the text or after a sentence-final mark, past any
+    # opening quotes, brackets or emphasis marks.
+    before = text[:start].rstrip(_OPENING)
+    return not before or before[-1] in ".!?…\n"
 
 
 def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[ProtectedSpan, ...]:
@@ -169,10 +246,10 @@ def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[Protecte
                     match.group(0),
                 )
             )
-    for start, end, term in _longest_first(matcher.matches(text)):
+    for start, end, term, english in _longest_first(matcher.matches(text)):
         if not _overlaps(start, end, taken):
             taken.append(
-                ProtectedSpan(SpanKind.TERM, start, end, text[start:end], term.target, term.source)
+                ProtectedSpan(SpanKind.TERM, start, end, text[start:end], english, term.source)
             )
     # Numbers come in order, as do the spans taken so far once sorted: one walk
     # over both finds the overlaps (a paragraph may hold thousands of numbers).
@@ -206,23 +283,40 @@ def _overlaps(start: int, end: int, spans: list[ProtectedSpan]) -> bool:
     return any(start < span.end and span.start < end for span in spans)
 
 
-def term_pattern(term: Term) -> re.Pattern[str]:
-    """The regex of a term: whole words only, elided articles allowed before it.
+def term_pattern(term: Term, forms: Iterable[TermForm] | None = None) -> re.Pattern[str]:
+    """The regex of a term's forms: whole words only, elided articles allowed before.
 
-    "NDA" never matches inside "demande"; "OpenAI" matches in "d'OpenAI".
+    "NDA" never matches inside "demande"; "OpenAI" matches in "d'OpenAI";
+    "accord de confidentialité" matches "accords de confidentialité" and, for a
+    case-sensitive term, "Accords de confidentialité" (a capital first letter is
+    allowed wherever the form has a lower-case one; :meth:`TermMatcher.matches`
+    says whether it starts a sentence). ``forms`` defaults to the term's
+    inflections; the longest form is tried first.
     """
-    body = r"\s+".join(re.escape(word) for word in term.source.split())
+    chosen = term.inflections() if forms is None else tuple(forms)
+    spellings = sorted({form.french for form in chosen}, key=lambda f: (-len(f), f))
+    bodies = [_form_body(spelling, capital=term.case_sensitive) for spelling in spellings]
     flags = 0 if term.case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})(?![\w-])", flags)
 
 
-def _longest_first(found: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
+def _form_body(spelling: str, capital: bool) -> str:
+    body = r"\s+".join(re.escape(_straight(word)) for word in spelling.split())
+    body = body.replace("'", "['’]")
+    first = spelling[:1]
+    if capital and first.islower() and len(first.upper()) == 1:
+        body = f"[{re.escape(first)}{re.escape(first.upper())}]" + body[len(re.escape(first)) :]
+    return body
+
+
+def _longest_first(found: list[tuple[int, int, Term, str]]) -> list[tuple[int, int, Term, str]]:
     # Longest match first; among equals, the earliest.
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
-    chosen: list[tuple[int, int, Term]] = []
-    for start, end, term in found:
-        if all(end <= s or e <= start for s, e, _ in chosen):
-            chosen.append((start, end, term))
+    chosen: list[tuple[int, int, Term, str]] = []
+    for item in found:
+        start, end = item[0], item[1]
+        if all(end <= s or e <= start for s, e, *_ in chosen):
+            chosen.append(item)
     return sorted(chosen, key=lambda item: item[0])
 
 
