@@ -285,6 +285,8 @@ class FlagCode(StrEnum):
     EMPTY = "empty"
     LENGTH_RATIO = "length-ratio"
     FORMATTING_LOST = "formatting-lost"
+    # Inline code that did not come back byte-identical (and could not be repaired).
+    CODE_CHANGED = "code-changed"
 
 
 @dataclass(frozen=True)

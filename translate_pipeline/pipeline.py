@@ -10,13 +10,13 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.align import align_document
-from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
+from translate_pipeline.document import AlignedDocument, Document, Inline, InlineKind, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.errors import (
     EngineError,
@@ -42,7 +42,7 @@ from translate_pipeline.memory import (
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
 from translate_pipeline.project import default_glossary_path
-from translate_pipeline.protect import Outcome, TermMatcher, find_spans
+from translate_pipeline.protect import Outcome, TermMatcher, find_spans, merge_ranges
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
@@ -61,6 +61,7 @@ from translate_pipeline.sources import find_sources
 from translate_pipeline.translation import (
     ProgressCallback,
     Translation,
+    code_lost,
     from_memory,
     translate_protected,
     translate_spans,
@@ -236,10 +237,23 @@ def run(
                 hits = None
         label = f"{choice.name} ({choice.version})"
         key = MachineKey(choice.name, choice.version, glossary.version)
+        code = code_ranges(segment for _, segments in readable for segment in segments)
         with watch.stage("memory lookup"):
+            engine_at_hand = hits is None
             if hits is None:
                 hits = memory.lookup(texts, key)
-            translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
+            translations = {
+                t: from_memory(t, hit, matcher, code.get(t, ())) for t, hit in hits.items()
+            }
+        # A machine translation stored before inline code was protected may have
+        # translated the code ("mistral-wide-2"): with an engine at hand it is
+        # translated again; otherwise (and for reviewed ones) it is flagged.
+        stale = {
+            t
+            for t, tr in translations.items()
+            if engine_at_hand and tr.origin != REVIEWED and code_lost(tr)
+        }
+        hits = {t: hit for t, hit in hits.items() if t not in stale}
         misses = [text for text in texts if text not in hits]
         translator: Translator | None = None
         if misses:
@@ -251,7 +265,9 @@ def run(
                 translator = choice.load()
             with watch.stage("translate"):
                 translations.update(
-                    translate_protected(translator, misses, matcher, progress, on_batch=save)
+                    translate_protected(
+                        translator, misses, matcher, progress, on_batch=save, code=code
+                    )
                 )
         # The formatting an editor gave a reviewed translation, where it was imported.
         reviewed_spans = memory.reviewed_spans.lookup(
@@ -468,8 +484,31 @@ def output_names(files: Sequence[Path]) -> dict[Path, str]:
     return ids
 
 
+# Inline spans whose text is code: kept byte-identical, never translated.
+_CODE_KINDS = frozenset({InlineKind.CODE, InlineKind.OTHER_CODE})
+
+
+def code_ranges(segments: Iterable[Segment]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where inline code is in each distinct French text.
+
+    Protection works per distinct text, so the ranges of every segment with the
+    same text are pooled (one article's cell may mark as code what another's
+    sentence does not: both keep it). Standalone codes hold no text.
+    """
+    found: dict[str, list[tuple[int, int]]] = {}
+    for segment in segments:
+        for span in segment.inlines:
+            if span.kind in _CODE_KINDS and not span.standalone:
+                found.setdefault(segment.text, []).append((span.start, span.end))
+    return {text: tuple(merge_ranges(ranges, len(text))) for text, ranges in found.items()}
+
+
 def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
-    """The French ranges whose English protection put in the text (terms, URLs, numbers)."""
+    """The French ranges whose English protection put in the text.
+
+    Inline code, terms, URLs and numbers: the CODE span of a segment is placed on
+    its code's exact place in the English through these.
+    """
     return tuple(
         (result.span.start, result.span.end, result.span.expected)
         for result in translation.spans

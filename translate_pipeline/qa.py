@@ -65,6 +65,8 @@ def _span_flags(spans: Sequence[SpanResult]) -> list[QaFlag]:
             flags.append(QaFlag(FlagCode.TERM_MISSING, wanted))
         elif span.kind in (SpanKind.URL, SpanKind.EMAIL):
             flags.append(QaFlag(FlagCode.URL_CHANGED, span.source))
+        elif span.kind is SpanKind.CODE:
+            flags.append(QaFlag(FlagCode.CODE_CHANGED, span.source))
         # Numbers are judged by value in _number_flags, where "€600 million"
         # keeps "600 millions d'euros" whatever form the span expected.
     return flags

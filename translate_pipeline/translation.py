@@ -2,7 +2,10 @@
 
 Protected spans are masked the way the engine prefers, every batch is handed
 back as soon as it is done (so the caller can save it), and every span is
-restored and verified afterwards.
+restored and verified afterwards. Inline code is a protected span like the
+others: the caller says where it is in each French text (``code``), since only
+the reader knows; it is masked for engines that take placeholders, and verified
+byte for byte in every English, the memory's included.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
+    SpanKind,
     SpanResult,
     TermMatcher,
     find_spans,
@@ -45,13 +49,26 @@ class Translation:
     origin: str = "machine"
 
 
-def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) -> Translation:
+# Where inline code sits in a French text: ``(start, end)`` ranges.
+CodeRanges = Sequence[tuple[int, int]]
+
+
+def from_memory(
+    text: str,
+    hit: MemoryHit,
+    terms: TermMatcher | Sequence[Term],
+    code: CodeRanges = (),
+) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
     A machine translation gets the usual safe repairs. A reviewed one is the
     editor's word and is never changed: a term it lacks is flagged instead.
+    Inline code (``code``) is verified like a term: a machine translation made
+    before code was protected may have translated it, and then reports it
+    missing (see :func:`code_lost`).
     """
-    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
+    spans = find_spans(text, terms, code)
+    restored = restore(hit.target, mask(text, spans, use_placeholders=False))
     if hit.origin != REVIEWED:
         return Translation(restored.text, restored.results, origin="memory")
     results = tuple(
@@ -61,22 +78,43 @@ def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) 
     return Translation(hit.target, results, origin=REVIEWED)
 
 
+def code_lost(translation: Translation) -> bool:
+    """Whether some inline code of the French is not in ``translation``'s English."""
+    return any(
+        result.span.kind is SpanKind.CODE and result.outcome is Outcome.MISSING
+        for result in translation.spans
+    )
+
+
 def translate_protected(
     engine: Translator,
     texts: Sequence[str],
     terms: TermMatcher | Sequence[Term],
     progress: ProgressCallback | None = None,
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
+    code: Mapping[str, CodeRanges] | None = None,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
     Spans are masked as the engine prefers, the masked texts translated in the
     engine's batch size, then every span restored and verified. ``on_batch``
     receives each batch's translations as soon as they are done.
+
+    Args:
+        engine: The engine.
+        texts: Distinct French texts.
+        terms: The glossary.
+        progress: Called with (done, total) after each batch.
+        on_batch: Called with each batch's translations.
+        code: Where inline code is in each French text (texts not named hold
+            none); it reaches the engine as a placeholder, or as it is for
+            engines that do not take them, and must come back byte-identical.
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
+    code = code or {}
     masked = {
-        text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
+        text: mask(text, find_spans(text, matcher, code.get(text, ())), engine.uses_placeholders)
+        for text in texts
     }
     sources_of: dict[str, list[str]] = {}
     for text, item in masked.items():
