@@ -332,3 +332,21 @@ def test_issue9_item1_memory_entry_that_translated_the_code_is_translated_again(
     assert qa["rows"] == []
     again, _, _ = _run_code_article(tmp_path, RewordingTranslator(words))
     assert (again.translated, again.memory_hits) == (0, 1)
+
+
+def test_issue9_item1_code_holding_sentence_ends_and_numbers_stays_whole_and_unflagged(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "code.md"
+    source.write_text(
+        "Appelez `fig.show(). Puis` ensuite. Le réglage `timeout: 3,5 %` reste.\n",
+        encoding="utf-8",
+    )
+    engine = RewordingTranslator(words=(("Appelez", "Call"), ("Le réglage", "The setting")))
+    report = run(RunConfig(sources=(source,), out_dir=tmp_path / "out"), engine=engine)
+    # Never cut inside the code, never converted or flagged inside it.
+    assert report.segments == 2
+    english = (tmp_path / "out" / "code.en.md").read_text(encoding="utf-8")
+    assert english == "CALL `fig.show(). Puis` ENSUITE. THE SETTING `timeout: 3,5 %` RESTE.\n"
+    assert report.qa.flags == {}
+    assert report.qa.spans["code"] == {"kept": 2, "repaired": 0, "missing": 0}

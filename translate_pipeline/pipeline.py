@@ -237,7 +237,7 @@ def run(
                 hits = None
         label = f"{choice.name} ({choice.version})"
         key = MachineKey(choice.name, choice.version, glossary.version)
-        code = code_ranges(segment for _, segments in readable for segment in segments)
+        code = code_ranges((s.text, s.inlines) for _, segments in readable for s in segments)
         with watch.stage("memory lookup"):
             engine_at_hand = hits is None
             if hits is None:
@@ -386,7 +386,7 @@ def _read_sources(
     Sentence spans come from the memory when a paragraph was split before with the
     same rules; pysbd (slow to load and to run) splits only the new ones. No
     sentence is cut inside a protected span (a glossary term such as ".NET", a
-    URL, a number), whether its spans were cached or not.
+    URL, a number, inline code), whether its spans were cached or not.
     """
     documents = []
     names = output_names(files)
@@ -422,8 +422,17 @@ def _read_sources(
         fresh = {text: splitter.spans(text) for text in missing}
         memory.store_spans({keys[text]: value for text, value in fresh.items()})
         spans.update(fresh)
+    # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
+    block_code = code_ranges(
+        (block.text, block.inlines)
+        for document in documents
+        for block in document.translatable_blocks
+    )
     known = KeepingWhole(
-        KnownSpans(spans), lambda text: [(p.start, p.end) for p in find_spans(text, matcher)]
+        KnownSpans(spans),
+        lambda text: [
+            (p.start, p.end) for p in find_spans(text, matcher, block_code.get(text, ()))
+        ],
     )
     return [(document, segment_document(document, known)) for document in documents]
 
@@ -488,18 +497,23 @@ def output_names(files: Sequence[Path]) -> dict[Path, str]:
 _CODE_KINDS = frozenset({InlineKind.CODE, InlineKind.OTHER_CODE})
 
 
-def code_ranges(segments: Iterable[Segment]) -> dict[str, tuple[tuple[int, int], ...]]:
+def code_ranges(
+    pieces: Iterable[tuple[str, Iterable[Inline]]],
+) -> dict[str, tuple[tuple[int, int], ...]]:
     """Where inline code is in each distinct French text.
 
-    Protection works per distinct text, so the ranges of every segment with the
-    same text are pooled (one article's cell may mark as code what another's
-    sentence does not: both keep it). Standalone codes hold no text.
+    Protection works per distinct text, so the ranges of every piece (segment
+    or block) with the same text are pooled (one article's cell may mark as code
+    what another's sentence does not: both keep it). Standalone codes hold no text.
+
+    Args:
+        pieces: ``(text, inlines)`` of each segment or block.
     """
     found: dict[str, list[tuple[int, int]]] = {}
-    for segment in segments:
-        for span in segment.inlines:
+    for text, inlines in pieces:
+        for span in inlines:
             if span.kind in _CODE_KINDS and not span.standalone:
-                found.setdefault(segment.text, []).append((span.start, span.end))
+                found.setdefault(text, []).append((span.start, span.end))
     return {text: tuple(merge_ranges(ranges, len(text))) for text, ranges in found.items()}
 
 
