@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -257,3 +258,30 @@ def test_memory_hits_verify_inline_code(
     assert result.english == (english or target)
     assert [(r.span.kind.value, r.outcome.value) for r in result.spans] == [("code", outcome)]
     assert code_lost(result) is (outcome == "missing")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "sent"),
+    [
+        ("mistral-large-2", [(0, 15)], False),
+        ("« mistral-large-2 ».", [(2, 17)], False),
+        ("`a` `b`", [(0, 3), (4, 7)], False),
+        # Letters or digits outside the code: translated as usual.
+        ("x = 1", [(0, 1)], True),
+        ("mistral-large-2", [], True),
+    ],
+)
+def test_a_text_that_is_only_code_never_reaches_the_engine(
+    text: str, code: list[tuple[int, int]], sent: bool
+) -> None:
+    # A neural-style engine (no placeholders) would see the code itself.
+    engine = dataclasses.replace(TaggingTranslator(calls=[]), uses_placeholders=False)
+    saved: list[str] = []
+    done = translate_protected(
+        engine, [text], (), on_batch=lambda batch: saved.extend(batch), code={text: code}
+    )
+    assert engine.calls == ([1] if sent else [])
+    assert saved == [text]
+    if not sent:
+        assert done[text].english == text
+        assert {r.outcome for r in done[text].spans} == {Outcome.KEPT}

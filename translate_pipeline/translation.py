@@ -20,6 +20,7 @@ from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
+    ProtectedSpan,
     SpanKind,
     SpanResult,
     TermMatcher,
@@ -100,6 +101,9 @@ def translate_protected(
     engine's batch size, then every span restored and verified. ``on_batch``
     receives each batch's translations as soon as they are done.
 
+    A text that is only inline code (and punctuation) is its own English and
+    never reaches the engine.
+
     Args:
         engine: The engine.
         texts: Distinct French texts.
@@ -116,10 +120,26 @@ def translate_protected(
         text: mask(text, find_spans(text, matcher, code.get(text, ())), engine.uses_placeholders)
         for text in texts
     }
+    translations: dict[str, Translation] = {}
+    # A text that is all code (a table cell holding `mistral-large-2`) has
+    # nothing to translate: no engine, neural ones included, gets to change it.
+    only_code = {
+        text: Translation(
+            text,
+            tuple(SpanResult(span, Outcome.KEPT) for span in item.spans),
+            origin=f"machine:{engine.name}",
+        )
+        for text, item in masked.items()
+        if _only_code(text, item.spans)
+    }
+    if only_code:
+        translations.update(only_code)
+        if on_batch:
+            on_batch(only_code)
     sources_of: dict[str, list[str]] = {}
     for text, item in masked.items():
-        sources_of.setdefault(item.text, []).append(text)
-    translations: dict[str, Translation] = {}
+        if text not in only_code:
+            sources_of.setdefault(item.text, []).append(text)
 
     def finish(batch: dict[str, str]) -> None:
         done = {}
@@ -135,6 +155,15 @@ def translate_protected(
 
     translate_texts(engine, list(sources_of), progress, on_batch=finish)
     return translations
+
+
+def _only_code(text: str, spans: Sequence[ProtectedSpan]) -> bool:
+    """Whether ``text`` has code and, outside it, no letter or digit."""
+    rest, found = text, False
+    for span in reversed(spans):
+        if span.kind is SpanKind.CODE:
+            rest, found = rest[: span.start] + rest[span.end :], True
+    return found and not any(char.isalnum() for char in rest)
 
 
 def translate_texts(
