@@ -488,3 +488,115 @@ def test_a_generated_form_that_is_another_term_is_left_to_that_term() -> None:
         ("accord", "agreement", "accord"),
         ("accords", "Accords", "accords"),
     ]
+
+
+def code_found(text: str, code: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    return [(s.kind.value, s.source) for s in find_spans(text, TERMS, code)]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "spans"),
+    [
+        # Issue 9 item 1: inline code is protected as it is, whatever it holds.
+        ("Le modèle mistral-large-2 est là.", [(10, 25)], [("code", "mistral-large-2")]),
+        # A URL, a term or a number inside code belongs to the code.
+        (
+            "Lancez curl https://x.org/a puis OpenAI.",
+            [(7, 27)],
+            [("code", "curl https://x.org/a"), ("term", "OpenAI")],
+        ),
+        ("Réglez OpenAI=3,5 % ici.", [(7, 19)], [("code", "OpenAI=3,5 %")]),
+        # Side by side or overlapping ranges are one span.
+        ("Tapez ab ici.", [(6, 7), (7, 8)], [("code", "ab")]),
+        ("Tapez abc ici.", [(6, 8), (7, 9)], [("code", "abc")]),
+        # Nothing to keep: empty, blank or out-of-range ranges.
+        ("Tapez  ici.", [(6, 6), (5, 7), (40, 50)], []),
+    ],
+)
+def test_inline_code_is_protected_first(
+    text: str, code: list[tuple[int, int]], spans: list[tuple[str, str]]
+) -> None:
+    assert code_found(text, code) == spans
+
+
+CODE_FRENCH = "Le modèle mistral-large-2 est disponible."
+CODE_RANGE = [(10, 25)]
+
+
+def test_inline_code_through_placeholders_comes_back_byte_identical() -> None:
+    masked = mask(CODE_FRENCH, find_spans(CODE_FRENCH, TERMS, CODE_RANGE), use_placeholders=True)
+    assert masked.text == "Le modèle ZQX0QZ est disponible."
+    restored = restore("THE MODEL ZQX0QZ IS AVAILABLE.", masked)
+    assert restored.text == "THE MODEL mistral-large-2 IS AVAILABLE."
+    assert [r.outcome for r in restored.results] == [Outcome.KEPT]
+
+
+@pytest.mark.parametrize(
+    ("english", "fixed", "outcome"),
+    [
+        ("The model mistral-large-2 is available.", None, "kept"),
+        # Case and spaces slipped in by the engine are safe to undo.
+        ("The model Mistral-Large-2 is available.", None, "repaired"),
+        ("The model mistral-large - 2 is available.", None, "repaired"),
+        # Translated code (what Apertium did) cannot be put back: where it was is unknown.
+        ("The model mistral-wide-2 is available.", "same", "missing"),
+        # Part of a longer word is not the code.
+        ("The model xmistral-large-2 is available.", "same", "missing"),
+    ],
+)
+def test_inline_code_left_in_the_text_is_verified_and_repaired(
+    english: str, fixed: str | None, outcome: str
+) -> None:
+    """For engines without placeholders: kept, repaired, or reported missing, never wrong."""
+    masked = mask(CODE_FRENCH, find_spans(CODE_FRENCH, TERMS, CODE_RANGE), use_placeholders=False)
+    restored = restore(english, masked)
+    wanted = "The model mistral-large-2 is available." if fixed is None else english
+    assert restored.text == wanted
+    assert [r.outcome.value for r in restored.results] == [outcome]
+
+
+@pytest.mark.parametrize(
+    ("french", "english", "outcome"),
+    [
+        # Short code with spaces slipped in may be ordinary words: not repaired.
+        ("Tapez abc ici.", "Type a bc here.", "missing"),
+        ("Tapez abc ici.", "Type ABC here.", "repaired"),
+    ],
+)
+def test_short_code_is_only_repaired_for_case(french: str, english: str, outcome: str) -> None:
+    masked = mask(french, find_spans(french, TERMS, [(6, 9)]), use_placeholders=False)
+    assert [r.outcome.value for r in restore(english, masked).results] == [outcome]
+
+
+code_pieces = st.lists(
+    st.tuples(st.booleans(), word | st.sampled_from(["mistral-large-2", "{{< ref >}}", "x=1"])),
+    max_size=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(code_pieces)
+def test_identity_engine_keeps_every_code_span_byte_identical(
+    pieces: list[tuple[bool, str]],
+) -> None:
+    """Whatever the code holds (terms, URLs, numbers, placeholder shapes), an engine
+    that changes nothing gets it back as it was, with either strategy."""
+    text, code, at = "", [], 0
+    for is_code, piece in pieces:
+        if text:
+            text += " "
+        at = len(text)
+        text += piece
+        if is_code:
+            code.append((at, len(text)))
+    spans = find_spans(text, TERMS, code)
+    code_spans = [s for s in spans if s.kind is SpanKind.CODE]
+    for placeholders in (True, False):
+        masked = mask(text, spans, use_placeholders=placeholders)
+        restored = restore(masked.text, masked)
+        for span in code_spans:
+            assert span.expected == text[span.start : span.end]
+            assert span.expected in restored.text
+        assert all(
+            r.outcome is Outcome.KEPT for r in restored.results if r.span.kind is SpanKind.CODE
+        )

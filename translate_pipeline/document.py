@@ -299,6 +299,8 @@ class FlagCode(StrEnum):
     FRENCH_TYPOGRAPHY = "french-typography"
     # A near match of a reviewed sentence (see ``fuzzy``): never a reviewed row.
     FUZZY_MATCH = "fuzzy-match"
+    # Inline code that did not come back byte-identical (and could not be repaired).
+    CODE_CHANGED = "code-changed"
 
 
 @dataclass(frozen=True)

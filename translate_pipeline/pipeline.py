@@ -10,13 +10,13 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.align import align_document
-from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
+from translate_pipeline.document import AlignedDocument, Document, Inline, InlineKind, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import (
@@ -44,7 +44,7 @@ from translate_pipeline.memory import (
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
 from translate_pipeline.project import default_glossary_path
-from translate_pipeline.protect import Outcome, TermMatcher, find_spans
+from translate_pipeline.protect import Outcome, TermMatcher, find_spans, merge_ranges
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
@@ -63,6 +63,7 @@ from translate_pipeline.sources import find_sources
 from translate_pipeline.translation import (
     ProgressCallback,
     Translation,
+    code_lost,
     from_memory,
     translate_protected,
     translate_spans,
@@ -252,15 +253,27 @@ def run(
                 hits = None
         label = f"{choice.name} ({choice.version})"
         key = MachineKey(choice.name, choice.version, _made_with(glossary, config.english))
+        code = code_ranges((s.text, s.inlines) for _, segments in readable for s in segments)
         with watch.stage("memory lookup"):
+            engine_at_hand = hits is None
             if hits is None:
                 hits = memory.lookup(texts, key)
             matcher = TermMatcher.build(glossary.terms)
             # Tells French words left in the English from words English shares.
             lexicon = EnglishLexicon.start()
             translations = {
-                t: from_memory(t, hit, matcher, config.english, lexicon) for t, hit in hits.items()
+                t: from_memory(t, hit, matcher, config.english, lexicon, code.get(t, ()))
+                for t, hit in hits.items()
             }
+        # A machine translation stored before inline code was protected may have
+        # translated the code ("mistral-wide-2"): with an engine at hand it is
+        # translated again; otherwise (and for reviewed ones) it is flagged.
+        stale = {
+            t
+            for t, tr in translations.items()
+            if engine_at_hand and tr.origin != REVIEWED and code_lost(tr)
+        }
+        hits = {t: hit for t, hit in hits.items() if t not in stale}
         misses = [text for text in texts if text not in hits]
         translator: Translator | None = None
         if misses:
@@ -282,6 +295,7 @@ def run(
                         on_batch=save,
                         variant=config.english,
                         lexicon=lexicon,
+                        code=code,
                     )
                 )
         with watch.stage("near matches"):
@@ -446,7 +460,7 @@ def _read_sources(
     Sentence spans come from the memory when a paragraph was split before with the
     same rules; pysbd (slow to load and to run) splits only the new ones. No
     sentence is cut inside a protected span (a glossary term such as ".NET", a
-    URL, a number), whether its spans were cached or not.
+    URL, a number, inline code), whether its spans were cached or not.
     """
     documents = []
     names = output_names(files)
@@ -482,8 +496,17 @@ def _read_sources(
         fresh = {text: splitter.spans(text) for text in missing}
         memory.store_spans({keys[text]: value for text, value in fresh.items()})
         spans.update(fresh)
+    # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
+    block_code = code_ranges(
+        (block.text, block.inlines)
+        for document in documents
+        for block in document.translatable_blocks
+    )
     known = KeepingWhole(
-        KnownSpans(spans), lambda text: [(p.start, p.end) for p in find_spans(text, matcher)]
+        KnownSpans(spans),
+        lambda text: [
+            (p.start, p.end) for p in find_spans(text, matcher, block_code.get(text, ()))
+        ],
     )
     return [(document, segment_document(document, known)) for document in documents]
 
@@ -544,8 +567,36 @@ def output_names(files: Sequence[Path]) -> dict[Path, str]:
     return ids
 
 
+# Inline spans whose text is code: kept byte-identical, never translated.
+_CODE_KINDS = frozenset({InlineKind.CODE, InlineKind.OTHER_CODE})
+
+
+def code_ranges(
+    pieces: Iterable[tuple[str, Iterable[Inline]]],
+) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where inline code is in each distinct French text.
+
+    Protection works per distinct text, so the ranges of every piece (segment
+    or block) with the same text are pooled (one article's cell may mark as code
+    what another's sentence does not: both keep it). Standalone codes hold no text.
+
+    Args:
+        pieces: ``(text, inlines)`` of each segment or block.
+    """
+    found: dict[str, list[tuple[int, int]]] = {}
+    for text, inlines in pieces:
+        for span in inlines:
+            if span.kind in _CODE_KINDS and not span.standalone:
+                found.setdefault(text, []).append((span.start, span.end))
+    return {text: tuple(merge_ranges(ranges, len(text))) for text, ranges in found.items()}
+
+
 def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
-    """The French ranges whose English protection put in the text (terms, URLs, numbers)."""
+    """The French ranges whose English protection put in the text.
+
+    Inline code, terms, URLs and numbers: the CODE span of a segment is placed on
+    its code's exact place in the English through these.
+    """
     return tuple(
         (result.span.start, result.span.end, result.span.expected)
         for result in translation.spans

@@ -2,10 +2,12 @@
 
 Pure functions, in three steps:
 
-1. :func:`find_spans` lists what must come out a given way: each URL and e-mail
-   address (byte-identical), each glossary term (its target), each French number
-   expression whose English form differs ("3,5 %" -> "3.5%"; which numbers are
-   quantities is decided in :mod:`translate_pipeline.numbers`).
+1. :func:`find_spans` lists what must come out a given way: each inline code
+   range the reader found (byte-identical: ``mistral-large-2`` is never
+   translated), each URL and e-mail address (byte-identical), each glossary term
+   (its target), each French number expression whose English form differs
+   ("3,5 %" -> "3.5%"; which numbers are quantities is decided in
+   :mod:`translate_pipeline.numbers`).
 2. :func:`mask` replaces them with opaque placeholders for engines that pass such
    tokens through (measured: Apertium keeps ``ZQX0QZ`` in place, but translates
    text inside square brackets), or leaves the text as it is for engines that do
@@ -38,6 +40,8 @@ class SpanKind(StrEnum):
     EMAIL = "email"
     TERM = "term"
     NUMBER = "number"
+    # Inline code (a Markdown code span, a shortcode): kept byte-identical.
+    CODE = "code"
 
 
 class Outcome(StrEnum):
@@ -53,7 +57,7 @@ class ProtectedSpan:
     """A piece of a French segment that must come out a given way.
 
     Attributes:
-        kind: URL, e-mail, glossary term or number.
+        kind: Inline code, URL, e-mail, glossary term or number.
         start: Offset in the segment.
         end: End offset in the segment.
         source: The French text.
@@ -220,20 +224,38 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?…\n"
 
 
-def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[ProtectedSpan, ...]:
+def find_spans(
+    text: str,
+    terms: TermMatcher | Iterable[Term],
+    code: Iterable[tuple[int, int]] = (),
+) -> tuple[ProtectedSpan, ...]:
     """Every protected span of ``text``, in order and never overlapping.
 
-    URLs and e-mail addresses come first (a term inside a URL is left to the URL);
-    then glossary terms, longest first; then number expressions outside both.
-    Pass a :class:`TermMatcher` when calling this for many texts.
+    Inline code comes first (``code``: the ranges the reader marked as code; a
+    URL or a number inside code is part of the code); then URLs and e-mail
+    addresses (a term inside a URL is left to the URL); then glossary terms,
+    longest first; then number expressions outside all of them. Pass a
+    :class:`TermMatcher` when calling this for many texts.
+
+    Args:
+        text: The French segment.
+        terms: The glossary.
+        code: ``(start, end)`` ranges of inline code in ``text``; overlapping or
+            touching ranges are merged; empty ones, out-of-range ones and those
+            holding only spaces are ignored (there is nothing to keep).
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
-    taken: list[ProtectedSpan] = []
+    taken: list[ProtectedSpan] = [
+        ProtectedSpan(SpanKind.CODE, start, end, text[start:end], text[start:end], text[start:end])
+        for start, end in merge_ranges(code, len(text))
+        if text[start:end].strip()
+    ]
     for match in _URL.finditer(text):
         url = _trim_url(match.group(0))
-        taken.append(
-            ProtectedSpan(SpanKind.URL, match.start(), match.start() + len(url), url, url, url)
-        )
+        if not _overlaps(match.start(), match.start() + len(url), taken):
+            taken.append(
+                ProtectedSpan(SpanKind.URL, match.start(), match.start() + len(url), url, url, url)
+            )
     for match in _EMAIL.finditer(text):
         if not _overlaps(match.start(), match.end(), taken):
             taken.append(
@@ -271,6 +293,23 @@ def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[Protecte
                 )
             )
     return tuple(sorted(taken, key=lambda span: span.start))
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """``ranges`` clipped to ``[0, length]``, sorted, with overlapping or touching ones merged.
+
+    Two code spans side by side (```a``b``) become one protected span: nothing
+    between them could be translated anyway.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in ranges):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _trim_url(url: str) -> str:
@@ -439,8 +478,10 @@ def _repair(text: str, span: ProtectedSpan) -> str | None:
     """Replace one safe variant of ``span.expected`` in ``text``, or return None.
 
     Safe variants: the expected English with other case or accents ("Niko Félix",
-    a lower-cased URL), the French source left untranslated, or for numbers the
-    French form ("3,5 %").
+    a lower-cased URL), the French source left untranslated, for numbers the
+    French form ("3,5 %"), for inline code the code with spaces slipped in
+    ("mistral-large -2"). Inline code whose characters were translated
+    ("mistral-wide-2") has no safe variant: where it was is unknown.
     """
     candidates = [span.expected]
     if span.source != span.expected:
@@ -465,4 +506,17 @@ def _repair(text: str, span: ProtectedSpan) -> str | None:
         match = re.search(loose, text)
         if match:
             return text[: match.start()] + span.expected + text[match.end() :]
+    core = span.source.strip()
+    if span.kind is SpanKind.CODE and len("".join(core.split())) >= _LOOSE_CODE_MIN:
+        for match in _token_pattern("".join(core.split())).finditer(text):
+            before, after = text[: match.start()], text[match.end() :]
+            cut = (before[-1:].isalnum() and core[0].isalnum()) or (
+                after[:1].isalnum() and core[-1].isalnum()
+            )
+            if not cut and match.group(0) != core:
+                return before + core + after
     return None
+
+
+# Shorter code ("a b", "x") with spaces slipped in could be ordinary words.
+_LOOSE_CODE_MIN = 4

@@ -146,8 +146,10 @@ def _render(parts: Sequence[Piece], html: bool) -> str:
                     out[-1] = _code_span(text)
                     last_code = (len(out) - 1, text)
                     continue
-                # Cannot join them: this piece is shown as text instead.
+                # Joined, they would hold "\|": this piece is shown as text, as a
+                # lone code span holding "\|" is (side by side, backticks would merge).
                 out.append(escape_text(piece.text))
+                last_code = None
                 continue
             out.append(_code_span(piece.text))
             last_code = (len(out) - 1, piece.text)

@@ -2,7 +2,10 @@
 
 Protected spans are masked the way the engine prefers, every batch is handed
 back as soon as it is done (so the caller can save it), and every span is
-restored and verified afterwards.
+restored and verified afterwards. Inline code is a protected span like the
+others: the caller says where it is in each French text (``code``), since only
+the reader knows; it is masked for engines that take placeholders, and verified
+byte for byte in every English, the memory's included.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
     ProtectedSpan,
+    SpanKind,
     SpanResult,
     TermMatcher,
     find_spans,
@@ -119,19 +123,27 @@ def post_edit(
     )
 
 
+# Where inline code sits in a French text: ``(start, end)`` ranges.
+CodeRanges = Sequence[tuple[int, int]]
+
+
 def from_memory(
     text: str,
     hit: MemoryHit,
     terms: TermMatcher | Sequence[Term],
     variant: EnglishVariant = DEFAULT_VARIANT,
     lexicon: EnglishLexicon | None = None,
+    code: CodeRanges = (),
 ) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
     A machine translation gets the usual safe repairs. A reviewed one is the
     editor's word and is never changed: a term it lacks is flagged instead.
+    Inline code (``code``) is verified like a term: a machine translation made
+    before code was protected may have translated it, and then reports it
+    missing (see :func:`code_lost`).
     """
-    spans = find_spans(text, terms)
+    spans = find_spans(text, terms, code)
     restored = restore(hit.target, mask(text, spans, use_placeholders=False))
     if hit.origin != REVIEWED:
         dated = _as_names(text, spans, variant)
@@ -158,6 +170,14 @@ def _as_names(text: str, spans: tuple[ProtectedSpan, ...], variant: EnglishVaria
     return mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
 
 
+def code_lost(translation: Translation) -> bool:
+    """Whether some inline code of the French is not in ``translation``'s English."""
+    return any(
+        result.span.kind is SpanKind.CODE and result.outcome is Outcome.MISSING
+        for result in translation.spans
+    )
+
+
 def translate_protected(
     engine: Translator,
     texts: Sequence[str],
@@ -166,6 +186,7 @@ def translate_protected(
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
     variant: EnglishVariant = DEFAULT_VARIANT,
     lexicon: EnglishLexicon | None = None,
+    code: Mapping[str, CodeRanges] | None = None,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
@@ -174,24 +195,62 @@ def translate_protected(
     post-edited in ``variant`` (an engine that takes placeholders gets dates and
     times as placeholders too). ``on_batch`` receives each batch's translations
     as soon as they are done.
+
+    A text that is only inline code (and punctuation) is its own English and
+    never reaches the engine.
+
+    Args:
+        engine: The engine.
+        texts: Distinct French texts.
+        terms: The glossary.
+        progress: Called with (done, total) after each batch.
+        on_batch: Called with each batch's translations.
+        variant: The English variant.
+        lexicon: The English analyser (see :func:`post_edit`).
+        code: Where inline code is in each French text (texts not named hold
+            none); it reaches the engine as a placeholder, or as it is for
+            engines that do not take them, and must come back byte-identical.
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
+    code = code or {}
     masked = {
-        text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
+        text: mask(text, find_spans(text, matcher, code.get(text, ())), engine.uses_placeholders)
+        for text in texts
     }
+    translations: dict[str, Translation] = {}
+    # A text that is all code (a table cell holding `mistral-large-2`) has
+    # nothing to translate: no engine, neural ones included, gets to change it.
+    only_code = {
+        text: Translation(
+            text,
+            tuple(SpanResult(span, Outcome.KEPT) for span in item.spans),
+            origin=f"machine:{engine.name}",
+            engine_english=text,
+        )
+        for text, item in masked.items()
+        if _only_code(text, item.spans)
+    }
+    if only_code:
+        translations.update(only_code)
+        if on_batch:
+            on_batch(only_code)
     dated = {
         text: mask_dates_times(without_ligatures(item.text), variant)
         if engine.uses_placeholders
         else DateTimeMask(item.text, ())
         for text, item in masked.items()
+        if text not in only_code
     }
     # The casing rules read the French the same way for every engine and for the
     # memory, so that a sentence comes out the same whichever way it came.
-    names = {text: _as_names(text, item.spans, variant) for text, item in masked.items()}
+    names = {
+        text: _as_names(text, item.spans, variant)
+        for text, item in masked.items()
+        if text not in only_code
+    }
     sources_of: dict[str, list[str]] = {}
     for text, item in dated.items():
         sources_of.setdefault(item.text, []).append(text)
-    translations: dict[str, Translation] = {}
 
     def finish(batch: dict[str, str]) -> None:
         done = {}
@@ -217,6 +276,15 @@ def translate_protected(
 
     translate_texts(engine, list(sources_of), progress, on_batch=finish)
     return translations
+
+
+def _only_code(text: str, spans: Sequence[ProtectedSpan]) -> bool:
+    """Whether ``text`` has code and, outside it, no letter or digit."""
+    rest, found = text, False
+    for span in reversed(spans):
+        if span.kind is SpanKind.CODE:
+            rest, found = rest[: span.start] + rest[span.end :], True
+    return found and not any(char.isalnum() for char in rest)
 
 
 def translate_texts(
