@@ -184,10 +184,12 @@ def run(
 ) -> None:
     """Translate PATHS (files or folders of .txt, .md, .docx; default: seeds/).
 
-    For each article, writes <stem>.bilingual.docx, <stem>.bilingual.md and
-    <stem>.en.md into the output folder, plus qa-report.json and qa-report.md
-    for the run. Glossary terms, URLs, e-mail addresses and numbers are
-    protected and checked on every segment.
+    For each article, writes <stem>.bilingual.docx and <stem>.bilingual.md, and
+    the English article in its own format (<stem>.en.md for .md and .txt,
+    <stem>.en.docx for .docx) into the output folder, plus qa-report.json and
+    qa-report.md for the run. Glossary terms, URLs, e-mail addresses, numbers and
+    inline code are protected and checked on every segment; blocks kept as they
+    are (code, front matter, HTML) are named in the summary.
 
     Sentences already in the translation memory (reviewed ones first) are not
     translated again. An output file changed since it was written is never

@@ -743,9 +743,9 @@ def _write_document(
             source=aligned.source_path,
             doc_id=aligned.doc_id,
             segments=len(aligned.rows),
-            error=f"{path}: open in an office suite (lock file {lock.name}), so it was not "
-            "overwritten; close it there (import your corrections first) and run again, or "
-            "delete the lock file if nothing has it open",
+            error=f"{path}: open in an office suite (lock file {lock.name}), so none of this "
+            "article's outputs was written; close it there (import your corrections first) "
+            "and run again, or delete the lock file if nothing has it open",
         )
     edited = [path for path, state in states.items() if _edited_since_written(path, state)]
     if edited:
