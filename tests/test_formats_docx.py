@@ -1025,3 +1025,27 @@ def test_code_alone_in_a_cell_or_list_item_is_kept_and_named_so(tmp_path: Path) 
         ("pip install mistral", 1),
         ("Lancer le client.", 2),
     ]
+
+
+def test_notes_are_labelled_as_word_shows_them_not_by_their_ids(tmp_path: Path) -> None:
+    # pandoc and other tools number footnotes 20, 21, ...: Word shows 1, 2 in the
+    # order the text refers to them, and so must every output.
+    import docx
+
+    from .docx_articles import FOOTNOTE_REFERENCE, add_footnotes, add_xml
+
+    document = docx.Document()
+    first = document.add_paragraph("Premier appel.")
+    add_xml(first, FOOTNOTE_REFERENCE.format(number=21))
+    second = document.add_paragraph("Second appel.")
+    add_xml(second, FOOTNOTE_REFERENCE.format(number=20))
+    add_footnotes(document, {20: "Note vingt.", 21: "Note vingt et un."})
+    path = tmp_path / "notes.docx"
+    document.save(str(path))
+    blocks = read_document(path).blocks
+    labels = [
+        s.get("label") for b in blocks for s in b.inlines if s.kind is InlineKind.FOOTNOTE_REF
+    ]
+    assert labels == ["1", "2"]
+    notes = {b.text.strip(): b.place.label() for b in blocks if b.kind is BlockKind.FOOTNOTE}
+    assert notes == {"Note vingt et un.": "footnote 1", "Note vingt.": "footnote 2"}

@@ -355,7 +355,7 @@ def read_docx_document(path: Path) -> Document:
     """
     package = open_docx(path)
     paragraphs = list(docx_paragraphs(package, path))
-    blocks = _join_code_paragraphs(paragraphs)
+    blocks = _number_notes(_join_code_paragraphs(paragraphs))
     unrepresented = (
         tuple(
             f"{p.part.name.lstrip('/')} paragraph {p.number}: {note}"
@@ -366,6 +366,42 @@ def read_docx_document(path: Path) -> Document:
         + _untranslated_properties(package, blocks)
     )
     return Document(doc_id=path.stem, path=path, blocks=blocks, unrepresented=unrepresented)
+
+
+def _number_notes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Footnotes and endnotes labelled as Word shows them, not by their XML IDs.
+
+    Word numbers notes in the order the text refers to them, whatever their IDs
+    (often 20, 21, ... in a file made by another tool): a reviewer reads "1".
+    """
+    numbers: dict[tuple[str, str], str] = {}
+    for block in blocks:
+        for span in block.inlines:
+            if span.kind is InlineKind.FOOTNOTE_REF:
+                key = (span.get("note"), span.get("label"))
+                if key not in numbers:
+                    numbers[key] = str(1 + sum(1 for kind, _ in numbers if kind == key[0]))
+    if not numbers:
+        return blocks
+
+    def relabel(span: Inline) -> Inline:
+        if span.kind is not InlineKind.FOOTNOTE_REF:
+            return span
+        shown = numbers.get((span.get("note"), span.get("label")), span.get("label"))
+        data = tuple((k, shown if k == "label" else v) for k, v in span.data)
+        return replace(span, data=data)
+
+    return tuple(
+        replace(
+            block,
+            inlines=tuple(relabel(span) for span in block.inlines),
+            place=replace(
+                block.place,
+                note=numbers.get((block.place.container, block.place.note), block.place.note),
+            ),
+        )
+        for block in blocks
+    )
 
 
 def _join_code_paragraphs(paragraphs: list[DocxParagraph]) -> tuple[Block, ...]:
