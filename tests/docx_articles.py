@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -298,5 +299,83 @@ def build_word_like_article(path: Path) -> Path:
         "<w:t>largement</w:t></w:r></w:ins>",
     )
     add_runs(tracked, [(" revu.", "")])
+    document.save(str(path))
+    return path
+
+
+INLINE_CODE = "mistral-large-2"
+PANDOC_MARKDOWN = """---
+title: Le modèle ouvert
+lang: fr-FR
+subject: Intelligence artificielle
+description: Un article sur les modèles de langue.
+keywords: [modèles, IA]
+---
+
+# Le modèle ouvert
+
+Le modèle `mistral-large-2` est rapide.
+
+```python
+def bonjour():
+    return "Bonjour le monde"
+```
+
+Fin du texte.
+"""
+PANDOC_CODE = 'def bonjour():\n    return "Bonjour le monde"'
+
+
+def build_pandoc_article(path: Path) -> Path:
+    """A French article as pandoc makes it from Markdown (skipped without pandoc).
+
+    Its inline code is a run in the "Verbatim Char" style, its fenced code block a
+    "Source Code" paragraph of coloured token runs split by line breaks; its default
+    language (``lang``) is French, and its core properties are all set.
+    """
+    import shutil
+
+    import pytest
+
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    path.write_bytes(_pandoc_docx(PANDOC_MARKDOWN))
+    return path
+
+
+@lru_cache(maxsize=4)
+def _pandoc_docx(markdown: str) -> bytes:
+    """What pandoc makes of ``markdown`` (made once per test session: pandoc is slow)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "article.md", Path(folder) / "article.docx"
+        source.write_text(markdown, encoding="utf-8")
+        subprocess.run(["pandoc", str(source), "-o", str(target)], check=True, timeout=60)
+        return target.read_bytes()
+
+
+LISTING = ("import mistral", "", "client = mistral.Client()", "print(client.version)")
+
+
+def build_typed_code_article(path: Path) -> Path:
+    """Code typed by hand in Word: Courier New runs, no code style anywhere.
+
+    A sentence with a command in Courier New in the middle, a listing typed one
+    paragraph per line (an empty line among them), and a closing sentence.
+    """
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Installer le client", level=1)
+    sentence = document.add_paragraph("La commande ")
+    sentence.add_run("pip install mistral").font.name = "Courier New"
+    sentence.add_run(" installe le client.")
+    for line in LISTING:
+        paragraph = document.add_paragraph()
+        if line:
+            paragraph.add_run(line).font.name = "Courier New"
+    document.add_paragraph("Le client est prêt.")
     document.save(str(path))
     return path

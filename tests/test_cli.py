@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from translate_pipeline.cli import main
 from translate_pipeline.formats import read_document
-from translate_pipeline.render_docx import segment_id_from_cell
+from translate_pipeline.render_docx import qn, segment_id_from_cell
 from translate_pipeline.render_markdown import unescape_cell
 from translate_pipeline.review_import import read_reviewed_file
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
@@ -408,3 +408,32 @@ def test_run_names_every_block_kept_as_is(tmp_path: Path) -> None:
     # And the English article still holds them byte for byte.
     english = (out / "note.en.md").read_text(encoding="utf-8")
     assert "```python\nprint('bonjour')\n```" in english and "<!-- pour la rédaction -->" in english
+
+
+@pytest.mark.usefixtures("require_apertium")
+@pytest.mark.parametrize("variant", ["en-GB", "en-US"])
+def test_english_variant_tags_the_english_in_both_docx_outputs(
+    tmp_path: Path, variant: str
+) -> None:
+    source = tmp_path / "src" / "article.docx"
+    source.parent.mkdir()
+    document = docx.Document()
+    document.add_heading("Le marché de l'énergie", level=1)
+    document.add_paragraph("Le gouvernement a présenté son plan mardi.")
+    document.save(str(source))
+    out = tmp_path / "out"
+    result = invoke(
+        "run", str(source), "--out", str(out), "--engine", "apertium", "--english", variant
+    )
+    assert result.exit_code == 0, result.stderr
+
+    def languages(path: Path) -> set[str]:
+        body = docx.Document(str(path)).element.body
+        return {
+            element.get(qn("w:val"))
+            for element in body.iter(qn("w:lang"))
+            if element.get(qn("w:val"))
+        }
+
+    assert variant in languages(out / "article.en.docx")
+    assert languages(out / "article.bilingual.docx") >= {"fr-FR", variant}

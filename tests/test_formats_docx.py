@@ -16,7 +16,7 @@ from lxml import etree
 
 from translate_pipeline.align import align_document
 from translate_pipeline.document import AlignedDocument, BlockKind, Document, FlagCode, InlineKind
-from translate_pipeline.errors import SourceError
+from translate_pipeline.errors import OutputError, SourceError
 from translate_pipeline.formats import read_document
 from translate_pipeline.formats.docx import write_english
 from translate_pipeline.formats.docx.reader import docx_paragraphs, open_docx
@@ -28,18 +28,29 @@ from .docx_articles import (
     ALT_TEXT,
     FOOTNOTE_REFERENCE,
     FOOTNOTE_TEXT,
+    INLINE_CODE,
     LINK_TARGET,
+    LISTING,
+    PANDOC_CODE,
     W_NS,
     add_footnotes,
     add_xml,
     build_odd_article,
+    build_pandoc_article,
     build_rich_article,
+    build_typed_code_article,
     build_word_like_article,
     png_bytes,
 )
 
 W = f"{{{W_NS}}}"
-BUILDERS = {"rich": build_rich_article, "odd": build_odd_article, "word": build_word_like_article}
+BUILDERS = {
+    "rich": build_rich_article,
+    "odd": build_odd_article,
+    "word": build_word_like_article,
+    "pandoc": build_pandoc_article,
+    "typed-code": build_typed_code_article,
+}
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +106,28 @@ def package_xml(path: Path, name: str) -> Any:
 def package_bytes(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as package:
         return {name: package.read(name) for name in package.namelist()}
+
+
+def package_content(path: Path) -> dict[str, bytes]:
+    """Each part's content: canonical XML for XML parts, bytes for the others.
+
+    python-docx writes the XML declaration its own way and leaves out a
+    relationships part that holds no relationship (pandoc writes empty ones).
+    """
+    content = {}
+    # As python-docx reads XML: the indentation between elements is not content.
+    parser = etree.XMLParser(remove_blank_text=True)
+    for name, data in package_bytes(path).items():
+        if name.endswith((".xml", ".rels")):
+            root = etree.fromstring(data, parser)
+            if name.endswith(".rels") and len(root) == 0:
+                continue
+            if name.endswith(("].xml", ".rels")):
+                # Content types and relationships are sets: their order means nothing.
+                root[:] = sorted(root, key=lambda child: etree.tostring(child, method="c14n"))
+            data = etree.tostring(root, method="c14n")
+        content[name] = data
+    return content
 
 
 # --- reading ---------------------------------------------------------------------
@@ -219,12 +252,13 @@ def test_text_box_fallback_copy_is_translated_too(
     aligned = translate(source, english, splitter, str.upper)
     assert [row.flags for row in aligned.rows if row.flags] == []
     body = package_xml(english, "word/document.xml")
-    # The language of most of the French sentence is kept; no flag for the others.
+    # The translated sentence is one run tagged English (its French languages and
+    # "do not check" differed from run to run: no flag for them).
     conseil = next(p for p in body.iter(f"{W}p") if "CONSEIL" in "".join(p.itertext()))
     assert [
         [(etree.QName(e).localname, e.get(f"{W}val")) for e in r.find(f"{W}rPr")]
         for r in conseil.iter(f"{W}r")
-    ] == [[("lang", "fr-FR")]]
+    ] == [[("lang", "en-GB")]]
     boxes = ["".join(box.itertext()) for box in body.iter(f"{W}txbxContent")]
     assert boxes == ["LE PRIX DU BARIL GRIMPE.", "LE PRIX DU BARIL GRIMPE."]
     # Both entries of the table of contents are still links to their headings.
@@ -342,9 +376,10 @@ def test_identity_round_trip_keeps_every_paragraph_run_and_code(
     aligned = translate(source, english, splitter, lambda text: text)
     assert not [row for row in aligned.rows if row.flags]
     assert paragraph_views(english) == paragraph_views(source)
-    before, after = package_bytes(source), package_bytes(english)
-    assert sorted(before) == sorted(after)
-    # Untouched parts are byte-identical: styles, numbering, settings, images, rels.
+    before, after = package_content(source), package_content(english)
+    assert sorted(after) == sorted(before)
+    # Untouched parts are the same XML (byte-identical as python-docx writes them):
+    # styles, numbering, settings, images, rels.
     for part in before:
         if not part.endswith(("document.xml", "notes.xml", "header1.xml", "footer1.xml")):
             assert after[part] == before[part], part
@@ -439,7 +474,7 @@ def test_translated_docx_keeps_structure_and_formatting_on_the_right_words(
     # The link keeps its look: blue and underlined, inside the hyperlink.
     (hyperlink,) = body.iter(f"{W}hyperlink")
     assert [[etree.QName(e).localname for e in run.find(f"{W}rPr")] for run in hyperlink] == [
-        ["color", "u"]
+        ["color", "u", "lang"]
     ]
     assert len(body.findall(f".//{W}tbl")) == 1
     assert len(body.findall(f".//{W}drawing")) == 1
@@ -630,3 +665,387 @@ def test_comments_are_kept_and_named(tmp_path: Path, splitter: SentenceSplitter)
     assert package_bytes(english)["word/comments.xml"] == package_bytes(path)["word/comments.xml"]
     body = package_xml(english, "word/document.xml")
     assert len(body.findall(f".//{W}commentReference")) == 1
+
+
+# --- code is never translated ----------------------------------------------------
+
+
+def _article_with(tmp_path: Path, make: Callable[[Any], None], body_font: str = "") -> Path:
+    """A French article: one prose paragraph, then the paragraph ``make`` adds."""
+    import docx
+
+    document = docx.Document()
+    if body_font:
+        document.styles["Normal"].font.name = body_font
+    document.add_paragraph("Le texte de l'article.")
+    make(document)
+    path = tmp_path / "code.docx"
+    document.save(str(path))
+    return path
+
+
+def _styled(style: str, kind: str = "paragraph", font: str = "") -> Callable[[Any], None]:
+    """Add a paragraph (or a run, for a character style) in ``style``, made if missing."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def make(document: Any) -> None:
+        styles = document.styles
+        wanted = WD_STYLE_TYPE.PARAGRAPH if kind == "paragraph" else WD_STYLE_TYPE.CHARACTER
+        if style not in [s.name for s in styles]:
+            styles.add_style(style, wanted)
+        if font:
+            styles[style].font.name = font
+        if kind == "paragraph":
+            document.add_paragraph("print(total)", style=style)
+        else:
+            paragraph = document.add_paragraph("Le modèle ")
+            paragraph.add_run(INLINE_CODE, style=style)
+            paragraph.add_run(" est rapide.")
+
+    return make
+
+
+def _fonts(*pieces: tuple[str, str]) -> Callable[[Any], None]:
+    """Add a paragraph of runs ``(text, font)`` ("" keeps the style's font)."""
+
+    def make(document: Any) -> None:
+        paragraph = document.add_paragraph()
+        for text, font in pieces:
+            paragraph.add_run(text).font.name = font or None
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("make", "body_font", "code_block"),
+    [
+        (_styled("Source Code"), "", True),
+        (_styled("SourceCode"), "", True),
+        (_styled("HTML Preformatted"), "", True),
+        (_styled("Code"), "", True),
+        (_styled("Plain Text"), "", True),
+        (_styled("Listing", font="Consolas"), "", True),
+        (_fonts(("x = 1", "Courier New")), "", True),
+        (_fonts(("ls -l", "Menlo"), (" ", ""), ("| wc", "Liberation Mono")), "", True),
+        (_fonts(("cat fichier", "DejaVu Sans Mono")), "", True),
+        (_fonts(("Un texte.", "Arial")), "", False),
+        (_styled("Quote"), "", False),
+        # Body text set in Courier New: its font tells nothing about code.
+        (_fonts(("Un texte.", "")), "Courier New", False),
+        (_fonts(("Un texte.", "Courier New")), "Courier New", False),
+    ],
+    ids=[
+        "source-code",
+        "sourcecode",
+        "html-preformatted",
+        "code",
+        "plain-text",
+        "style-in-consolas",
+        "courier-new-run",
+        "mono-runs-and-a-space",
+        "dejavu-sans-mono",
+        "arial",
+        "quote",
+        "courier-body",
+        "courier-run-in-courier-body",
+    ],
+)
+def test_code_paragraphs_are_verbatim_blocks(
+    tmp_path: Path, make: Callable[[Any], None], body_font: str, code_block: bool
+) -> None:
+    document = read_document(_article_with(tmp_path, make, body_font))
+    last = document.blocks[-1]
+    if code_block:
+        assert (last.kind, last.verbatim, last.index) == (BlockKind.VERBATIM, "code block", 0)
+        assert [b.index for b in document.translatable_blocks] == [1]
+    else:
+        assert last.kind is BlockKind.PARAGRAPH and last.index == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "is_code"),
+    [
+        (_styled("Verbatim Char", "character"), True),
+        (_styled("HTML Code", "character"), True),
+        (_styled("Code Char", "character"), True),
+        (_styled("Source Code Char", "character"), True),
+        (_styled("Nom de commande", "character", font="Consolas"), True),
+        (_styled("Emphase", "character"), False),
+        (_styled("Emphase forte", "character", font="Georgia"), False),
+    ],
+    ids=[
+        "verbatim-char",
+        "html-code",
+        "code-char",
+        "source-code-char",
+        "own-in-consolas",
+        "x",
+        "y",
+    ],
+)
+def test_inline_code_is_one_code_span(
+    tmp_path: Path, make: Callable[[Any], None], is_code: bool
+) -> None:
+    document = read_document(_article_with(tmp_path, make))
+    spans = spans_of(document, "Le modèle")
+    if is_code:
+        # One span, the style folded into it: one tag for the engine, not two.
+        assert [(kind, text) for kind, text, _ in spans] == [(InlineKind.CODE, INLINE_CODE)]
+        assert "rStyle" in spans[0][2]["look:format"]
+    else:
+        assert InlineKind.CODE not in [kind for kind, _, _ in spans]
+
+
+def test_typed_code_is_read_as_code(tmp_path: Path) -> None:
+    document = read_document(build_typed_code_article(tmp_path / "typed.docx"))
+    assert [(b.kind, b.index, b.text) for b in document.blocks] == [
+        (BlockKind.HEADING, 1, "Installer le client"),
+        (BlockKind.PARAGRAPH, 2, "La commande pip install mistral installe le client."),
+        # One listing typed a line per paragraph is one code block, its empty line kept.
+        (BlockKind.VERBATIM, 0, "\n".join(LISTING)),
+        (BlockKind.PARAGRAPH, 3, "Le client est prêt."),
+    ]
+    assert [(k, t) for k, t, _ in spans_of(document, "La commande")] == [
+        (InlineKind.CODE, "pip install mistral")
+    ]
+
+
+def test_pandoc_article_code_and_properties(tmp_path: Path) -> None:
+    document = read_document(build_pandoc_article(tmp_path / "pandoc.docx"))
+    assert [(b.kind, b.text) for b in document.blocks] == [
+        (BlockKind.HEADING, "Le modèle ouvert"),
+        (BlockKind.HEADING, "Le modèle ouvert"),
+        (BlockKind.PARAGRAPH, f"Le modèle {INLINE_CODE} est rapide."),
+        # Pandoc's line breaks and coloured token runs: the code as it was typed.
+        (BlockKind.VERBATIM, PANDOC_CODE),
+        (BlockKind.PARAGRAPH, "Fin du texte."),
+    ]
+    assert [(k, t) for k, t, _ in spans_of(document, "est rapide")] == [
+        (InlineKind.CODE, INLINE_CODE)
+    ]
+    # The title is the Title paragraph's text, which the writer translates.
+    assert document.unrepresented == (
+        "document property 'subject' kept in French",
+        "document property 'description' kept in French",
+        "document property 'keywords' kept in French",
+    )
+
+
+PANDOC_ENGLISH = (
+    ("Le modèle ouvert", "The open model"),
+    ("Le modèle", "The model"),
+    ("est rapide", "is fast"),
+    ("Fin du texte", "End of the text"),
+    ("Installer le client", "Installing the client"),
+    ("La commande", "The command"),
+    ("installe le client", "installs the client"),
+    ("Le client est prêt", "The client is ready"),
+)
+
+
+def _verbatim_xml(path: Path) -> list[bytes]:
+    """The XML of the paragraphs the reader keeps as code, in order."""
+    package = open_docx(path)
+    return [
+        etree.tostring(p.element, method="c14n")
+        for p in docx_paragraphs(package, path)
+        if p.block is not None and not p.block.translatable
+    ]
+
+
+@pytest.mark.parametrize("name", ["pandoc", "typed-code"])
+def test_code_is_kept_and_never_sent_to_the_engine(
+    tmp_path: Path, splitter: SentenceSplitter, name: str
+) -> None:
+    source = BUILDERS[name](tmp_path / f"{name}.docx")
+    english = tmp_path / f"{name}.en.docx"
+    sent: list[str] = []
+
+    def engine(text: str) -> str:
+        sent.append(text)
+        return PhraseTable(PANDOC_ENGLISH)(text)
+
+    aligned = translate(source, english, splitter, engine)
+    assert not [row.flags for row in aligned.rows if row.flags]
+    assert not [text for text in sent if "bonjour" in text or "import" in text]
+    # The code paragraphs are the source's own XML, every run and style.
+    assert _verbatim_xml(english) == _verbatim_xml(source) != []
+    # The inline code keeps its text and its look (style or font) in the English.
+    document = read_document(english)
+    code_span = next(s for b in document.blocks for s in b.inlines if s.kind is InlineKind.CODE)
+    sentence = next(b for b in document.blocks if code_span in b.inlines)
+    assert sentence.text.startswith(("The model mistral-large-2 is fast", "The command pip"))
+    source_look = next(
+        s.get("look:format")
+        for b in read_document(source).blocks
+        for s in b.inlines
+        if s.kind is InlineKind.CODE
+    )
+    assert code_span.get("look:format") == source_look
+
+
+def test_code_changed_by_the_engine_is_flagged(tmp_path: Path, splitter: SentenceSplitter) -> None:
+    source = build_pandoc_article(tmp_path / "pandoc.docx")
+    aligned = translate(source, tmp_path / "pandoc.en.docx", splitter, str.upper)
+    flags = [str(flag) for row in aligned.rows for flag in row.flags]
+    assert flags == [f"formatting-lost: code '{INLINE_CODE}'"]
+
+
+# --- English language tags ---------------------------------------------------------
+
+
+def _languages(path: Path, part: str = "word/document.xml") -> list[str | None]:
+    """The language of each run with text, in order (None: the run names none)."""
+    languages = []
+    for element in package_xml(path, part).iter(f"{W}r"):
+        if element.find(f"{W}t") is None:
+            continue
+        language = element.find(f"{W}rPr/{W}lang")
+        languages.append(None if language is None else language.get(f"{W}val"))
+    return languages
+
+
+def _default_language(path: Path) -> dict[str, str]:
+    styles = package_xml(path, "word/styles.xml")
+    language = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    return {etree.QName(k).localname: v for k, v in language.attrib.items()}
+
+
+@pytest.mark.parametrize("variant", ["en-GB", "en-US"])
+def test_translated_runs_are_tagged_english(
+    tmp_path: Path, splitter: SentenceSplitter, variant: str
+) -> None:
+    source = build_pandoc_article(tmp_path / "pandoc.docx")
+    english = tmp_path / "pandoc.en.docx"
+    document = read_document(source)
+    segments = segment_document(document, splitter)
+    engine = PhraseTable(PANDOC_ENGLISH)
+    aligned = align_document(document, segments, {s.text: engine(s.text) for s in segments})
+    write_english(aligned, english, english=variant)
+    # Every translated run is English; the code block's runs are as they were (none).
+    assert _languages(english) == [variant] * 5 + [None] * 6 + [variant]
+    # Pandoc made the document French by default: it is English now, the rest kept.
+    assert _default_language(source) == {"val": "fr-FR", "eastAsia": "en-US", "bidi": "ar-SA"}
+    assert _default_language(english) == {"val": variant, "eastAsia": "en-US", "bidi": "ar-SA"}
+    properties = open_docx(english).core_properties
+    assert (properties.title, properties.language) == ("The open model", variant)
+    assert properties.subject == "Intelligence artificielle"
+    before = package_content(source)["word/styles.xml"]
+    after = package_content(english)["word/styles.xml"]
+    assert after.replace(f'w:val="{variant}"'.encode(), b'w:val="fr-FR"') == before
+
+
+def test_a_default_language_that_is_not_french_is_left_alone(
+    tmp_path: Path, splitter: SentenceSplitter
+) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    english = tmp_path / "rich.en.docx"
+    translate(source, english, splitter, PhraseTable())
+    assert _default_language(source)["val"] == "en-US"
+    assert package_bytes(english)["word/styles.xml"] == package_bytes(source)["word/styles.xml"]
+    # The notes, headers and footers are translated runs too.
+    assert set(_languages(english, "word/footnotes.xml")) == {None, "en-GB"}
+    assert _languages(english, "word/header1.xml") == ["en-GB"]
+
+
+def test_an_unknown_english_variant_is_refused(tmp_path: Path, splitter: SentenceSplitter) -> None:
+    source = build_rich_article(tmp_path / "rich.docx")
+    document = read_document(source)
+    segments = segment_document(document, splitter)
+    aligned = align_document(document, segments, {s.text: s.text for s in segments})
+    with pytest.raises(OutputError) as error:
+        write_english(aligned, tmp_path / "rich.en.docx", english="fr-FR")
+    assert str(error.value).endswith(": unknown English variant 'fr-FR'. Use en-GB or en-US")
+
+
+# --- document properties -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("properties", "named"),
+    [
+        ({"title": "Un texte"}, []),
+        ({"title": "Le marché ouvert"}, ["title"]),
+        ({"subject": "Énergie"}, ["subject"]),
+        ({"comments": "Un article sur le climat"}, ["description"]),
+        ({"keywords": "climat; IA"}, ["keywords"]),
+        ({"comments": "generated by python-docx"}, []),
+        ({"subject": "2024", "keywords": " "}, []),
+        (
+            {"title": "Bilan", "subject": "Économie", "keywords": "prix"},
+            ["title", "subject", "keywords"],
+        ),
+    ],
+    ids=[
+        "title-of-a-paragraph",
+        "other-title",
+        "subject",
+        "description",
+        "keywords",
+        "english",
+        "no-words",
+        "several",
+    ],
+)
+def test_untranslated_document_properties_are_named(
+    tmp_path: Path, properties: dict[str, str], named: list[str]
+) -> None:
+    import docx
+
+    source = docx.Document()
+    source.core_properties.comments = ""
+    for name, value in properties.items():
+        setattr(source.core_properties, name, value)
+    source.add_paragraph("Un texte")
+    path = tmp_path / "props.docx"
+    source.save(str(path))
+    assert read_document(path).unrepresented == tuple(
+        f"document property {name!r} kept in French" for name in named
+    )
+
+
+def test_code_alone_in_a_cell_or_list_item_is_kept_and_named_so(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(style="List Number").add_run("pip install mistral").font.name = "Menlo"
+    document.add_paragraph("Lancer le client.", style="List Number")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Modèle"
+    table.cell(0, 1).paragraphs[0].add_run(INLINE_CODE).font.name = "Consolas"
+    path = tmp_path / "cells.docx"
+    document.save(str(path))
+    blocks = read_document(path).blocks
+    assert [(b.verbatim, b.text, b.place.label()) for b in blocks if not b.translatable] == [
+        ("code in a list item", "pip install mistral", "numbered list, level 1"),
+        ("code in a table cell", INLINE_CODE, "table 1, row 1, column 2"),
+    ]
+    # The item kept as code still counts in its list's numbering.
+    assert [(b.text, b.place.list_number) for b in blocks if b.place.list_ordered] == [
+        ("pip install mistral", 1),
+        ("Lancer le client.", 2),
+    ]
+
+
+def test_notes_are_labelled_as_word_shows_them_not_by_their_ids(tmp_path: Path) -> None:
+    # pandoc and other tools number footnotes 20, 21, ...: Word shows 1, 2 in the
+    # order the text refers to them, and so must every output.
+    import docx
+
+    from .docx_articles import FOOTNOTE_REFERENCE, add_footnotes, add_xml
+
+    document = docx.Document()
+    first = document.add_paragraph("Premier appel.")
+    add_xml(first, FOOTNOTE_REFERENCE.format(number=21))
+    second = document.add_paragraph("Second appel.")
+    add_xml(second, FOOTNOTE_REFERENCE.format(number=20))
+    add_footnotes(document, {20: "Note vingt.", 21: "Note vingt et un."})
+    path = tmp_path / "notes.docx"
+    document.save(str(path))
+    blocks = read_document(path).blocks
+    labels = [
+        s.get("label") for b in blocks for s in b.inlines if s.kind is InlineKind.FOOTNOTE_REF
+    ]
+    assert labels == ["1", "2"]
+    notes = {b.text.strip(): b.place.label() for b in blocks if b.kind is BlockKind.FOOTNOTE}
+    assert notes == {"Note vingt et un.": "footnote 1", "Note vingt.": "footnote 2"}

@@ -11,6 +11,7 @@ from translate_pipeline.glossary import (
     DEFAULT_GLOSSARY,
     add_term,
     check_glossary,
+    form_warnings,
     load_glossary,
     remove_term,
 )
@@ -119,3 +120,107 @@ def test_add_and_remove_keep_the_file_valid(tmp_path: Path) -> None:
     assert [t.source for t in load_glossary(path).terms] == ["accord de confidentialité", "a, b"]
     with pytest.raises(GlossaryError, match="no row has the source 'Sora'"):
         remove_term(path, "Sora")
+
+
+def test_forms_column_is_read_and_written_back(tmp_path: Path) -> None:
+    header = "source,target,case_sensitive,note,forms\n"
+    path = write(
+        tmp_path,
+        "cheminot,railway worker,no,,cheminote|cheminotes=railway workers\nSora,,yes,,\n",
+        header=header,
+    )
+    terms = load_glossary(path).terms
+    assert terms[0].forms == (("cheminote", ""), ("cheminotes", "railway workers"))
+    assert [(f.french, f.english) for f in terms[0].inflections()] == [
+        ("cheminot", "railway worker"),
+        ("cheminots", "railway workers"),
+        ("cheminote", "railway worker"),
+        ("cheminotes", "railway workers"),
+    ]
+    add_term(path, "NDA")
+    assert path.read_text(encoding="utf-8") == (
+        header
+        + "cheminot,railway worker,no,,cheminote|cheminotes=railway workers\n"
+        + "Sora,,yes,,\n"
+        + "NDA,,yes,,\n"
+    )
+
+
+def test_forms_change_the_version_but_files_without_them_keep_theirs(tmp_path: Path) -> None:
+    four = load_glossary(write(tmp_path, "prix,price,no,\n")).version
+    five = load_glossary(
+        write(tmp_path, "prix,price,no,,\n", header="source,target,case_sensitive,note,forms\n")
+    ).version
+    listed = load_glossary(
+        write(
+            tmp_path,
+            "prix,price,no,,prix=prices\n",
+            header="source,target,case_sensitive,note,forms\n",
+        )
+    ).version
+    assert four == five != listed
+
+
+FORMS_HEADER = "source,target,case_sensitive,note,forms\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "warnings"),
+    [
+        ("accord de confidentialité,non-disclosure agreement,no,,\nSora,,yes,,\n", []),
+        (  # a generated form that is another row's term
+            "accord,agreement,no,,\naccords,Accords,yes,the treaty,\n",
+            [(2, "the form 'accords' of 'accord' is also the term on row 3; that row wins")],
+        ),
+        (  # a listed form that is another row's term with other English
+            "cheminot,railway worker,no,,cheminote\ncheminote,female railway worker,no,,\n",
+            [(3, "ambiguous form 'cheminote': a form of 'cheminote' ('female railway worker')")],
+        ),
+        (  # same in both numbers: the plural English is never produced
+            "prix,price,no,,\n",
+            [(2, "'prix' is the same in the singular and the plural; it is always given as")],
+        ),
+        ("prix,price,no,,prix=prices\n", []),  # the editor chose
+        ("IA,AI,yes,,\nNDA,,yes,,\n", []),  # acronyms and names: no forms, no warning
+    ],
+)
+def test_glossary_check_warns_where_a_form_is_ambiguous(
+    tmp_path: Path, rows: str, warnings: list[tuple[int, str]]
+) -> None:
+    terms, problems = check_glossary(write(tmp_path, rows, header=FORMS_HEADER))
+    assert problems == ()
+    found = form_warnings(terms)
+    assert len(found) == len(warnings)
+    for problem, (row, start) in zip(found, warnings, strict=True):
+        assert problem.row == row
+        assert problem.message.startswith(start)
+
+
+def test_analyser_warnings_name_a_form_read_as_another_word(tmp_path: Path) -> None:
+    terms, _ = check_glossary(write(tmp_path, "pousse,shoot,no,\nrégional,regional,no,\n"))
+    lemmas = {
+        **{"pousse": {"pousse"}, "pousses": {"pousser"}},
+        **{"régional": {"régional"}, "régionaux": set()},
+        **{"régionale": {"régional"}, "régionales": {"régional"}},
+    }
+    messages = [p.message for p in form_warnings(terms, lambda words: lemmas)]
+    assert messages[0].startswith(
+        "the French analyser reads 'pousses' (generated from 'pousse') as a form of pousser"
+    )
+    assert messages[1].startswith("the French analyser does not know 'régionaux'")
+    assert len(messages) == 2
+
+
+def test_glossary_check_cli_reports_analyser_doubts(require_apertium: None, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate_pipeline.cli import main
+
+    path = write(tmp_path, "monsieur,gentleman,no,\naccord,agreement,no,\n")
+    result = CliRunner().invoke(main, ["glossary", "check", "--glossary", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"{path}:2: warning: the French analyser does not know 'monsieurs' (generated from "
+        "'monsieur'); list the right form in the forms column\n"
+    )
+    assert "2 terms, no problems, 1 warning(s); generated forms checked" in result.stdout

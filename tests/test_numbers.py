@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from translate_pipeline.cli import main
@@ -185,6 +185,8 @@ def digits(text: str) -> str:
 
 @settings(max_examples=200, deadline=None)
 @given(texts)
+# Found by Hypothesis: a lone "1" taken as a code stole the "1" of "1 million".
+@example("1 millions 1 2023-2024")
 def test_identity_round_trip_never_changes_a_digit(text: str) -> None:
     english = through_identity_engine(text)
     assert digits(english) == digits(text)

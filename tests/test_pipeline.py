@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from translate_pipeline.errors import OutputError, SourceError
-from translate_pipeline.pipeline import RunConfig, run
+from translate_pipeline.pipeline import RunConfig, RunReport, run
 from translate_pipeline.translation import translate_texts
 
 from .conftest import TaggingTranslator
@@ -229,3 +233,120 @@ def test_issue10_item6_output_names_never_collide(files: list[str], names: list[
     from translate_pipeline.pipeline import output_names
 
     assert list(output_names([Path(f) for f in files]).values()) == names
+
+
+CODE_ARTICLE = "Le modèle `mistral-large-2` est disponible.\n"
+
+
+@dataclass(frozen=True)
+class RewordingTranslator:
+    """A fake engine that rewrites words and upper-cases the rest, placeholders aside.
+
+    With ``uses_placeholders`` it behaves like Apertium (which keeps ZQX tokens);
+    without, like a neural model that sees the code and may change it.
+    """
+
+    words: tuple[tuple[str, str], ...] = ()
+    uses_placeholders: bool = True
+    name: str = "rewording"
+    version: str = "1"
+    batch_size: int | None = None
+
+    def translate_batch(self, texts: Sequence[str]) -> list[str]:
+        out = []
+        for text in texts:
+            for old, new in self.words:
+                text = text.replace(old, new)
+            out.append(
+                "".join(
+                    part if re.fullmatch(r"ZQX+\d+QZ", part) else part.upper()
+                    for part in re.split(r"(ZQX+\d+QZ)", text)
+                )
+            )
+        return out
+
+
+def _run_code_article(tmp_path: Path, engine: object | None) -> tuple[RunReport, str, dict]:
+    source = tmp_path / "modele.md"
+    source.write_text(CODE_ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    config = RunConfig(sources=(source,), out_dir=out, engine="apertium")
+    report = run(config, engine=engine)  # type: ignore[arg-type]
+    assert not report.failed
+    qa = json.loads((out / "qa-report.json").read_text(encoding="utf-8"))
+    return report, (out / "modele.en.md").read_text(encoding="utf-8"), qa
+
+
+def test_issue9_item1_inline_code_is_kept_through_a_placeholder_engine(tmp_path: Path) -> None:
+    # "large" -> "wide" is what Apertium did to the code before it was protected.
+    engine = RewordingTranslator(words=(("Le modèle", "The model"), ("large", "wide")))
+    report, english, qa = _run_code_article(tmp_path, engine)
+    assert english == "THE MODEL `mistral-large-2` EST DISPONIBLE.\n"
+    assert qa["rows"] == []
+    assert report.qa.spans["code"] == {"kept": 1, "repaired": 0, "missing": 0}
+
+
+def test_issue9_item1_inline_code_is_kept_through_apertium(
+    require_apertium: None, tmp_path: Path
+) -> None:
+    report, english, qa = _run_code_article(tmp_path, None)
+    assert english == "The model `mistral-large-2` is available.\n"
+    assert qa["rows"] == []
+    assert report.qa.spans["code"] == {"kept": 1, "repaired": 0, "missing": 0}
+
+
+@pytest.mark.parametrize(
+    ("words", "english", "flags"),
+    [
+        # The engine capitalised the code: repaired, and placed as code.
+        ((("Le modèle mistral", "Mistral"),), "`mistral-large-2` EST DISPONIBLE.\n", []),
+        # The engine translated the code: flagged, never passed off as the code.
+        (
+            (("large", "wide"),),
+            "LE MODÈLE MISTRAL-WIDE-2 EST DISPONIBLE.\n",
+            ["code-changed", "formatting-lost"],
+        ),
+    ],
+)
+def test_issue9_item1_inline_code_through_a_neural_engine_is_repaired_or_flagged(
+    tmp_path: Path, words: tuple[tuple[str, str], ...], english: str, flags: list[str]
+) -> None:
+    engine = RewordingTranslator(words=words, uses_placeholders=False)
+    _, written, qa = _run_code_article(tmp_path, engine)
+    assert written == english
+    assert [f["code"] for row in qa["rows"] for f in row["flags"]] == flags
+    if flags:
+        assert qa["rows"][0]["flags"][0]["detail"] == "mistral-large-2"
+
+
+def test_issue9_item1_memory_entry_that_translated_the_code_is_translated_again(
+    tmp_path: Path,
+) -> None:
+    words = (("Le modèle", "The model"), ("large", "wide"))
+    # Before code was protected, the same engine saw the code and translated it.
+    _, english, _ = _run_code_article(tmp_path, RewordingTranslator(words, False))
+    assert "MISTRAL-WIDE-2" in english
+    now, english, qa = _run_code_article(tmp_path, RewordingTranslator(words))
+    assert (now.translated, now.memory_hits) == (1, 0)
+    assert english == "THE MODEL `mistral-large-2` EST DISPONIBLE.\n"
+    assert qa["rows"] == []
+    again, _, _ = _run_code_article(tmp_path, RewordingTranslator(words))
+    assert (again.translated, again.memory_hits) == (0, 1)
+
+
+def test_issue9_item1_code_holding_sentence_ends_and_numbers_stays_whole_and_unflagged(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "code.md"
+    source.write_text(
+        "Appelez `fig.show(). Puis` ensuite. Le réglage `timeout: 3,5 %` reste.\n",
+        encoding="utf-8",
+    )
+    engine = RewordingTranslator(words=(("Appelez", "Call"), ("Le réglage", "The setting")))
+    report = run(RunConfig(sources=(source,), out_dir=tmp_path / "out"), engine=engine)
+    # Never cut inside the code, never converted or flagged inside it.
+    assert report.segments == 2
+    english = (tmp_path / "out" / "code.en.md").read_text(encoding="utf-8")
+    assert english == "CALL `fig.show(). Puis` ENSUITE. THE SETTING `timeout: 3,5 %` RESTE.\n"
+    assert report.qa.flags == {}
+    assert report.qa.spans["code"] == {"kept": 2, "repaired": 0, "missing": 0}

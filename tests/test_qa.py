@@ -70,6 +70,33 @@ def test_flags(french: str, english: str, expected: list[str]) -> None:
     assert flags(french, english) == expected
 
 
+@pytest.mark.parametrize(
+    ("english", "marked", "expected"),
+    [
+        ("The testeurs checked it.", ("testeurs",), ["untranslated-word: testeurs"]),
+        (
+            "It is an aprovechamiento, he has knock.",
+            ("aprovechamiento", "knock (not inflected)"),
+            ["untranslated-word: aprovechamiento, knock (not inflected)"],
+        ),
+        (
+            "He said « no » ; that is all he thinks.",
+            (),
+            ["french-typography: guillemets, space before punctuation"],
+        ),
+        ("It opens at 14 h 30 on 12 janv.", (), ["french-typography: French date, French time"]),
+        ("He said “no”; it opens at 14:30 on 12 Jan.", (), []),
+        ("See https://ex.com/?q=1 : fine.", (), ["french-typography: space before punctuation"]),
+    ],
+)
+def test_untranslated_words_and_french_typography(
+    english: str, marked: tuple[str, ...], expected: list[str]
+) -> None:
+    french = "Il a dit non, et voilà tout ce qu’il en pense."
+    check = SegmentCheck(french, english, (), marked_words=marked)
+    assert [str(flag) for flag in check_segment(check)] == expected
+
+
 # Issue 12 item 5 / issue 9 item 6: 60 number cases (34 correct, 26 with a real
 # problem), each judged as a reviewed row is (the English as given, no repair).
 # Before this check (commit e899426): 13 false flags and 5 misses; now 0 and 0.

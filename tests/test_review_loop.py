@@ -441,9 +441,9 @@ def test_issue_11_item_5_an_output_open_in_an_office_suite_is_not_overwritten(
     assert result.exit_code == 3  # the other articles are written
     assert target.read_bytes() == before
     assert result.stderr.splitlines() == [
-        f"Error: {target}: open in an office suite (lock file {lock_name}), so it was not "
-        "overwritten; close it there (import your corrections first) and run again, or delete "
-        "the lock file if nothing has it open"
+        f"Error: {target}: open in an office suite (lock file {lock_name}), so none of this "
+        "article's outputs was written; close it there (import your corrections first) and "
+        "run again, or delete the lock file if nothing has it open"
     ]
     (first_run / lock_name).unlink()
     assert invoke("run", str(seeds_copy), "--out", str(first_run)).exit_code == 0

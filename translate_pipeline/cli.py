@@ -142,7 +142,7 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=None,
     help="Segments per engine call; each finished call is saved to the memory "
-    "[default: 256 for Argos on the CPU, 2048 on a GPU; 500 for Apertium].",
+    "[default: 256 for Argos on the CPU, 2048 on a GPU; 2000 for Apertium].",
 )
 @click.option(
     "--beam-size",
@@ -159,6 +159,14 @@ def main() -> None:
     help="Where the Argos engine runs: auto uses the GPUs when CTranslate2 sees one "
     "(int8_float16, larger batches), else the CPU.",
 )
+@click.option(
+    "--english",
+    type=click.Choice(["en-GB", "en-US"]),
+    default="en-GB",
+    show_default=True,
+    help="English variant: en-GB writes 12 Jan 2024 and 14:30, en-US January 12, 2024 "
+    "and 2:30 pm; both use “double” quotes.",
+)
 @glossary_option
 @memory_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
@@ -172,6 +180,7 @@ def run(
     batch_size: int | None,
     beam_size: int,
     device: str,
+    english: str,
     glossary_path: Path | None,
     memory_path: Path | None,
     as_json: bool,
@@ -179,10 +188,12 @@ def run(
 ) -> None:
     """Translate PATHS (files or folders of .txt, .md, .docx; default: seeds/).
 
-    For each article, writes <stem>.bilingual.docx, <stem>.bilingual.md and
-    <stem>.en.md into the output folder, plus qa-report.json and qa-report.md
-    for the run. Glossary terms, URLs, e-mail addresses and numbers are
-    protected and checked on every segment.
+    For each article, writes <stem>.bilingual.docx and <stem>.bilingual.md, and
+    the English article in its own format (<stem>.en.md for .md and .txt,
+    <stem>.en.docx for .docx) into the output folder, plus qa-report.json and
+    qa-report.md for the run. Glossary terms, URLs, e-mail addresses, numbers and
+    inline code are protected and checked on every segment; blocks kept as they
+    are (code, front matter, HTML) are named in the summary.
 
     Sentences already in the translation memory (reviewed ones first) are not
     translated again. An output file changed since it was written is never
@@ -191,6 +202,7 @@ def run(
     from translate_pipeline.engines import EngineOptions
     from translate_pipeline.pipeline import RunConfig
     from translate_pipeline.pipeline import run as run_pipeline
+    from translate_pipeline.typography import EnglishVariant
 
     config = RunConfig(
         sources=paths or (Path("seeds"),),
@@ -205,6 +217,7 @@ def run(
         ),
         glossary=glossary_path,
         memory=memory_path,
+        english=EnglishVariant(english),
     )
     # A bar only on a terminal: in logs and pipes it would be noise.
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
@@ -236,6 +249,13 @@ def run(
         click.echo(f"Skipped {display_path(skipped)}: not a .txt, .md or .docx file.", err=True)
     for path, problem in report.unreadable:
         click.echo(f"Skipped {display_path(path)}: {problem}.", err=True)
+    if report.own_outputs and not quiet:
+        click.echo(
+            f"Skipped {len(report.own_outputs)} file(s) named like translate's outputs or "
+            f"office lock files (*.bilingual.*, *.en.*, qa-report.*), such as "
+            f"{display_path(report.own_outputs[0])}; rename a French article named so.",
+            err=True,
+        )
     for failed in report.failed:
         click.echo(f"Error: {failed.error}", err=True)
     if as_json:
@@ -257,6 +277,11 @@ def _print_summary(report: Any) -> None:
         f"Memory: {report.memory_hits} found ({report.reviewed} reviewed), "
         f"{report.translated} translated now; {report.memory}"
     )
+    if report.near_matches:
+        click.echo(
+            f"Near matches: {report.near_matches} sentences close to a reviewed one "
+            "(flagged fuzzy-match; check them)"
+        )
     glossary = f"{report.glossary} ({report.glossary_version})" if report.glossary else "none"
     click.echo(f"Glossary: {glossary}")
     for kind, counts in report.qa.spans.items():
@@ -311,6 +336,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
             "reviewed": report.reviewed,
             "misses": report.translated,
         },
+        "near_matches": report.near_matches,
         "glossary": str(report.glossary) if report.glossary else None,
         "glossary_version": report.glossary_version,
         "qa": {
@@ -332,6 +358,7 @@ def _report_dict(report: Any) -> dict[str, Any]:
             for doc in report.documents
         ],
         "skipped": [display_path(path) for path in report.skipped],
+        "own_outputs_skipped": [display_path(path) for path in report.own_outputs],
         "unreadable": [
             {"path": display_path(path), "problem": problem} for path, problem in report.unreadable
         ],
@@ -466,8 +493,13 @@ def glossary_remove(source: str, glossary_path: Path | None) -> None:
 @glossary.command("check")
 @glossary_option
 def glossary_check(glossary_path: Path | None) -> None:
-    """Report duplicates, empty cells, conflicting rows and bad encoding, as file:row."""
-    from translate_pipeline.glossary import check_glossary
+    """Report duplicates, empty cells, conflicting rows and bad encoding, as file:row.
+
+    Also warns, without failing, where a term's form is ambiguous or doubtful
+    (checked against Apertium's French analyser when it is installed).
+    """
+    from translate_pipeline.glossary import check_glossary, form_warnings
+    from translate_pipeline.inflection import analyse_french, french_analyser_available
 
     path = _glossary_file(glossary_path)
     terms, problems = check_glossary(path)
@@ -475,7 +507,16 @@ def glossary_check(glossary_path: Path | None) -> None:
         click.echo(f"{problem.where(path)}: {problem.message}", err=True)
     if problems:
         raise CommandFailed(f"{path}: {len(problems)} problem(s); fix the rows above")
-    click.echo(f"{path}: {len(terms)} terms, no problems.")
+    analysed = french_analyser_available()
+    with library_errors():
+        warnings = form_warnings(terms, analyse_french if analysed else None)
+    for warning in warnings:
+        click.echo(f"{warning.where(path)}: warning: {warning.message}", err=True)
+    checked = "checked" if analysed else "not checked (lt-proc not installed)"
+    click.echo(
+        f"{path}: {len(terms)} terms, no problems, {len(warnings)} warning(s); "
+        f"generated forms {checked} against the French analyser."
+    )
 
 
 @main.command("import")

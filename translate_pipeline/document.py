@@ -295,6 +295,12 @@ class FlagCode(StrEnum):
     EMPTY = "empty"
     LENGTH_RATIO = "length-ratio"
     FORMATTING_LOST = "formatting-lost"
+    UNTRANSLATED_WORD = "untranslated-word"
+    FRENCH_TYPOGRAPHY = "french-typography"
+    # A near match of a reviewed sentence (see ``fuzzy``): never a reviewed row.
+    FUZZY_MATCH = "fuzzy-match"
+    # Inline code that did not come back byte-identical (and could not be repaired).
+    CODE_CHANGED = "code-changed"
 
 
 @dataclass(frozen=True)
@@ -315,7 +321,8 @@ class AlignedRow:
     Attributes:
         segment: The French segment.
         english: Its English translation.
-        origin: Where the English came from (``machine:<engine>`` or ``reviewed``).
+        origin: Where the English came from (``machine:<engine>``, ``memory``,
+            ``reviewed``, or ``fuzzy:<score>`` for a reviewed near match's suggestion).
         flags: QA flags raised on this row.
         english_inlines: The segment's inline spans re-projected onto the English
             (offsets into ``english``); a span that could not be placed is dropped

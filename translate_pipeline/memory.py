@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sqlite3
 import time
@@ -89,9 +90,11 @@ MEMORY_ENV = "TRANSLATE_MEMORY"
 def wait_seconds() -> float:
     """How long to wait for a memory another process holds (``TRANSLATE_MEMORY_WAIT``)."""
     try:
-        return max(0.0, float(os.environ.get("TRANSLATE_MEMORY_WAIT", DEFAULT_WAIT_SECONDS)))
+        seconds = float(os.environ.get("TRANSLATE_MEMORY_WAIT", DEFAULT_WAIT_SECONDS))
     except ValueError:
         return DEFAULT_WAIT_SECONDS
+    # SQLite takes whole milliseconds: no infinity, NaN or negative time.
+    return min(max(seconds, 0.0), 86_400.0) if math.isfinite(seconds) else DEFAULT_WAIT_SECONDS
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:
@@ -246,10 +249,17 @@ class MemoryEntry:
 class TranslationMemory:
     """An open memory file. Use as a context manager; every write is committed."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        read_only: bool = False,
+        on_wait: Notice | None = None,
+    ) -> None:
         self.path = path
         self._db = connection
         self.read_only = read_only
+        self._on_wait = on_wait
 
     @classmethod
     def open(cls, path: Path, on_wait: Notice | None = None) -> TranslationMemory:
@@ -302,9 +312,8 @@ class TranslationMemory:
             except MemoryFileError:
                 connection.close()
                 raise
-        # Writes during the run wait as long for a lock before giving up.
         connection.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
-        return cls(path, connection, read_only=read_only)
+        return cls(path, connection, read_only=read_only, on_wait=on_wait)
 
     @staticmethod
     def _prepare(
@@ -337,16 +346,49 @@ class TranslationMemory:
         connection.execute("PRAGMA synchronous = NORMAL")
         with connection:
             connection.executescript(_SCHEMA)
-            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # Written only when they differ: rewriting them takes the write lock,
+            # which would make a reader wait for another process's run.
+            if app_id != APPLICATION_ID:
+                connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            if version != SCHEMA_VERSION:
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """A transaction committed at its end; refused on a read-only memory."""
+        """A transaction committed at its end; refused on a read-only memory.
+
+        The write lock is taken first; when another process holds it, the wait
+        (up to :func:`wait_seconds`) is announced through ``on_wait``.
+        """
         if self.read_only:
             raise read_only_error(self.path)
+        self._take_write_lock()
         with self._db:
             yield
+
+    def _take_write_lock(self) -> None:
+        if self._db.in_transaction:
+            return  # a write inside another write: the lock is already held
+        patience = wait_seconds()
+        started = time.monotonic()
+        self._db.execute(f"PRAGMA busy_timeout = {int(1000 * min(FIRST_TRY_SECONDS, patience))}")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or patience <= FIRST_TRY_SECONDS:
+                raise memory_fault(self.path, exc, time.monotonic() - started) from None
+            if self._on_wait is not None:
+                self._on_wait(
+                    f"{self.path}: in use by another process; waiting up to {patience:.0f} s "
+                    "for it to finish"
+                )
+            self._db.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as again:
+                raise memory_fault(self.path, again, time.monotonic() - started) from None
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(1000 * patience)}")
 
     def __enter__(self) -> TranslationMemory:
         return self
@@ -635,6 +677,14 @@ class TranslationMemory:
                 0
             ]
         )
+
+    @_guarded
+    def reviewed_entries(self) -> list[tuple[str, str]]:
+        """``(French, English)`` of every reviewed entry, for near matches (see ``fuzzy``)."""
+        rows = self._db.execute(
+            "SELECT source, target FROM entries WHERE origin = 'reviewed' ORDER BY rowid"
+        )
+        return [(str(source), str(target)) for source, target in rows]
 
     @property
     def reviewed_spans(self) -> ReviewedSpans:

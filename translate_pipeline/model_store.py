@@ -186,7 +186,7 @@ def _swap_in(new: Path, final: Path, previous: Path) -> None:
         final.rename(previous)
     try:
         new.rename(final)
-    except OSError:
+    except BaseException:  # an error, or Ctrl-C between the two renames
         if had_previous:
             previous.rename(final)
         raise

@@ -27,7 +27,7 @@ import bisect
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -439,7 +439,15 @@ def unmatched(french: str, english: str) -> list[NumberItem]:
     by the same time ("14 h 30" by "14:30" or "2:30 pm", or by its digits).
     Each English number keeps at most one French number.
     """
-    wanted = french_numbers(french)
+    # A "code" of one run of digits ("1" before "2023-2024": not converted, since
+    # which number it belongs to is unsure) is kept by the same digits, as a plain
+    # number is; matched as a code it could take the "1" of an English "1 million".
+    wanted = [
+        replace(item, kind=NumberKind.PLAIN, digits=item.source)
+        if item.kind is NumberKind.CODE and item.source.isdigit()
+        else item
+        for item in french_numbers(french)
+    ]
     missing, english = _take_codes([i for i in wanted if i.kind is NumberKind.CODE], english)
     offers = _Offers(english_numbers(english))
     # The strictest first, so that a value match never takes the digits a

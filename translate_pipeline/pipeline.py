@@ -10,14 +10,15 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate_pipeline.align import align_document
-from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
+from translate_pipeline.document import AlignedDocument, Document, Inline, InlineKind, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import (
     EngineError,
     MemoryFileError,
@@ -27,6 +28,7 @@ from translate_pipeline.errors import (
     display_path,
 )
 from translate_pipeline.formats import format_of, read_document
+from translate_pipeline.fuzzy import NearMatch, find_near_matches
 from translate_pipeline.glossary import Glossary, empty_glossary, load_glossary
 from translate_pipeline.inline_runs import reviewed_inlines
 from translate_pipeline.memory import (
@@ -42,7 +44,7 @@ from translate_pipeline.memory import (
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
 from translate_pipeline.project import default_glossary_path
-from translate_pipeline.protect import Outcome, TermMatcher, find_spans
+from translate_pipeline.protect import Outcome, TermMatcher, find_spans, merge_ranges
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
@@ -61,10 +63,12 @@ from translate_pipeline.sources import find_sources
 from translate_pipeline.translation import (
     ProgressCallback,
     Translation,
+    code_lost,
     from_memory,
     translate_protected,
     translate_spans,
 )
+from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class RunConfig:
         engine_options: Threads and beam size for the neural engine.
         glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
         memory: The translation memory file; ``None`` uses the default place.
+        english: The English variant of dates, times and typography ("en-GB", "en-US").
     """
 
     sources: tuple[Path, ...]
@@ -86,6 +91,7 @@ class RunConfig:
     engine_options: EngineOptions = field(default_factory=EngineOptions)
     glossary: Path | None = None
     memory: Path | None = None
+    english: EnglishVariant = DEFAULT_VARIANT
 
 
 @dataclass(frozen=True)
@@ -127,12 +133,14 @@ class RunReport:
         memory: The translation memory file.
         memory_hits: Distinct segment texts found in the memory (machine or reviewed).
         reviewed: Of those, how many were reviewed translations.
+        near_matches: Distinct segment texts with a reviewed near match (see ``fuzzy``).
         qa: Flag and protected-span counts.
         qa_reports: The QA report files written.
         seconds: Wall time of the run.
         stage_seconds: Wall time of each stage.
         unreadable: Entries of source folders named like articles that cannot be
             read as files (dangling links, link loops, pipes), with the reason.
+        own_outputs: Files of source folders named like this tool's outputs, not read.
     """
 
     documents: tuple[DocumentReport, ...]
@@ -151,6 +159,8 @@ class RunReport:
     seconds: float
     stage_seconds: dict[str, float]
     unreadable: tuple[tuple[Path, str], ...] = ()
+    own_outputs: tuple[Path, ...] = ()
+    near_matches: int = 0
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -225,6 +235,7 @@ def run(
                 seconds=watch.total(),
                 stage_seconds=watch.seconds,
                 unreadable=scan.unreadable,
+                own_outputs=scan.own_outputs,
             )
         texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
         with watch.stage("choose engine"):
@@ -241,24 +252,57 @@ def run(
             else:
                 hits = None
         label = f"{choice.name} ({choice.version})"
-        key = MachineKey(choice.name, choice.version, glossary.version)
+        key = MachineKey(choice.name, choice.version, _made_with(glossary, config.english))
+        code = code_ranges((s.text, s.inlines) for _, segments in readable for s in segments)
         with watch.stage("memory lookup"):
+            engine_at_hand = hits is None
             if hits is None:
                 hits = memory.lookup(texts, key)
-            translations = {t: from_memory(t, hit, matcher) for t, hit in hits.items()}
+            matcher = TermMatcher.build(glossary.terms)
+            # Tells French words left in the English from words English shares.
+            lexicon = EnglishLexicon.start()
+            translations = {
+                t: from_memory(t, hit, matcher, config.english, lexicon, code.get(t, ()))
+                for t, hit in hits.items()
+            }
+        # A machine translation stored before inline code was protected may have
+        # translated the code ("mistral-wide-2"): with an engine at hand it is
+        # translated again; otherwise (and for reviewed ones) it is flagged.
+        stale = {
+            t
+            for t, tr in translations.items()
+            if engine_at_hand and tr.origin != REVIEWED and code_lost(tr)
+        }
+        hits = {t: hit for t, hit in hits.items() if t not in stale}
         misses = [text for text in texts if text not in hits]
         translator: Translator | None = None
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
-                memory.store_machine([(text, t.english) for text, t in done.items()], key)
+                memory.store_machine(
+                    [(text, t.engine_english or t.english) for text, t in done.items()], key
+                )
 
             with watch.stage("load model"):
                 translator = choice.load()
             with watch.stage("translate"):
                 translations.update(
-                    translate_protected(translator, misses, matcher, progress, on_batch=save)
+                    translate_protected(
+                        translator,
+                        misses,
+                        matcher,
+                        progress,
+                        on_batch=save,
+                        variant=config.english,
+                        lexicon=lexicon,
+                        code=code,
+                    )
                 )
+        with watch.stage("near matches"):
+            near = _near_matches(memory, translations, matcher)
+            translations.update(
+                {text: match.translation for text, match in near.items() if match.translation}
+            )
         # The formatting an editor gave a reviewed translation, where it was imported.
         reviewed_spans = memory.reviewed_spans.lookup(
             (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
@@ -270,13 +314,15 @@ def run(
         for document, segments in readable:
             with watch.stage("QA"):
                 aligned = _with_notes(
-                    _align_checked(document, segments, translations, reviewed_spans, span_english),
+                    _align_checked(
+                        document, segments, translations, reviewed_spans, span_english, near
+                    ),
                     notes,
                 )
             aligned_documents.append(aligned)
             with watch.stage("write documents"):
                 reports[document.path] = dataclasses.replace(
-                    _write_document(aligned, config.out_dir, label, memory),
+                    _write_document(aligned, config.out_dir, label, memory, config.english),
                     kept_as_is=document.kept_as_is,
                     unrepresented=document.unrepresented,
                 )
@@ -311,6 +357,8 @@ def run(
         seconds=watch.total(),
         stage_seconds=watch.seconds,
         unreadable=scan.unreadable,
+        own_outputs=scan.own_outputs,
+        near_matches=len(near),
     )
 
 
@@ -371,6 +419,40 @@ def _served_by_memory(
     return EngineChoice(name, version, refuse), hits
 
 
+@dataclass(frozen=True)
+class _NearMatchRow:
+    """A near match, and the translation its row shows when its English was patched."""
+
+    match: NearMatch
+    translation: Translation | None
+
+
+def _near_matches(
+    memory: TranslationMemory, translations: Mapping[str, Translation], matcher: TermMatcher
+) -> dict[str, _NearMatchRow]:
+    """The reviewed near matches of every text that has no reviewed translation.
+
+    Machine translations from the memory are included: the machine English of a
+    sentence is kept in the memory, and its near match is offered again on every
+    run until an editor reviews the sentence. A suggestion is checked against the
+    glossary as a review is (a term it lacks is flagged, never repaired).
+    """
+    pending = [text for text, t in translations.items() if t.origin != REVIEWED]
+    if not pending:
+        return {}
+    reviewed = memory.reviewed_entries()
+    if not reviewed:
+        return {}
+    rows = {}
+    for text, match in find_near_matches(pending, reviewed).items():
+        shown = None
+        if match.suggestion is not None:
+            checked = from_memory(text, MemoryHit(match.suggestion, REVIEWED), matcher)
+            shown = dataclasses.replace(checked, origin=match.origin)
+        rows[text] = _NearMatchRow(match, shown)
+    return rows
+
+
 def _read_sources(
     files: Sequence[Path],
     reports: dict[Path, DocumentReport],
@@ -382,7 +464,7 @@ def _read_sources(
     Sentence spans come from the memory when a paragraph was split before with the
     same rules; pysbd (slow to load and to run) splits only the new ones. No
     sentence is cut inside a protected span (a glossary term such as ".NET", a
-    URL, a number), whether its spans were cached or not.
+    URL, a number, inline code), whether its spans were cached or not.
     """
     documents = []
     names = output_names(files)
@@ -418,8 +500,17 @@ def _read_sources(
         fresh = {text: splitter.spans(text) for text in missing}
         memory.store_spans({keys[text]: value for text, value in fresh.items()})
         spans.update(fresh)
+    # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
+    block_code = code_ranges(
+        (block.text, block.inlines)
+        for document in documents
+        for block in document.translatable_blocks
+    )
     known = KeepingWhole(
-        KnownSpans(spans), lambda text: [(p.start, p.end) for p in find_spans(text, matcher)]
+        KnownSpans(spans),
+        lambda text: [
+            (p.start, p.end) for p in find_spans(text, matcher, block_code.get(text, ()))
+        ],
     )
     return [(document, segment_document(document, known)) for document in documents]
 
@@ -480,8 +571,36 @@ def output_names(files: Sequence[Path]) -> dict[Path, str]:
     return ids
 
 
+# Inline spans whose text is code: kept byte-identical, never translated.
+_CODE_KINDS = frozenset({InlineKind.CODE, InlineKind.OTHER_CODE})
+
+
+def code_ranges(
+    pieces: Iterable[tuple[str, Iterable[Inline]]],
+) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where inline code is in each distinct French text.
+
+    Protection works per distinct text, so the ranges of every piece (segment
+    or block) with the same text are pooled (one article's cell may mark as code
+    what another's sentence does not: both keep it). Standalone codes hold no text.
+
+    Args:
+        pieces: ``(text, inlines)`` of each segment or block.
+    """
+    found: dict[str, list[tuple[int, int]]] = {}
+    for text, inlines in pieces:
+        for span in inlines:
+            if span.kind in _CODE_KINDS and not span.standalone:
+                found.setdefault(text, []).append((span.start, span.end))
+    return {text: tuple(merge_ranges(ranges, len(text))) for text, ranges in found.items()}
+
+
 def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
-    """The French ranges whose English protection put in the text (terms, URLs, numbers)."""
+    """The French ranges whose English protection put in the text.
+
+    Inline code, terms, URLs and numbers: the CODE span of a segment is placed on
+    its code's exact place in the English through these.
+    """
     return tuple(
         (result.span.start, result.span.end, result.span.expected)
         for result in translation.spans
@@ -536,8 +655,11 @@ def _align_checked(
     translations: dict[str, Translation],
     reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
     span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
+    near: Mapping[str, _NearMatchRow] | None = None,
 ) -> AlignedDocument:
     """Pair segments with their English, its spans and QA flags.
+
+    A row with a reviewed near match is flagged ``fuzzy-match`` first of all.
 
     A reviewed translation imported with its formatting keeps that formatting
     (with the data the bilingual file could not show, such as an image's source,
@@ -545,10 +667,18 @@ def _align_checked(
     """
     flags = {
         s.text: check_segment(
-            SegmentCheck(s.text, translations[s.text].english, translations[s.text].spans)
+            SegmentCheck(
+                s.text,
+                translations[s.text].english,
+                translations[s.text].spans,
+                marked_words=tuple(w.describe() for w in translations[s.text].marked_words),
+            )
         )
         for s in segments
     }
+    for text, row in (near or {}).items():
+        if text in flags:
+            flags[text] = (row.match.flag(), *flags[text])
     reviewed = reviewed_spans or {}
     known: dict[str, tuple[Inline, ...]] = {}
     for s in segments:
@@ -603,9 +733,15 @@ def document_digest(aligned: AlignedDocument, label: str) -> str:
 
 
 def _write_document(
-    aligned: AlignedDocument, out_dir: Path, label: str, memory: TranslationMemory
+    aligned: AlignedDocument,
+    out_dir: Path,
+    label: str,
+    memory: TranslationMemory,
+    english: str = "en-GB",
 ) -> DocumentReport:
     """Write one article's three files and remember what they show.
+
+    ``english`` ("en-GB" or "en-US") is the language the English is tagged with.
 
     A file already holding exactly this content is left as it is. A file changed
     since this tool wrote it (an editor's corrections not yet imported) is never
@@ -613,7 +749,8 @@ def _write_document(
     """
     source_format = format_of(aligned.source_path)
     paths = OutputPaths.for_document(out_dir, aligned.doc_id, source_format.english_suffix)
-    digest = document_digest(aligned, label)
+    # The English variant tags the English in the DOCX files: part of what they hold.
+    digest = document_digest(aligned, f"{label} {english}")
     states = {path: memory.output_state(path) for path in paths.all()}
     locks = {path: office_lock_file(path) for path in paths.all() if path.exists()}
     held = [(path, lock) for path, lock in locks.items() if lock is not None]
@@ -623,9 +760,9 @@ def _write_document(
             source=aligned.source_path,
             doc_id=aligned.doc_id,
             segments=len(aligned.rows),
-            error=f"{path}: open in an office suite (lock file {lock.name}), so it was not "
-            "overwritten; close it there (import your corrections first) and run again, or "
-            "delete the lock file if nothing has it open",
+            error=f"{path}: open in an office suite (lock file {lock.name}), so none of this "
+            "article's outputs was written; close it there (import your corrections first) "
+            "and run again, or delete the lock file if nothing has it open",
         )
     edited = [path for path, state in states.items() if _edited_since_written(path, state)]
     if edited:
@@ -643,9 +780,14 @@ def _write_document(
             + advice,
         )
     writers = (
-        (paths.bilingual_docx, lambda: write_bilingual_docx(aligned, label, paths.bilingual_docx)),
+        (
+            paths.bilingual_docx,
+            lambda: write_bilingual_docx(
+                aligned, label, paths.bilingual_docx, english_language=english
+            ),
+        ),
         (paths.bilingual_md, lambda: write_bilingual_markdown(aligned, label, paths.bilingual_md)),
-        (paths.english, lambda: source_format.write_english(aligned, paths.english)),
+        (paths.english, lambda: source_format.write_english(aligned, paths.english, english)),
     )
     written = []
     try:
@@ -708,6 +850,16 @@ def _edited_since_written(path: Path, state: OutputState | None) -> bool:
         return output_was_edited(path) is True
     stat = path.stat()
     return (stat.st_size, stat.st_mtime_ns) != (state.size, state.mtime_ns)
+
+
+def _made_with(glossary: Glossary, english: EnglishVariant) -> str:
+    """What besides the engine a machine translation depends on, for the memory's key.
+
+    Dates and times reach the engine already in the variant's English, so a
+    sentence translated for en-US is not reused for en-GB; en-GB keeps the plain
+    glossary version, so memories made before the variant existed still serve.
+    """
+    return glossary.version if english is DEFAULT_VARIANT else f"{glossary.version}+{english}"
 
 
 def _load_glossary(path: Path | None) -> Glossary:

@@ -2,10 +2,12 @@
 
 Pure functions, in three steps:
 
-1. :func:`find_spans` lists what must come out a given way: each URL and e-mail
-   address (byte-identical), each glossary term (its target), each French number
-   expression whose English form differs ("3,5 %" -> "3.5%"; which numbers are
-   quantities is decided in :mod:`translate_pipeline.numbers`).
+1. :func:`find_spans` lists what must come out a given way: each inline code
+   range the reader found (byte-identical: ``mistral-large-2`` is never
+   translated), each URL and e-mail address (byte-identical), each glossary term
+   (its target), each French number expression whose English form differs
+   ("3,5 %" -> "3.5%"; which numbers are quantities is decided in
+   :mod:`translate_pipeline.numbers`).
 2. :func:`mask` replaces them with opaque placeholders for engines that pass such
    tokens through (measured: Apertium keeps ``ZQX0QZ`` in place, but translates
    text inside square brackets), or leaves the text as it is for engines that do
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate_pipeline.glossary import Term
+from translate_pipeline.inflection import TermForm, capitalised
 from translate_pipeline.numbers import french_numbers, unmatched
 
 
@@ -37,6 +40,8 @@ class SpanKind(StrEnum):
     EMAIL = "email"
     TERM = "term"
     NUMBER = "number"
+    # Inline code (a Markdown code span, a shortcode): kept byte-identical.
+    CODE = "code"
 
 
 class Outcome(StrEnum):
@@ -52,7 +57,7 @@ class ProtectedSpan:
     """A piece of a French segment that must come out a given way.
 
     Attributes:
-        kind: URL, e-mail, glossary term or number.
+        kind: Inline code, URL, e-mail, glossary term or number.
         start: Offset in the segment.
         end: End offset in the segment.
         source: The French text.
@@ -112,51 +117,145 @@ _TRAILING = ".,;:!?'\"»”’"
 
 
 @dataclass(frozen=True)
+class TermEntry:
+    """One term's compiled pattern and its forms.
+
+    Attributes:
+        term: The glossary row.
+        pattern: Matches any of its French forms (see :func:`term_pattern`).
+        needle: A case-folded prefix every form starts with, so that the
+            pattern only runs on text that could hold the term.
+        forms: Its French forms, each with the English it must become.
+    """
+
+    term: Term
+    pattern: re.Pattern[str]
+    needle: str
+    forms: tuple[TermForm, ...]
+
+    def form_of(self, matched: str) -> TermForm:
+        """The form ``matched`` (a match of :attr:`pattern`) is."""
+        written = _straight(" ".join(matched.split()))
+        candidates = (written, written[:1].lower() + written[1:])
+        for form in self.forms:
+            if _straight(form.french) in candidates:
+                return form
+        folded = written.casefold()
+        return next(
+            (f for f in self.forms if _straight(f.french).casefold() == folded), self.forms[0]
+        )
+
+
+def _straight(text: str) -> str:
+    # Either apostrophe is the same letter to an editor ("main d'œuvre").
+    return text.replace("’", "'")
+
+
+@dataclass(frozen=True)
 class TermMatcher:
     """A glossary's term patterns, compiled once for a whole run.
 
-    Each entry keeps the term's first word (case-folded for case-insensitive
-    terms) so that a term's regex only runs on text that could hold it.
+    Each term matches every form of it (:meth:`Term.inflections`: plural,
+    feminine, forms listed in the glossary) and, at the start of a sentence,
+    each form with a capital first letter. A generated form that is another
+    row's source is left to that row ("accords" when "accords" has its own row).
     """
 
-    entries: tuple[tuple[Term, re.Pattern[str], str], ...]
+    entries: tuple[TermEntry, ...]
 
     @classmethod
     def build(cls, terms: Iterable[Term]) -> TermMatcher:
         """Compile the patterns of ``terms``."""
+        terms = tuple(terms)
+        sources = {term.source.casefold(): term for term in terms}
         entries = []
         for term in terms:
-            first = term.source.split()[0]
-            entries.append(
-                (term, term_pattern(term), first if term.case_sensitive else first.casefold())
+            forms = tuple(
+                form
+                for index, form in enumerate(term.inflections())
+                if index == 0 or form.explicit or sources.get(form.french.casefold(), term) is term
             )
+            needle = _common_prefix([form.french.casefold() for form in forms])
+            # Up to the first space or apostrophe: the text may use another one.
+            needle = re.split(r"[\s'’]", needle, maxsplit=1)[0]
+            entries.append(TermEntry(term, term_pattern(term, forms), needle, forms))
         return cls(tuple(entries))
 
-    def matches(self, text: str) -> list[tuple[int, int, Term]]:
-        """Every match of every term in ``text`` (overlaps included)."""
+    def matches(self, text: str) -> list[tuple[int, int, Term, str]]:
+        """Every match of every term in ``text`` (overlaps included), with its English.
+
+        The English is that of the form found ("accords de confidentialité" ->
+        "non-disclosure agreements"), with a capital first letter where the
+        French form starts a sentence with one.
+        """
         folded = text.casefold()
         found = []
-        for term, pattern, needle in self.entries:
-            if needle not in (text if term.case_sensitive else folded):
+        for entry in self.entries:
+            if entry.needle not in folded:
                 continue
-            found.extend((m.start(), m.end(), term) for m in pattern.finditer(text))
+            for m in entry.pattern.finditer(text):
+                form = entry.form_of(m.group(0))
+                english = form.english
+                if m.group(0)[:1].isupper() and _starts_sentence(text, m.start()):
+                    english = capitalised(english)
+                elif entry.term.case_sensitive and m.group(0)[:1] != form.french[:1]:
+                    # A capital that only the start of a sentence allows: "apple"
+                    # is not "Apple" in the middle of one.
+                    continue
+                found.append((m.start(), m.end(), entry.term, english))
         return found
 
 
-def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[ProtectedSpan, ...]:
+def _common_prefix(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
+_OPENING = "\"'«“‘(*_[ \t\u00a0\u202f-–—"
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    # At the start of the text or after a sentence-final mark, past any
+    # opening quotes, brackets or emphasis marks.
+    before = text[:start].rstrip(_OPENING)
+    return not before or before[-1] in ".!?…\n"
+
+
+def find_spans(
+    text: str,
+    terms: TermMatcher | Iterable[Term],
+    code: Iterable[tuple[int, int]] = (),
+) -> tuple[ProtectedSpan, ...]:
     """Every protected span of ``text``, in order and never overlapping.
 
-    URLs and e-mail addresses come first (a term inside a URL is left to the URL);
-    then glossary terms, longest first; then number expressions outside both.
-    Pass a :class:`TermMatcher` when calling this for many texts.
+    Inline code comes first (``code``: the ranges the reader marked as code; a
+    URL or a number inside code is part of the code); then URLs and e-mail
+    addresses (a term inside a URL is left to the URL); then glossary terms,
+    longest first; then number expressions outside all of them. Pass a
+    :class:`TermMatcher` when calling this for many texts.
+
+    Args:
+        text: The French segment.
+        terms: The glossary.
+        code: ``(start, end)`` ranges of inline code in ``text``; overlapping or
+            touching ranges are merged; empty ones, out-of-range ones and those
+            holding only spaces are ignored (there is nothing to keep).
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
-    taken: list[ProtectedSpan] = []
+    taken: list[ProtectedSpan] = [
+        ProtectedSpan(SpanKind.CODE, start, end, text[start:end], text[start:end], text[start:end])
+        for start, end in merge_ranges(code, len(text))
+        if text[start:end].strip()
+    ]
     for match in _URL.finditer(text):
         url = _trim_url(match.group(0))
-        taken.append(
-            ProtectedSpan(SpanKind.URL, match.start(), match.start() + len(url), url, url, url)
-        )
+        if not _overlaps(match.start(), match.start() + len(url), taken):
+            taken.append(
+                ProtectedSpan(SpanKind.URL, match.start(), match.start() + len(url), url, url, url)
+            )
     for match in _EMAIL.finditer(text):
         if not _overlaps(match.start(), match.end(), taken):
             taken.append(
@@ -169,10 +268,10 @@ def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[Protecte
                     match.group(0),
                 )
             )
-    for start, end, term in _longest_first(matcher.matches(text)):
+    for start, end, term, english in _longest_first(matcher.matches(text)):
         if not _overlaps(start, end, taken):
             taken.append(
-                ProtectedSpan(SpanKind.TERM, start, end, text[start:end], term.target, term.source)
+                ProtectedSpan(SpanKind.TERM, start, end, text[start:end], english, term.source)
             )
     # Numbers come in order, as do the spans taken so far once sorted: one walk
     # over both finds the overlaps (a paragraph may hold thousands of numbers).
@@ -196,6 +295,23 @@ def find_spans(text: str, terms: TermMatcher | Iterable[Term]) -> tuple[Protecte
     return tuple(sorted(taken, key=lambda span: span.start))
 
 
+def merge_ranges(ranges: Iterable[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """``ranges`` clipped to ``[0, length]``, sorted, with overlapping or touching ones merged.
+
+    Two code spans side by side (```a``b``) become one protected span: nothing
+    between them could be translated anyway.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in ranges):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def _trim_url(url: str) -> str:
     while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
         url = url[:-1]
@@ -206,23 +322,40 @@ def _overlaps(start: int, end: int, spans: list[ProtectedSpan]) -> bool:
     return any(start < span.end and span.start < end for span in spans)
 
 
-def term_pattern(term: Term) -> re.Pattern[str]:
-    """The regex of a term: whole words only, elided articles allowed before it.
+def term_pattern(term: Term, forms: Iterable[TermForm] | None = None) -> re.Pattern[str]:
+    """The regex of a term's forms: whole words only, elided articles allowed before.
 
-    "NDA" never matches inside "demande"; "OpenAI" matches in "d'OpenAI".
+    "NDA" never matches inside "demande"; "OpenAI" matches in "d'OpenAI";
+    "accord de confidentialité" matches "accords de confidentialité" and, for a
+    case-sensitive term, "Accords de confidentialité" (a capital first letter is
+    allowed wherever the form has a lower-case one; :meth:`TermMatcher.matches`
+    says whether it starts a sentence). ``forms`` defaults to the term's
+    inflections; the longest form is tried first.
     """
-    body = r"\s+".join(re.escape(word) for word in term.source.split())
+    chosen = term.inflections() if forms is None else tuple(forms)
+    spellings = sorted({form.french for form in chosen}, key=lambda f: (-len(f), f))
+    bodies = [_form_body(spelling, capital=term.case_sensitive) for spelling in spellings]
     flags = 0 if term.case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){body}(?![\w-])", flags)
+    return re.compile(rf"(?<![\w-])(?:{'|'.join(bodies)})(?![\w-])", flags)
 
 
-def _longest_first(found: list[tuple[int, int, Term]]) -> list[tuple[int, int, Term]]:
+def _form_body(spelling: str, capital: bool) -> str:
+    body = r"\s+".join(re.escape(_straight(word)) for word in spelling.split())
+    body = body.replace("'", "['’]")
+    first = spelling[:1]
+    if capital and first.islower() and len(first.upper()) == 1:
+        body = f"[{re.escape(first)}{re.escape(first.upper())}]" + body[len(re.escape(first)) :]
+    return body
+
+
+def _longest_first(found: list[tuple[int, int, Term, str]]) -> list[tuple[int, int, Term, str]]:
     # Longest match first; among equals, the earliest.
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
-    chosen: list[tuple[int, int, Term]] = []
-    for start, end, term in found:
-        if all(end <= s or e <= start for s, e, _ in chosen):
-            chosen.append((start, end, term))
+    chosen: list[tuple[int, int, Term, str]] = []
+    for item in found:
+        start, end = item[0], item[1]
+        if all(end <= s or e <= start for s, e, *_ in chosen):
+            chosen.append(item)
     return sorted(chosen, key=lambda item: item[0])
 
 
@@ -345,8 +478,10 @@ def _repair(text: str, span: ProtectedSpan) -> str | None:
     """Replace one safe variant of ``span.expected`` in ``text``, or return None.
 
     Safe variants: the expected English with other case or accents ("Niko Félix",
-    a lower-cased URL), the French source left untranslated, or for numbers the
-    French form ("3,5 %").
+    a lower-cased URL), the French source left untranslated, for numbers the
+    French form ("3,5 %"), for inline code the code with spaces slipped in
+    ("mistral-large -2"). Inline code whose characters were translated
+    ("mistral-wide-2") has no safe variant: where it was is unknown.
     """
     candidates = [span.expected]
     if span.source != span.expected:
@@ -371,4 +506,17 @@ def _repair(text: str, span: ProtectedSpan) -> str | None:
         match = re.search(loose, text)
         if match:
             return text[: match.start()] + span.expected + text[match.end() :]
+    core = span.source.strip()
+    if span.kind is SpanKind.CODE and len("".join(core.split())) >= _LOOSE_CODE_MIN:
+        for match in _token_pattern("".join(core.split())).finditer(text):
+            before, after = text[: match.start()], text[match.end() :]
+            cut = (before[-1:].isalnum() and core[0].isalnum()) or (
+                after[:1].isalnum() and core[-1].isalnum()
+            )
+            if not cut and match.group(0) != core:
+                return before + core + after
     return None
+
+
+# Shorter code ("a b", "x") with spaces slipped in could be ordinary words.
+_LOOSE_CODE_MIN = 4

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from translate_pipeline.document import AlignedDocument, FlagCode, QaFlag
 from translate_pipeline.numbers import unmatched
 from translate_pipeline.protect import Outcome, SpanKind, SpanResult, without_links
+from translate_pipeline.typography import french_typography
 
 # English is usually 0.8-1.2 times as long as French; outside this band a
 # sentence was most likely cut or padded.
@@ -30,6 +31,8 @@ class SegmentCheck:
     french: str
     english: str
     spans: Sequence[SpanResult]
+    # The words the engine marked as untranslated, as QA names them.
+    marked_words: tuple[str, ...] = ()
 
 
 def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
@@ -37,6 +40,11 @@ def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
     flags: list[QaFlag] = []
     flags.extend(_span_flags(item.spans))
     flags.extend(_number_flags(item))
+    if item.marked_words:
+        flags.append(QaFlag(FlagCode.UNTRANSLATED_WORD, ", ".join(item.marked_words)))
+    left = french_typography(without_links(item.english))
+    if left:
+        flags.append(QaFlag(FlagCode.FRENCH_TYPOGRAPHY, ", ".join(left)))
     english = item.english.strip()
     if not english and _WORD.search(item.french):
         flags.append(QaFlag(FlagCode.EMPTY, "no English"))
@@ -65,13 +73,20 @@ def _span_flags(spans: Sequence[SpanResult]) -> list[QaFlag]:
             flags.append(QaFlag(FlagCode.TERM_MISSING, wanted))
         elif span.kind in (SpanKind.URL, SpanKind.EMAIL):
             flags.append(QaFlag(FlagCode.URL_CHANGED, span.source))
+        elif span.kind is SpanKind.CODE:
+            flags.append(QaFlag(FlagCode.CODE_CHANGED, span.source))
         # Numbers are judged by value in _number_flags, where "€600 million"
         # keeps "600 millions d'euros" whatever form the span expected.
     return flags
 
 
 def _number_flags(item: SegmentCheck) -> list[QaFlag]:
-    """A flag for each French number whose digits or value the English does not keep."""
+    """A flag for each French number whose digits or value the English does not keep.
+
+    Numbers inside inline code are the code's (``timeout: 3,5``): left out here,
+    the code itself is checked byte for byte.
+    """
+    french, english = _without_code(item)
     return [
         QaFlag(
             FlagCode.NUMBER_MISMATCH,
@@ -79,8 +94,18 @@ def _number_flags(item: SegmentCheck) -> list[QaFlag]:
             if number.converted
             else f"{number.source} missing",
         )
-        for number in unmatched(without_links(item.french), without_links(item.english))
+        for number in unmatched(without_links(french), without_links(english))
     ]
+
+
+def _without_code(item: SegmentCheck) -> tuple[str, str]:
+    french, english = item.french, item.english
+    for result in sorted(item.spans, key=lambda r: -r.span.start):
+        span = result.span
+        if span.kind is SpanKind.CODE:
+            french = french[: span.start] + " " + french[span.end :]
+            english = english.replace(span.expected, " ", 1)
+    return french, english
 
 
 def _is_untranslated(item: SegmentCheck) -> bool:

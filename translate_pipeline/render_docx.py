@@ -37,6 +37,7 @@ from translate_pipeline.document import (
     Inline,
     InlineKind,
 )
+from translate_pipeline.fuzzy import fuzzy_score
 from translate_pipeline.inline_runs import Mark, SpanBuilder, pieces
 from translate_pipeline.output_files import write_atomic
 
@@ -59,6 +60,9 @@ ID_GREY = (0x80, 0x80, 0x80)
 HEADER_FILL = "D9D9D9"
 HEADING_FILL = "DEEAF6"
 FLAGGED_FILL = "FCE4D6"
+# A near match's suggestion: to be checked, but not a machine guess either.
+FUZZY_FILL = "FFF2CC"
+FUZZY_AMBER = (0x9C, 0x57, 0x00)
 VERBATIM_FILL = "F2F2F2"
 FLAG_RED = (0xC0, 0x00, 0x00)
 REVIEWED_GREEN = (0x38, 0x76, 0x1D)
@@ -247,6 +251,9 @@ class _CellWriter:
             id_cell.append(_note_paragraph(label, ID_GREY))
         if row.origin == "reviewed":
             id_cell.append(_note_paragraph("✓ reviewed", REVIEWED_GREEN))
+        near = fuzzy_score(row.origin)
+        if near is not None:
+            id_cell.append(_note_paragraph(f"≈ {near}% match", FUZZY_AMBER))
         if row.note:
             # A reviewer's comment, kept from an earlier import of this row.
             id_cell.append(_note_paragraph(f"💬 {row.note}", ID_GREY))
@@ -259,7 +266,9 @@ class _CellWriter:
         if heading:
             for cell in (id_cell, french_cell, english_cell):
                 _cell_fill(cell, HEADING_FILL)
-        if row.flags:
+        if near is not None:
+            _cell_fill(english_cell, FUZZY_FILL)
+        elif row.flags:
             _cell_fill(english_cell, FLAGGED_FILL)
         return tr
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from translate_pipeline import __version__
 from translate_pipeline.memory import MemoryEntry
 from translate_pipeline.output_files import write_atomic
+from translate_pipeline.unknown_words import strip_marks
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -44,7 +45,7 @@ def tmx_bytes(
             ET.SubElement(
                 unit, "prop", type="x-engine"
             ).text = f"{entry.engine} {entry.engine_version}".strip()
-        for lang, text in ((source_lang, entry.source), (target_lang, entry.target)):
+        for lang, text in ((source_lang, entry.source), (target_lang, _target(entry))):
             variant = ET.SubElement(unit, "tuv", {XML_LANG: lang})
             ET.SubElement(variant, "seg").text = text
     ET.indent(root)
@@ -87,7 +88,7 @@ def xliff_bytes(
         ET.SubElement(unit, f"{{{XLIFF_NS}}}source").text = entry.source
         state = "final" if entry.origin == "reviewed" else "needs-review-translation"
         target = ET.SubElement(unit, f"{{{XLIFF_NS}}}target", state=state)
-        target.text = entry.target
+        target.text = _target(entry)
         if entry.engine:
             note = ET.SubElement(unit, f"{{{XLIFF_NS}}}note", {"from": "translate_pipeline"})
             note.text = f"machine translation: {entry.engine} {entry.engine_version}".strip()
@@ -104,3 +105,10 @@ FORMATS = {"tmx": tmx_bytes, "xliff": xliff_bytes}
 def write_exchange_file(entries: Iterable[MemoryEntry], path: Path, file_format: str) -> None:
     """Write the memory as ``file_format`` ("tmx" or "xliff") to ``path`` atomically."""
     write_atomic(path, FORMATS[file_format](entries))
+
+
+def _target(entry: MemoryEntry) -> str:
+    """The entry's English as the outputs show it: a machine one without Apertium's marks."""
+    return (
+        entry.target if entry.origin == "reviewed" else strip_marks(entry.target, entry.source).text
+    )

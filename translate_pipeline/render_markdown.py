@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Inline, InlineKind
+from translate_pipeline.fuzzy import fuzzy_score
 from translate_pipeline.inline_runs import Mark, Piece, SpanBuilder, canonical, pieces
 from translate_pipeline.output_files import write_atomic
 from translate_pipeline.render_docx import kept_as_is_summary, ordered_items, shown_text_hash
@@ -145,8 +146,10 @@ def _render(parts: Sequence[Piece], html: bool) -> str:
                     out[-1] = _code_span(text)
                     last_code = (len(out) - 1, text)
                     continue
-                # Cannot join them: this piece is shown as text instead.
+                # Joined, they would hold "\|": this piece is shown as text, as a
+                # lone code span holding "\|" is (side by side, backticks would merge).
                 out.append(escape_text(piece.text))
+                last_code = None
                 continue
             out.append(_code_span(piece.text))
             last_code = (len(out) - 1, piece.text)
@@ -356,7 +359,8 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     """The bilingual table: one row per segment, ID | Français | English.
 
     Heading segments are set in bold so they stand out both raw and rendered; a
-    row's place follows its ID, a reviewed row says so, and QA flags follow, each
+    row's place follows its ID, a reviewed row says so (a near match's suggestion says
+    "≈ 92% match"), and QA flags follow, each
     after a ⚠. Blocks kept as they are have rows of their own, in place. The last
     line records what was written.
     """
@@ -388,6 +392,9 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
             marker += f" · {escape_text(label)}"
         if item.origin == "reviewed":
             marker += " ✓ reviewed"
+        near = fuzzy_score(item.origin)
+        if near is not None:
+            marker += f" ≈ {near}% match"
         if item.note:
             marker += f" 💬 {escape_cell(item.note)}"
         marker += "".join(f" ⚠ {escape_cell(str(flag))}" for flag in item.flags)

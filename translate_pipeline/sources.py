@@ -32,11 +32,14 @@ class SourceScan:
         unreadable: Entries of scanned folders named like articles that cannot be
             read as files (a dangling symbolic link, a link loop, a pipe), each
             with the reason.
+        own_outputs: Files of scanned folders named like this tool's outputs or
+            office lock files, which are not read.
     """
 
     files: tuple[Path, ...]
     skipped: tuple[Path, ...]
     unreadable: tuple[tuple[Path, str], ...] = ()
+    own_outputs: tuple[Path, ...] = ()
 
 
 def is_own_output(path: Path) -> bool:
@@ -64,6 +67,7 @@ def find_sources(paths: Iterable[Path]) -> SourceScan:
     files: list[Path] = []
     skipped: list[Path] = []
     unreadable: list[tuple[Path, str]] = []
+    own_outputs: list[Path] = []
     for path in paths:
         if not path.exists():
             problem = _link_problem(path) if path.is_symlink() else None
@@ -73,7 +77,10 @@ def find_sources(paths: Iterable[Path]) -> SourceScan:
         if path.is_dir():
             found = False
             for child in _list_folder(path):
-                if child.name.startswith(".") or is_own_output(child):
+                if child.name.startswith("."):
+                    continue
+                if is_own_output(child):
+                    own_outputs.append(child)
                     continue
                 if child.suffix.lower() not in SUPPORTED_SUFFIXES:
                     if child.is_file():
@@ -115,7 +122,12 @@ def find_sources(paths: Iterable[Path]) -> SourceScan:
     for path in files:
         first.setdefault(_identity(path), path)
     unique = tuple(first.values())
-    return SourceScan(files=unique, skipped=tuple(skipped), unreadable=tuple(unreadable))
+    return SourceScan(
+        files=unique,
+        skipped=tuple(skipped),
+        unreadable=tuple(unreadable),
+        own_outputs=tuple(own_outputs),
+    )
 
 
 def _list_folder(path: Path) -> list[Path]:

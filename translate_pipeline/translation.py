@@ -2,7 +2,10 @@
 
 Protected spans are masked the way the engine prefers, every batch is handed
 back as soon as it is done (so the caller can save it), and every span is
-restored and verified afterwards.
+restored and verified afterwards. Inline code is a protected span like the
+others: the caller says where it is in each French text (``code``), since only
+the reader knows; it is masked for engines that take placeholders, and verified
+byte for byte in every English, the memory's included.
 """
 
 from __future__ import annotations
@@ -10,13 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from translate_pipeline.casing import repair_capitals
 from translate_pipeline.document import Inline
 from translate_pipeline.engines import Translator
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
+    ProtectedSpan,
+    SpanKind,
     SpanResult,
     TermMatcher,
     find_spans,
@@ -28,6 +35,23 @@ from translate_pipeline.reproject import (
     read_marked_html,
     spans_in_context,
     spans_needing_translation,
+)
+from translate_pipeline.typography import (
+    DEFAULT_VARIANT,
+    DateTimeMask,
+    EnglishVariant,
+    english_typography,
+    mask_dates_times,
+    restore_dates_times,
+    with_ligatures,
+    without_ligatures,
+)
+from translate_pipeline.unknown_words import (
+    MarkedWord,
+    copied_words,
+    flagged_words,
+    strip_marks,
+    unmark_placeholders,
 )
 
 ProgressCallback = Callable[[int, int], None]
@@ -43,22 +67,115 @@ class Translation:
     english: str
     spans: tuple[SpanResult, ...]
     origin: str = "machine"
+    # Words the engine marked as untranslated and that are still in ``english``.
+    marked_words: tuple[MarkedWord, ...] = ()
+    # What the memory keeps for a machine translation: the English before post-editing,
+    # the engine's marks still on (so a later run can flag the same words again).
+    engine_english: str = ""
 
 
-def from_memory(text: str, hit: MemoryHit, terms: TermMatcher | Sequence[Term]) -> Translation:
+def post_edit(
+    french: str,
+    english: str,
+    results: tuple[SpanResult, ...],
+    origin: str,
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    engine_french: str = "",
+    inserted: Sequence[str] = (),
+    lexicon: EnglishLexicon | None = None,
+) -> Translation:
+    """The engine's restored English made ready to publish, with what QA must know.
+
+    Apertium's marks are taken off (the marked words kept for QA), French
+    typography is made English in ``variant``, and capitals the engine invented
+    are lowered; an English identical to the French is left as it is. ``english``
+    is what the memory keeps for a machine translation
+    (see :attr:`Translation.engine_english`), so this is done again on every
+    run, with the rules and variant of that run.
+
+    Args:
+        french: The French segment.
+        english: The engine's English, protected spans restored.
+        results: What became of the protected spans.
+        origin: Where the English came from.
+        variant: The English variant.
+        engine_french: What the engine was given (placeholders in); ``french`` if empty.
+        inserted: English the pipeline put in itself (terms, numbers, dates).
+        lexicon: The English analyser, to tell French words left in the English
+            from words English shares.
+    """
+    if english == french:
+        # The engine gave the French back (a name alone, or no translation at all):
+        # nothing to post-edit; QA flags what is left ("untranslated", typography).
+        return Translation(english, results, origin=origin, engine_english=english)
+    unmarked = strip_marks(english, french)
+    typeset = english_typography(unmarked.text, variant)
+    names = [*inserted, *(r.span.expected for r in results if r.outcome is not Outcome.MISSING)]
+    final = repair_capitals(engine_french or french, typeset, names)
+    protected = [text for r in results for text in (r.span.source, r.span.expected)]
+    copied = copied_words(french, final, protected, lexicon)
+    return Translation(
+        final,
+        results,
+        origin=origin,
+        marked_words=flagged_words((*unmarked.words, *copied), final, lexicon),
+        engine_english=english,
+    )
+
+
+# Where inline code sits in a French text: ``(start, end)`` ranges.
+CodeRanges = Sequence[tuple[int, int]]
+
+
+def from_memory(
+    text: str,
+    hit: MemoryHit,
+    terms: TermMatcher | Sequence[Term],
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    lexicon: EnglishLexicon | None = None,
+    code: CodeRanges = (),
+) -> Translation:
     """A translation found in the memory, verified against the current glossary.
 
     A machine translation gets the usual safe repairs. A reviewed one is the
     editor's word and is never changed: a term it lacks is flagged instead.
+    Inline code (``code``) is verified like a term: a machine translation made
+    before code was protected may have translated it, and then reports it
+    missing (see :func:`code_lost`).
     """
-    restored = restore(hit.target, mask(text, find_spans(text, terms), use_placeholders=False))
+    spans = find_spans(text, terms, code)
+    restored = restore(hit.target, mask(text, spans, use_placeholders=False))
     if hit.origin != REVIEWED:
-        return Translation(restored.text, restored.results, origin="memory")
+        dated = _as_names(text, spans, variant)
+        return post_edit(
+            text,
+            restored.text,
+            restored.results,
+            "memory",
+            variant,
+            dated.text,
+            dated.english,
+            lexicon,
+        )
     results = tuple(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
         for r in restored.results
     )
     return Translation(hit.target, results, origin=REVIEWED)
+
+
+def _as_names(text: str, spans: tuple[ProtectedSpan, ...], variant: EnglishVariant) -> DateTimeMask:
+    """``text`` with its protected spans, dates and times as placeholders (names to
+    the casing rules), and the English the pipeline puts in for them."""
+    return mask_dates_times(mask(text, spans, use_placeholders=True).text, variant)
+
+
+def code_lost(translation: Translation) -> bool:
+    """Whether some inline code of the French is not in ``translation``'s English."""
+    return any(
+        result.span.kind is SpanKind.CODE and result.outcome is Outcome.MISSING
+        for result in translation.spans
+    )
 
 
 def translate_protected(
@@ -67,29 +184,91 @@ def translate_protected(
     terms: TermMatcher | Sequence[Term],
     progress: ProgressCallback | None = None,
     on_batch: Callable[[dict[str, Translation]], None] | None = None,
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    lexicon: EnglishLexicon | None = None,
+    code: Mapping[str, CodeRanges] | None = None,
 ) -> dict[str, Translation]:
     """Translate distinct French ``texts`` with their protected spans kept.
 
     Spans are masked as the engine prefers, the masked texts translated in the
-    engine's batch size, then every span restored and verified. ``on_batch``
-    receives each batch's translations as soon as they are done.
+    engine's batch size, then every span restored and verified, and the English
+    post-edited in ``variant`` (an engine that takes placeholders gets dates and
+    times as placeholders too). ``on_batch`` receives each batch's translations
+    as soon as they are done.
+
+    A text that is only inline code (and punctuation) is its own English and
+    never reaches the engine.
+
+    Args:
+        engine: The engine.
+        texts: Distinct French texts.
+        terms: The glossary.
+        progress: Called with (done, total) after each batch.
+        on_batch: Called with each batch's translations.
+        variant: The English variant.
+        lexicon: The English analyser (see :func:`post_edit`).
+        code: Where inline code is in each French text (texts not named hold
+            none); it reaches the engine as a placeholder, or as it is for
+            engines that do not take them, and must come back byte-identical.
     """
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
+    code = code or {}
     masked = {
-        text: mask(text, find_spans(text, matcher), engine.uses_placeholders) for text in texts
+        text: mask(text, find_spans(text, matcher, code.get(text, ())), engine.uses_placeholders)
+        for text in texts
+    }
+    translations: dict[str, Translation] = {}
+    # A text that is all code (a table cell holding `mistral-large-2`) has
+    # nothing to translate: no engine, neural ones included, gets to change it.
+    only_code = {
+        text: Translation(
+            text,
+            tuple(SpanResult(span, Outcome.KEPT) for span in item.spans),
+            origin=f"machine:{engine.name}",
+            engine_english=text,
+        )
+        for text, item in masked.items()
+        if _only_code(text, item.spans)
+    }
+    if only_code:
+        translations.update(only_code)
+        if on_batch:
+            on_batch(only_code)
+    dated = {
+        text: mask_dates_times(without_ligatures(item.text), variant)
+        if engine.uses_placeholders
+        else DateTimeMask(item.text, ())
+        for text, item in masked.items()
+        if text not in only_code
+    }
+    # The casing rules read the French the same way for every engine and for the
+    # memory, so that a sentence comes out the same whichever way it came.
+    names = {
+        text: _as_names(text, item.spans, variant)
+        for text, item in masked.items()
+        if text not in only_code
     }
     sources_of: dict[str, list[str]] = {}
-    for text, item in masked.items():
+    for text, item in dated.items():
         sources_of.setdefault(item.text, []).append(text)
-    translations: dict[str, Translation] = {}
 
     def finish(batch: dict[str, str]) -> None:
         done = {}
         for masked_text, english in batch.items():
             for text in sources_of[masked_text]:
-                restored = restore(english, masked[text])
-                done[text] = Translation(
-                    restored.text, restored.results, origin=f"machine:{engine.name}"
+                english_dated = with_ligatures(
+                    restore_dates_times(unmark_placeholders(english), dated[text]), text
+                )
+                restored = restore(english_dated, masked[text])
+                done[text] = post_edit(
+                    text,
+                    restored.text,
+                    restored.results,
+                    f"machine:{engine.name}",
+                    variant,
+                    engine_french=names[text].text,
+                    inserted=names[text].english,
+                    lexicon=lexicon,
                 )
         translations.update(done)
         if on_batch:
@@ -97,6 +276,15 @@ def translate_protected(
 
     translate_texts(engine, list(sources_of), progress, on_batch=finish)
     return translations
+
+
+def _only_code(text: str, spans: Sequence[ProtectedSpan]) -> bool:
+    """Whether ``text`` has code and, outside it, no letter or digit."""
+    rest, found = text, False
+    for span in reversed(spans):
+        if span.kind is SpanKind.CODE:
+            rest, found = rest[: span.start] + rest[span.end :], True
+    return found and not any(char.isalnum() for char in rest)
 
 
 def translate_texts(

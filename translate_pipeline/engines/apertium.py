@@ -30,10 +30,11 @@ PIVOT = ("fr-es", "spa-eng")
 SEPARATOR = "\n\n"
 DEBIAN_PACKAGES = ("apertium", "apertium-fr-es", "apertium-eng-spa")
 INSTALL_HELP = "Install it with: sudo apt-get install " + " ".join(DEBIAN_PACKAGES)
-# Segments per pipeline by default: about 1.5 s of work at 400 segments/s, so a
-# kill -9 loses little and the bar moves, while the two processes' start-up
-# (about 0.1 s) stays small against the batch.
-DEFAULT_BATCH_SIZE = 500
+# Segments per pipeline by default: about 5 s of work at 400 segments/s, so a
+# kill -9 loses little and the bar moves, while the pipeline's start-up (about
+# 0.26 CPU-s) stays small. Measured on 5982 FLORES segments, engine CPU: one batch
+# for the run 30.9 s, batches of 2000 30.0 s, batches of 500 33.8 s.
+DEFAULT_BATCH_SIZE = 2000
 # Time allowed per batch: a fixed part for start-up and dictionary loading, plus
 # a part per segment about 40 times what Apertium needs (0.0025 s per segment).
 DEFAULT_TIMEOUT_SECONDS = 60.0
@@ -198,32 +199,33 @@ def _run_pipeline(text: str, limit: float | None = None) -> str:
         EngineError: Apertium cannot start, fails, or is still running after ``limit``.
     """
     first_cmd = ["apertium", "-u", PIVOT[0]]
-    second_cmd = ["apertium", "-u", PIVOT[1]]
+    second_cmd = ["apertium", PIVOT[1]]
     started: list[subprocess.Popen[bytes]] = []
+    # One finally for starting and running: Ctrl-C may come at any point, and no
+    # Apertium process may outlive the call (start_new_session keeps the
+    # terminal's Ctrl-C from reaching them).
     try:
-        first = subprocess.Popen(
-            first_cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        started.append(first)
-        second = subprocess.Popen(
-            second_cmd,
-            stdin=first.stdout,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        started.append(second)
-    except OSError as exc:
-        _stop(started)
-        raise EngineError(f"cannot start apertium ({exc}). {INSTALL_HELP}") from None
-    try:
+        try:
+            first = subprocess.Popen(
+                first_cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            started.append(first)
+            second = subprocess.Popen(
+                second_cmd,
+                stdin=first.stdout,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            started.append(second)
+        except OSError as exc:
+            raise EngineError(f"cannot start apertium ({exc}). {INSTALL_HELP}") from None
         return _communicate(first, second, text, limit)
     finally:
-        # Whatever happened (time limit, Ctrl-C), no Apertium process outlives the call.
         _stop(started)
 
 

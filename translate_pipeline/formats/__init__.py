@@ -27,14 +27,15 @@ class Format:
         english_suffix: The suffix of the English article written for such a source
             (".en.md"), after the document's stem.
         read: Reads a source file into a document.
-        write_english: Writes the English article of an aligned document to a path.
+        write_english: Writes the English article of an aligned document to a path,
+            tagged with the English variant ("en-GB" or "en-US") where the format can.
     """
 
     name: str
     suffix: str
     english_suffix: str
     read: Callable[[Path], Document]
-    write_english: Callable[[AlignedDocument, Path], None]
+    write_english: Callable[[AlignedDocument, Path, str], None]
 
 
 FORMATS: dict[str, Format] = {

@@ -152,6 +152,6 @@ def english_article(document: AlignedDocument) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def write_english(document: AlignedDocument, path: Path) -> None:
+def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
     """Write the English article of a plain-text source, as Markdown, atomically."""
     write_atomic(path, english_article(document).encode("utf-8"))

@@ -28,13 +28,15 @@ def read_docx_document(path: Path) -> Document:
     return read(path)
 
 
-def write_english(document: AlignedDocument, path: Path) -> None:
+def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
     """Write the English Word article (see :func:`.writer.write_english`).
+
+    ``english`` ("en-GB" or "en-US") is the language its translated runs are tagged with.
 
     Raises:
         SourceError: The source document cannot be read again or changed since it was read.
-        OutputError: The file cannot be written.
+        OutputError: ``english`` is unknown, or the file cannot be written.
     """
     from translate_pipeline.formats.docx.writer import write_english as write
 
-    write(document, path)
+    write(document, path, english)

@@ -3,7 +3,12 @@
 Every paragraph of the body (tables, nested tables and text boxes included), of the
 footnotes and endnotes, and of every section's headers and footers (each part once)
 is read in document order. A paragraph with text becomes a block; an empty or
-picture-only paragraph is not translated, and the writer leaves it as it is. A
+picture-only paragraph is not translated, and the writer leaves it as it is. Code
+is never translated: a paragraph in a code style ("Source Code", "HTML
+Preformatted", "Plain Text", ... or a style set in a monospace font) or whose text
+is all code is a verbatim "code block" (a listing typed a line per paragraph is
+one), and a run in a code character style ("Verbatim Char", "HTML Code", ...) or
+a monospace font is a ``CODE`` span (a monospace body font marks nothing). A
 picture's alternative text (its description) is a caption block of its own, placed
 in the "alt text" container, right after the paragraph that holds the picture.
 
@@ -15,6 +20,8 @@ or ``#bookmark`` for an internal one), which carry their own look (underline and
 other properties covering exactly the link). Pictures, fields, note references, tabs,
 breaks, bookmarks and anything else that is not text become standalone codes; a tab
 or a break also puts one space in the text so that words on either side stay apart.
+The core subject, description and keywords (and a title that is no block's text)
+that may be French are named in ``Document.unrepresented``: they stay as they are.
 
 The same walk serves the writer (:mod:`.writer`): :func:`docx_paragraphs` yields each
 paragraph's element beside its block and parsed content, so that the writer finds
@@ -64,6 +71,9 @@ _GROUPS: tuple[tuple[InlineKind, frozenset[str]], ...] = (
 # and Word scatters them over pasted text, so they make no span (no tag noise, no
 # "formatting-lost" flag); the writer keeps them (see writer.rebuild_paragraph).
 PROOFING = "proofing"
+# The stretch key of inline code (a run in a code style or font): a ``CODE`` span,
+# which keeps its text from the engine; its look (font, style) is folded into it.
+CODE = str(InlineKind.CODE)
 _PROOFING = frozenset({"lang", "noProof"})
 PAIRED_KINDS = (
     InlineKind.BOLD,
@@ -94,6 +104,48 @@ _NOTES = {
 }
 # Word's own marker of the last edit position, noise in the middle of sentences.
 _GO_BACK = "_GoBack"
+
+# Code is never translated. Style names are compared lower-cased without spaces,
+# hyphens or underscores; a style based on one of these is code too.
+# fmt: off
+_CODE_PARAGRAPH_STYLES = frozenset({
+    "sourcecode", "htmlpreformatted", "code", "codeblock", "plaintext", "preformatted",
+    "preformattedtext", "macrotext", "verbatim",
+})
+_CODE_CHAR_STYLES = frozenset({
+    "verbatimchar", "htmlcode", "codechar", "sourcecodechar", "inlinecode", "code",
+    "htmltypewriter", "htmlkeyboard", "htmlsample", "sourcetext", "teletype",
+    "plaintextchar", "htmlpreformattedchar", "macrotextchar",
+})
+_MONOSPACE_FONTS = frozenset({
+    "consolas", "menlo", "monaco", "lucida console", "lucida sans typewriter", "source code pro",
+    "fira code", "cascadia code", "inconsolata", "hack", "ocr a extended", "anonymous pro",
+    "monospace", "monospaced",
+})
+# fmt: on
+# Any font named "... Mono ..." or "Courier ..." (Liberation Mono, DejaVu Sans Mono,
+# Courier New, Courier Prime, ...) is monospace too.
+_MONOSPACE_NAME = re.compile(r"(?i)\bmono\b|^courier\b")
+# What a verbatim block of the reader is called in summaries.
+CODE_BLOCK = "code block"
+
+
+def is_monospace(font: str) -> bool:
+    """Whether ``font`` is a monospace (code) font, by its name."""
+    name = " ".join(font.split()).lower()
+    return bool(name) and (name in _MONOSPACE_FONTS or bool(_MONOSPACE_NAME.search(name)))
+
+
+def _style_key(name: str) -> str:
+    return re.sub(r"[\s_-]+", "", name).lower()
+
+
+def _font(rpr: Any) -> str:
+    """The Latin font a ``w:rPr`` sets itself ("" when none, or a theme font)."""
+    fonts = rpr.find(w("rFonts")) if rpr is not None else None
+    if fonts is None:
+        return ""
+    return fonts.get(w("ascii")) or fonts.get(w("hAnsi")) or ""
 
 
 @dataclass
@@ -156,7 +208,7 @@ class ParagraphContent:
     def inlines(self) -> tuple[Inline, ...]:
         """The paired spans (merged across equal stretches) and the codes, as inlines."""
         spans: list[Inline] = []
-        for kind in (*PAIRED_KINDS, "link"):
+        for kind in (*PAIRED_KINDS, "link", CODE):
             key = str(kind)
             open_value, open_start, last_end = None, 0, 0
             for start, end, properties in [*self.stretches, (len(self.text), -1, {})]:
@@ -166,7 +218,8 @@ class ParagraphContent:
                         spans.append(self._span(key, open_start, last_end, open_value))
                     open_value, open_start = value, start
                 last_end = end
-        spans = _fold_link_looks(spans)
+        spans = _fold_looks(spans, InlineKind.LINK, _LINK_LOOK)
+        spans = _fold_looks(spans, InlineKind.CODE, _CODE_LOOK)
         for number, code in enumerate(self.codes):
             spans.append(
                 Inline(code.kind, code.offset, code.offset, (("code", str(number)), *code.data))
@@ -177,26 +230,33 @@ class ParagraphContent:
         if key == "link":
             data = (("link", value), *self.links[int(value)][1])
             return Inline(InlineKind.LINK, start, end, tuple(sorted(data)))
+        if key == CODE:
+            return Inline(InlineKind.CODE, start, end)
         return Inline(InlineKind(key), start, end, (("xml", value),))
 
 
 # The kinds that make a hyperlink's look (blue, underlined, the "Hyperlink" style).
 _LINK_LOOK = (InlineKind.UNDERLINE, InlineKind.FORMAT)
+# The kind that makes inline code's look (its character style, its font).
+_CODE_LOOK = (InlineKind.FORMAT,)
 LOOK = "look:"
 
 
-def _fold_link_looks(spans: list[Inline]) -> list[Inline]:
-    """Fold underline and format spans that cover exactly a link into the link.
+def _fold_looks(
+    spans: list[Inline], owner: InlineKind, looks: tuple[InlineKind, ...]
+) -> list[Inline]:
+    """Fold the ``looks`` spans that cover exactly an ``owner`` span into it.
 
-    A hyperlink's look then travels with it as one span (one tag for the engine's
-    reprojection and the reviewer, one flag if it is lost); its data keeps each
-    folded kind's XML as ``look:<kind>`` for the writer.
+    A hyperlink's look (underline, colour) and inline code's (its style, its font)
+    then travel with it as one span (one tag for the engine's reprojection and the
+    reviewer, one flag if it is lost); its data keeps each folded kind's XML as
+    ``look:<kind>`` for the writer.
     """
-    links = {(s.start, s.end): s for s in spans if s.kind is InlineKind.LINK}
+    owners = {(s.start, s.end) for s in spans if s.kind is owner}
     folded: dict[tuple[int, int], list[tuple[str, str]]] = {}
     kept = []
     for span in spans:
-        if span.kind in _LINK_LOOK and (span.start, span.end) in links:
+        if span.kind in looks and (span.start, span.end) in owners:
             folded.setdefault((span.start, span.end), []).append(
                 (LOOK + span.kind.value, span.get("xml"))
             )
@@ -204,7 +264,7 @@ def _fold_link_looks(spans: list[Inline]) -> list[Inline]:
             kept.append(span)
     return [
         replace(span, data=tuple(sorted((*span.data, *folded[(span.start, span.end)]))))
-        if span.kind is InlineKind.LINK and (span.start, span.end) in folded
+        if span.kind is owner and (span.start, span.end) in folded
         else span
         for span in kept
     ]
@@ -219,6 +279,31 @@ class StyleInfo:
     outline_level: int | None
     num_id: str | None
     ilvl: int | None
+    font: str = ""
+
+
+@dataclass(frozen=True)
+class CodeLook:
+    """What marks text as code in one package: its code character styles, its fonts.
+
+    Attributes:
+        char_styles: IDs of the character styles that are code, by their name
+            ("Verbatim Char", "HTML Code", ...) or their monospace font, through
+            their ``basedOn`` chain (pandoc's ``KeywordTok`` is based on ``VerbatimChar``).
+        fonts_mark_code: Whether a monospace font marks code; not when the
+            document's own body text is set in one.
+    """
+
+    char_styles: frozenset[str] = frozenset()
+    fonts_mark_code: bool = True
+
+    def run_is_code(self, rpr: Any) -> bool:
+        """Whether a run of these properties is code (its style or its own font)."""
+        if rpr is None:
+            return False
+        if _val(rpr.find(w("rStyle"))) in self.char_styles:
+            return True
+        return self.fonts_mark_code and is_monospace(_font(rpr))
 
 
 @dataclass
@@ -230,6 +315,7 @@ class PackageContext:
     formats: dict[tuple[str, int], tuple[str, int]]
     counters: dict[str, list[int]] = field(default_factory=dict)
     tables: dict[Any, int] = field(default_factory=dict)
+    code: CodeLook = CodeLook()
 
 
 @dataclass(frozen=True)
@@ -269,13 +355,130 @@ def read_docx_document(path: Path) -> Document:
     """
     package = open_docx(path)
     paragraphs = list(docx_paragraphs(package, path))
-    blocks = tuple(p.block for p in paragraphs if p.block is not None)
-    unrepresented = tuple(
-        f"{p.part.name.lstrip('/')} paragraph {p.number}: {note}"
-        for p in paragraphs
-        for note in p.content.notes
-    ) + _unread_parts(package)
+    blocks = _number_notes(_join_code_paragraphs(paragraphs))
+    unrepresented = (
+        tuple(
+            f"{p.part.name.lstrip('/')} paragraph {p.number}: {note}"
+            for p in paragraphs
+            for note in p.content.notes
+        )
+        + _unread_parts(package)
+        + _untranslated_properties(package, blocks)
+    )
     return Document(doc_id=path.stem, path=path, blocks=blocks, unrepresented=unrepresented)
+
+
+def _number_notes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Footnotes and endnotes labelled as Word shows them, not by their XML IDs.
+
+    Word numbers notes in the order the text refers to them, whatever their IDs
+    (often 20, 21, ... in a file made by another tool): a reviewer reads "1".
+    """
+    numbers: dict[tuple[str, str], str] = {}
+    for block in blocks:
+        for span in block.inlines:
+            if span.kind is InlineKind.FOOTNOTE_REF:
+                key = (span.get("note"), span.get("label"))
+                if key not in numbers:
+                    numbers[key] = str(1 + sum(1 for kind, _ in numbers if kind == key[0]))
+    if not numbers:
+        return blocks
+
+    def relabel(span: Inline) -> Inline:
+        if span.kind is not InlineKind.FOOTNOTE_REF:
+            return span
+        shown = numbers.get((span.get("note"), span.get("label")), span.get("label"))
+        data = tuple((k, shown if k == "label" else v) for k, v in span.data)
+        return replace(span, data=data)
+
+    return tuple(
+        replace(
+            block,
+            inlines=tuple(relabel(span) for span in block.inlines),
+            place=replace(
+                block.place,
+                note=numbers.get((block.place.container, block.place.note), block.place.note),
+            ),
+        )
+        for block in blocks
+    )
+
+
+def _join_code_paragraphs(paragraphs: list[DocxParagraph]) -> tuple[Block, ...]:
+    """The blocks, each run of code paragraphs joined into one code block.
+
+    A listing typed in Word is one paragraph per line: its paragraphs that follow
+    one another in the same container (blank lines between them included) are one
+    code block, one line each, so that summaries count code blocks, not lines.
+    """
+    blocks: list[Block] = []
+    last: DocxParagraph | None = None
+    blank_lines = 0
+    for paragraph in paragraphs:
+        block = paragraph.block
+        if block is None:
+            if paragraph.content.text.strip() or paragraph.content.codes:
+                last = None  # a picture ends a listing
+            blank_lines += 1
+            continue
+        if block.translatable:
+            blocks.append(block)
+            last = None
+            continue
+        if (
+            last is not None
+            and block.verbatim == CODE_BLOCK == blocks[-1].verbatim
+            and last.part is paragraph.part
+            and last.element.getparent() is paragraph.element.getparent()
+            and paragraph.number == last.number + blank_lines + 1
+        ):
+            blocks[-1] = replace(
+                blocks[-1], text=blocks[-1].text + "\n" * (blank_lines + 1) + block.text
+            )
+        else:
+            blocks.append(block)
+        last, blank_lines = paragraph, 0
+    return tuple(blocks)
+
+
+# The core properties read for the summary (python-docx's name, the name shown).
+_PROPERTIES = (
+    ("title", "title"),
+    ("subject", "subject"),
+    ("comments", "description"),
+    ("keywords", "keywords"),
+)
+# English words that tell a property is not French ("generated by python-docx").
+_ENGLISH_WORDS = frozenset({"the", "of", "and", "by", "with", "for", "to", "is", "on", "from"})
+_FRENCH_LETTERS = frozenset("àâäçéèêëîïôöùûüÿœæ")
+
+
+def _untranslated_properties(package: Any, blocks: tuple[Block, ...]) -> tuple[str, ...]:
+    """Name the core properties (title, subject, description, keywords) left in French.
+
+    The writer translates the title when it is the text of a translated block; the
+    others are kept as they are. A property with no letter, or that reads as
+    English, is not named.
+    """
+    properties = package.core_properties
+    translated = {block.text.strip() for block in blocks if block.translatable}
+    lines = []
+    for attribute, name in _PROPERTIES:
+        value = (getattr(properties, attribute, "") or "").strip()
+        if attribute == "title" and value in translated:
+            continue
+        if _may_be_french(value):
+            lines.append(f"document property {name!r} kept in French")
+    return tuple(lines)
+
+
+def _may_be_french(text: str) -> bool:
+    """Whether ``text`` has words and may be French (it does not read as English)."""
+    if not any(char.isalpha() for char in text):
+        return False
+    if any(char in _FRENCH_LETTERS for char in text.lower()):
+        return True
+    return not _ENGLISH_WORDS.intersection(re.findall(r"[a-z]+", text.lower()))
 
 
 # Parts with text that the reader does not translate, named so nothing is lost silently.
@@ -425,21 +628,34 @@ def docx_paragraphs(
         for table in part.root.iter(w("tbl")):
             context.tables[table] = len(context.tables) + 1
         for number, element in enumerate(_paragraph_elements(part.root), start=1):
-            content = parse_paragraph(element, part.rels)
+            content = parse_paragraph(element, part.rels, context.code)
             block = None
             if content.text.strip():
-                index += 1
                 kind, level, place = _kind_and_place(element, part, context)
-                block = Block(
-                    index=index,
-                    kind=kind,
-                    text=content.text,
-                    level=level,
-                    line=number,
-                    inlines=content.inlines(),
-                    place=place,
-                    anchor=f"{part.name}#p{number}",
-                )
+                code = _code_name(element, content, kind, context)
+                if code:
+                    # Never translated; index 0 so that it renumbers no other block.
+                    block = Block(
+                        index=0,
+                        kind=BlockKind.VERBATIM,
+                        text=_code_text(content),
+                        line=number,
+                        place=place,
+                        verbatim=code,
+                        anchor=f"{part.name}#p{number}",
+                    )
+                else:
+                    index += 1
+                    block = Block(
+                        index=index,
+                        kind=kind,
+                        text=content.text,
+                        level=level,
+                        line=number,
+                        inlines=content.inlines(),
+                        place=place,
+                        anchor=f"{part.name}#p{number}",
+                    )
             yield DocxParagraph(part, element, content, block, number)
             for picture, description in enumerate(_alt_texts(element), start=1):
                 index += 1
@@ -453,6 +669,38 @@ def docx_paragraphs(
                 )
                 alt = ParagraphContent(text=block.text)
                 yield DocxParagraph(part, description, alt, block, number, "descr")
+
+
+def _code_name(
+    element: Any, content: ParagraphContent, kind: BlockKind, context: PackageContext
+) -> str:
+    """What a paragraph that is code is called in summaries; "" when it is not code.
+
+    A paragraph is code by its style (name or font) or when all its text is code. It
+    is a "code block", unless only its runs say so in a table cell, a list item, a
+    heading, ...: then it is inline code alone there ("code in a table cell").
+    """
+    chain = _paragraph_chain(element, context)
+    if _is_code_style(chain, _CODE_PARAGRAPH_STYLES, context.code.fonts_mark_code):
+        return CODE_BLOCK
+    if not all(
+        CODE in properties
+        for start, end, properties in content.stretches
+        if content.text[start:end].strip()
+    ):
+        return ""
+    if kind is BlockKind.PARAGRAPH:
+        return CODE_BLOCK
+    return f"code in a {kind.value.replace('_', ' ')}"
+
+
+def _code_text(content: ParagraphContent) -> str:
+    """A code paragraph's text with its line breaks and tabs as the characters they are."""
+    text = list(content.text)
+    for code in content.codes:
+        if code.takes_space and code.offset < len(text):
+            text[code.offset] = "\t" if code.kind is InlineKind.TAB else "\n"
+    return "".join(text)
 
 
 def _alt_texts(paragraph: Any) -> Iterator[Any]:
@@ -479,10 +727,15 @@ def _paragraph_elements(root: Any) -> Iterator[Any]:
             yield element
 
 
-def parse_paragraph(element: Any, rels: dict[str, tuple[str, bool]]) -> ParagraphContent:
-    """Read one ``w:p`` into text, merged property stretches, links and codes."""
+def parse_paragraph(
+    element: Any, rels: dict[str, tuple[str, bool]], code: CodeLook | None = None
+) -> ParagraphContent:
+    """Read one ``w:p`` into text, merged property stretches, links and codes.
+
+    ``code`` says which runs are inline code (their stretches get :data:`CODE`).
+    """
     content = ParagraphContent()
-    field_state = _FieldState()
+    field_state = _FieldState(code=None, look=code or CodeLook())
     for child in element:
         _read_paragraph_child(child, content, rels, -1, field_state)
     if field_state.code is not None:
@@ -500,6 +753,7 @@ class _FieldState:
     depth: int = 0
     code: Code | None = None
     go_back: str | None = None
+    look: CodeLook = CodeLook()
 
 
 def _read_paragraph_child(
@@ -571,6 +825,9 @@ def _read_run(run: Any, content: ParagraphContent, link: int, fields: _FieldStat
     properties = run_properties(rpr)
     if link >= 0:
         properties["link"] = str(link)
+    # Spaces alone in a code font are not code (nothing to keep them from an engine for).
+    if fields.look.run_is_code(rpr) and "".join(run.itertext()).strip():
+        properties[CODE] = "1"
     for child in run:
         tag = child.tag
         if tag == w("rPr") or tag in _DROPPED or not isinstance(tag, str):
@@ -705,13 +962,23 @@ def _serialize(elements: list[Any]) -> str:
 
 def _package_context(package: Any) -> PackageContext:
     styles: dict[str, StyleInfo] = {}
+    characters: dict[str, StyleInfo] = {}
     default_style = ""
-    styles_root = _related_root(package, "styles")
+    styles_root = related_root(package, "styles")
     if styles_root is not None:
         for style in styles_root.iter(w("style")):
+            style_id = style.get(w("styleId"), "")
+            if style.get(w("type")) == "character":
+                characters[style_id] = StyleInfo(
+                    name=_val(style.find(w("name"))),
+                    based_on=_val(style.find(w("basedOn"))),
+                    outline_level=None,
+                    num_id=None,
+                    ilvl=None,
+                    font=_font(style.find(w("rPr"))),
+                )
             if style.get(w("type")) != "paragraph":
                 continue
-            style_id = style.get(w("styleId"), "")
             if style.get(w("default")) in ("1", "true", "on"):
                 default_style = style_id
             ppr = style.find(w("pPr"))
@@ -726,11 +993,50 @@ def _package_context(package: Any) -> PackageContext:
                 else None,
                 num_id=num_id,
                 ilvl=ilvl,
+                font=_font(style.find(w("rPr"))),
             )
-    return PackageContext(styles, default_style, _numbering_formats(package))
+    context = PackageContext(styles, default_style, _numbering_formats(package))
+    # Text set in a monospace font marks code, unless the body text itself is.
+    defaults = (
+        styles_root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+        if styles_root is not None
+        else None
+    )
+    body_font = _chain_font(_style_chain(default_style, context)) or _font(defaults)
+    fonts_mark_code = not is_monospace(body_font)
+    code_chars = frozenset(
+        style_id
+        for style_id in characters
+        if _is_code_style(_chain(style_id, characters), _CODE_CHAR_STYLES, fonts_mark_code)
+    )
+    context.code = CodeLook(code_chars, fonts_mark_code)
+    return context
 
 
-def _related_root(package: Any, name: str) -> Any:
+def _chain(style_id: str, styles: dict[str, StyleInfo]) -> list[StyleInfo]:
+    """The style and those it is based on, nearest first (a loop is cut)."""
+    chain: list[StyleInfo] = []
+    seen: set[str] = set()
+    while style_id and style_id not in seen and style_id in styles:
+        seen.add(style_id)
+        chain.append(styles[style_id])
+        style_id = styles[style_id].based_on
+    return chain
+
+
+def _chain_font(chain: list[StyleInfo]) -> str:
+    """The font the nearest style of ``chain`` that sets one sets."""
+    return next((info.font for info in chain if info.font), "")
+
+
+def _is_code_style(chain: list[StyleInfo], names: frozenset[str], fonts_mark_code: bool) -> bool:
+    """Whether a style is code: by its name or a base's, or by its monospace font."""
+    if any(_style_key(info.name) in names for info in chain):
+        return True
+    return fonts_mark_code and is_monospace(_chain_font(chain))
+
+
+def related_root(package: Any, name: str) -> Any:
     """The root element of the main part's ``styles`` or ``numbering`` part, if any."""
     reltype = f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{name}"
     for rel in package.part.rels.values():
@@ -741,7 +1047,7 @@ def _related_root(package: Any, name: str) -> Any:
 
 def _numbering_formats(package: Any) -> dict[tuple[str, int], tuple[str, int]]:
     """``(numId, level) -> (numFmt, start)`` from numbering.xml, overrides included."""
-    root = _related_root(package, "numbering")
+    root = related_root(package, "numbering")
     if root is None:
         return {}
     abstract: dict[str, dict[int, tuple[str, int]]] = {}
@@ -786,8 +1092,7 @@ def _kind_and_place(
     element: Any, part: PartRoot, context: PackageContext
 ) -> tuple[BlockKind, int, Place]:
     ppr = element.find(w("pPr"))
-    style_id = _val(ppr.find(w("pStyle"))) if ppr is not None else ""
-    chain = _style_chain(style_id or context.default_style, context)
+    chain = _paragraph_chain(element, context)
     container = part.kind
     note = ""
     ancestors = list(element.iterancestors())
@@ -829,13 +1134,13 @@ def _kind_and_place(
 
 
 def _style_chain(style_id: str, context: PackageContext) -> list[StyleInfo]:
-    chain: list[StyleInfo] = []
-    seen: set[str] = set()
-    while style_id and style_id not in seen and style_id in context.styles:
-        seen.add(style_id)
-        chain.append(context.styles[style_id])
-        style_id = context.styles[style_id].based_on
-    return chain
+    return _chain(style_id, context.styles)
+
+
+def _paragraph_chain(element: Any, context: PackageContext) -> list[StyleInfo]:
+    ppr = element.find(w("pPr"))
+    style_id = _val(ppr.find(w("pStyle"))) if ppr is not None else ""
+    return _style_chain(style_id or context.default_style, context)
 
 
 def _heading_level(chain: list[StyleInfo]) -> int:

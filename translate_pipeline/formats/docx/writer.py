@@ -5,10 +5,11 @@ its block's anchor, and replaces that paragraph's runs with English runs rebuilt
 from the rows' English and re-projected spans:
 
 - a sentence's characters take the run properties of the spans that cover them
-  (the source's own XML for bold, italic, ..., and every other property) and the
-  proofing settings (language, "do not check") of most of the French sentence; a
-  sentence left as it was keeps its source runs exactly; the whitespace between
-  sentences keeps the source's own properties;
+  (the source's own XML for bold, italic, inline code's style or font, ..., and
+  every other property) and the proofing settings ("do not check") of most of the
+  French sentence, with the English language (``en-GB`` or ``en-US``) so that Word
+  checks its spelling as English; a sentence left as it was keeps its source runs
+  exactly; the whitespace between sentences keeps the source's own properties;
 - hyperlinks are rebuilt as ``w:hyperlink`` with the source's attributes (the same
   relationship, the same internal anchor);
 - standalone codes (pictures, note references, fields, tabs, breaks, bookmarks)
@@ -19,13 +20,16 @@ from the rows' English and re-projected spans:
 
 Everything else is left as it was: paragraph properties, styles, numbering,
 tables, pictures, section settings, and the paragraphs that were not translated
-(empty, picture-only). Notes are translated in their own parts, headers and
+(empty, picture-only, code). Notes are translated in their own parts, headers and
 footers in theirs, a picture's description in its ``descr`` attribute. The
 core ``title`` is translated when it equals the French of a translated
-paragraph. What a rebuilt paragraph loses is only what Word regenerates (proofing
-marks, rendered page-break caches, soft hyphens, revision IDs on runs, Word's
-``_GoBack`` bookmark) and the ``smartTag``/``customXml``/``w:ins`` wrappers around
-runs (a tracked insertion is accepted; the reader's summary names it).
+paragraph. When something was translated, the document's default language
+(``w:docDefaults``) and its core ``language`` property become the English one if
+they were French; no other style setting changes. What a rebuilt paragraph loses
+is only what Word regenerates (proofing marks, rendered page-break caches, soft
+hyphens, revision IDs on runs, Word's ``_GoBack`` bookmark) and the
+``smartTag``/``customXml``/``w:ins`` wrappers around runs (a tracked insertion is
+accepted; the reader's summary names it).
 """
 
 from __future__ import annotations
@@ -41,8 +45,9 @@ from typing import Any
 from lxml import etree
 
 from translate_pipeline.document import AlignedDocument, AlignedRow, Inline, InlineKind
-from translate_pipeline.errors import SourceError
+from translate_pipeline.errors import OutputError, SourceError
 from translate_pipeline.formats.docx.reader import (
+    CODE,
     LOOK,
     PROOFING,
     W_NS,
@@ -50,6 +55,7 @@ from translate_pipeline.formats.docx.reader import (
     docx_paragraphs,
     open_docx,
     part_roots,
+    related_root,
     w,
 )
 from translate_pipeline.output_files import write_atomic
@@ -113,21 +119,36 @@ _DEFAULT_XML = {
 }
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The English variants a translated run can be tagged with (``--english``).
+ENGLISH_VARIANTS = ("en-GB", "en-US")
 
 
-def write_english(document: AlignedDocument, path: Path) -> None:
+def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
     """Write the English Word article of ``document`` to ``path``, atomically.
+
+    Args:
+        document: The aligned article, whose source is the Word document.
+        path: Where to write ``<stem>.en.docx``.
+        english: The language translated runs are tagged with ("en-GB" or
+            "en-US"), so that Word checks their spelling as English; the
+            document's default language becomes it too when it was French.
 
     Raises:
         SourceError: The source document cannot be read again, or no longer holds
             the paragraphs it was translated from.
-        OutputError: The file cannot be written.
+        OutputError: ``english`` is not a known variant, or the file cannot be written.
     """
+    if english not in ENGLISH_VARIANTS:
+        raise OutputError(
+            path, f"unknown English variant {english!r}", "Use " + " or ".join(ENGLISH_VARIANTS)
+        )
     source = document.source_path
     package = open_docx(source)
     parts = part_roots(package)
     paragraphs = {
-        p.block.index: p for p in docx_paragraphs(package, source, parts) if p.block is not None
+        p.block.index: p
+        for p in docx_paragraphs(package, source, parts)
+        if p.block is not None and p.block.translatable
     }
     if document.source is not None:
         expected = [block.text for block in document.source.translatable_blocks]
@@ -149,12 +170,16 @@ def write_english(document: AlignedDocument, path: Path) -> None:
             )
         ordered = sorted(rows, key=lambda row: row.segment.sentence_index)
         if paragraph.attribute:
-            english = _english_text(paragraph.block.text, ordered)
-            paragraph.element.set(paragraph.attribute, english)
+            english_text = _english_text(paragraph.block.text, ordered)
+            paragraph.element.set(paragraph.attribute, english_text)
         else:
-            english = rebuild_paragraph(paragraph, ordered)
-        english_of.setdefault(paragraph.block.text.strip(), english.strip())
+            english_text = rebuild_paragraph(paragraph, ordered, english)
+        english_of.setdefault(paragraph.block.text.strip(), english_text.strip())
     _translate_fallback_copies(parts)
+    if any(row.english != row.segment.text for row in document.rows):
+        _default_language_to_english(package, english)
+        if _is_french(package.core_properties.language or ""):
+            package.core_properties.language = english
     title = package.core_properties.title
     if title and title.strip() in english_of:
         package.core_properties.title = english_of[title.strip()]
@@ -178,8 +203,44 @@ def _english_text(source_text: str, rows: list[AlignedRow]) -> str:
     return "".join([*parts, source_text[cursor:]])
 
 
-def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
-    """Replace the runs of ``paragraph`` by the English of ``rows``; return its text."""
+def _default_language_to_english(package: Any, english: str) -> None:
+    """Make the document's default language ``english`` where it was French.
+
+    Only ``w:docDefaults``' language of Latin text changes (its East Asian and
+    complex-script languages, and every other style setting, stay as they were).
+    """
+    styles = related_root(package, "styles")
+    path = f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}"
+    language = styles.find(path) if styles is not None else None
+    if language is not None and _is_french(language.get(w("val"), "")):
+        language.set(w("val"), english)
+
+
+def _is_french(language: str) -> bool:
+    return language.lower() == "fr" or language.lower().startswith("fr-")
+
+
+def _english_proofing(proofing: str, english: str) -> str:
+    """The French sentence's proofing settings with the language made ``english``.
+
+    "Do not check spelling" and the East Asian and complex-script languages are
+    kept; a sentence that had no language of its own gets one.
+    """
+    holder = etree.fromstring(proofing) if proofing else etree.Element(w("rPr"), nsmap={"w": W_NS})
+    language = holder.find(w("lang"))
+    if language is None:
+        language = etree.SubElement(holder, w("lang"))
+    language.set(w("val"), english)
+    return etree.tostring(holder, encoding="unicode")
+
+
+def rebuild_paragraph(
+    paragraph: DocxParagraph, rows: list[AlignedRow], english: str = "en-GB"
+) -> str:
+    """Replace the runs of ``paragraph`` by the English of ``rows``; return its text.
+
+    The runs of a translated sentence are tagged with the ``english`` language.
+    """
     content = paragraph.content
     source_text = content.text
     chars: list[str] = []
@@ -229,7 +290,8 @@ def rebuild_paragraph(paragraph: DocxParagraph, rows: list[AlignedRow]) -> str:
             ]
         else:
             proofing = _main_proofing(content.stretches, segment.start, segment.end)
-            for values in own if proofing else ():
+            proofing = _english_proofing(proofing, english)
+            for values in own:
                 values[PROOFING] = proofing
         chars.extend(row.english)
         properties.extend(own)
@@ -263,15 +325,18 @@ def _main_proofing(stretches: list[tuple[int, int, dict[str, str]]], start: int,
 def _span_properties(span: Inline, links: int) -> dict[str, str]:
     """The run properties a span gives its characters: kind -> raw XML, "link" -> number.
 
-    A link also gives the look the reader folded into it. ``links`` is how many
+    A link or inline code also gives the look the reader folded into it. ``links`` is how many
     hyperlinks the source paragraph has: a link span that names none of them (one
     from elsewhere) gives nothing.
     """
-    if span.kind is InlineKind.LINK:
-        number = span.get("link")
-        if not (number.isdigit() and int(number) < links):
-            return {}
-        given = {"link": number}
+    if span.kind in (InlineKind.LINK, InlineKind.CODE):
+        if span.kind is InlineKind.CODE:
+            given = {CODE: "1"}
+        else:
+            number = span.get("link")
+            if not (number.isdigit() and int(number) < links):
+                return {}
+            given = {"link": number}
         for key, value in span.data:
             if key.startswith(LOOK):
                 given[key.removeprefix(LOOK)] = value
@@ -373,7 +438,7 @@ def _add_run_properties(run: Any, values: dict[str, str]) -> None:
     # where spans of different source runs overlap on the English.
     by_tag: dict[str, Any] = {}
     for key in sorted(values, key=lambda key: key != str(InlineKind.FORMAT)):
-        if key != "link":
+        if key not in ("link", CODE):
             for child in _parsed(values[key]):
                 by_tag[child.tag] = child
     children = [copy.deepcopy(child) for child in by_tag.values()]

@@ -92,8 +92,12 @@ def _parser() -> MarkdownIt:
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
+    # markdown-it stops parsing below 20 levels of nesting (the text deeper down
+    # would only survive as an untranslated block); deeper text is parsed, and
+    # nesting too deep for Python's stack ends in a RecursionError that the
+    # pipeline reports as this file's error.
     md = (
-        MarkdownIt("commonmark")
+        MarkdownIt("commonmark", {"maxNesting": 10_000})
         .enable(["table", "strikethrough"])
         .use(front_matter_plugin)
         .use(footnote_plugin, inline=False, move_to_end=False)

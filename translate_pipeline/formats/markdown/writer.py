@@ -20,7 +20,7 @@ from translate_pipeline.formats.markdown.reader import read_markdown_document
 from translate_pipeline.output_files import write_atomic
 
 
-def write_english(document: AlignedDocument, path: Path) -> None:
+def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
     """Write the English article of a Markdown source, atomically."""
     write_atomic(path, english_markdown(document).encode("utf-8"))
 
