@@ -7,6 +7,7 @@ hint, and names what it could not place, through the real CLI.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -21,11 +22,16 @@ NEW_FIRST_PARAGRAPH = "Un nouveau paragraphe ouvre désormais l’article."
 
 
 def change_the_article(seeds: Path) -> list[str]:
-    """Insert a paragraph at the top, remove the 4th and the last; return the old lines."""
+    """Insert a paragraph at the top, change a figure in the 3rd, remove the 4th and the last.
+
+    Returns the old lines.
+    """
     source = seeds / f"{STEM}.txt"
     lines = source.read_text(encoding="utf-8").split("\n")
     assert len(lines) == 8
-    changed = [NEW_FIRST_PARAGRAPH, *lines[:3], *lines[4:7]]
+    third = lines[2].replace("environ 300 artistes", "environ 350 artistes")
+    assert third != lines[2]
+    changed = [NEW_FIRST_PARAGRAPH, *lines[:2], third, *lines[4:7]]
     source.write_text("\n".join(changed), encoding="utf-8")
     return lines
 
@@ -33,13 +39,14 @@ def change_the_article(seeds: Path) -> list[str]:
 # Table rows (1 = first segment row) of the file as first written, and their edits.
 EDITS = {
     1: "Reviewed: OpenAI suspended access to Sora.",  # p1:s1, now p2:s1
+    5: "Reviewed: early access went to about 300 visual artists.",  # p3:s1, a figure changed
     6: "Reviewed: the feedback was not what was expected.",  # p3:s2, now p4:s2
     7: "Reviewed: a sentence of the paragraph removed.",  # p4:s1, gone
     13: "Reviewed: Sora can make one-minute videos.",  # p7:s1, now p7:s1 (again)
     15: "Reviewed: a sentence of the last paragraph, removed.",  # p8:s1, gone
 }
 LANDED = (1, 6, 13)
-GONE_ROWS = {7: "p4:s1", 15: "p8:s1"}
+GONE_ROWS = {5: "p3:s1", 7: "p4:s1", 15: "p8:s1"}
 
 
 def test_issue11_item1_corrections_land_after_the_article_changed(
@@ -57,13 +64,13 @@ def test_issue11_item1_corrections_land_after_the_article_changed(
 
     assert result.exit_code == 3, result.stderr
     assert result.stdout == (
-        f"{review}: 3 changed, 9 unchanged, 0 unknown IDs, "
-        "6 placed where their French now is in the article, 2 kept aside\n"
+        f"{review}: 3 changed, 8 unchanged, 0 unknown IDs, "
+        "5 placed where their French now is in the article, 3 kept aside\n"
     )
     assert result.stderr.splitlines() == [
         f"Warning: {review}: table row {row + 1} ({STEM}:{segment}): no longer in the article "
         f"(its French is not in the current source); the edit {EDITS[row]!r} was kept aside, "
-        "not applied"
+        "not applied to the article"
         for row, segment in GONE_ROWS.items()
     ] + [f"Note: {review}: 2 unedited row(s) are no longer in the article"]
     with TranslationMemory.open(isolated_memory) as memory:
@@ -72,7 +79,8 @@ def test_issue11_item1_corrections_land_after_the_article_changed(
         (EDITS[row], GONE) for row in GONE_ROWS
     ]
 
-    # The next run puts every landed correction where its sentence now is.
+    # The next run puts every landed correction where its sentence now is, and
+    # offers the review of the sentence whose figure changed as a near match.
     summary = run_json(seeds_copy, first_run)
     assert summary["memory"]["reviewed"] == 3
     rows = docx.Document(str(first_run / f"{STEM}.bilingual.docx")).tables[0].rows
@@ -81,6 +89,10 @@ def test_issue11_item1_corrections_land_after_the_article_changed(
         cell = by_id[f"{STEM}:{where}"]
         assert cell.cells[2].text == EDITS[row]
         assert "✓ reviewed" in cell.cells[0].text
+    near = by_id[f"{STEM}:p4:s1"]
+    assert near.cells[2].text == "Reviewed: early access went to about 350 visual artists."
+    assert "✓ reviewed" not in near.cells[0].text
+    assert re.search(r"≈ 9\d% match", near.cells[0].text), near.cells[0].text
     english = (first_run / f"{STEM}.en.md").read_text(encoding="utf-8")
     for row in LANDED:
         assert EDITS[row] in english
@@ -96,7 +108,7 @@ def test_issue11_item1_importing_before_the_run_then_running_keeps_every_review(
     edit_docx(path, EDITS)
     result = invoke("import", str(path))
     assert result.exit_code == 0, result.stderr
-    assert "5 changed" in result.stdout
+    assert "6 changed" in result.stdout
     change_the_article(seeds_copy)
     summary = run_json(seeds_copy, first_run)
     # The three sentences still in the article are served as reviewed.

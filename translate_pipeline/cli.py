@@ -613,7 +613,7 @@ def _report_set_aside(report: ImportReport) -> int:
         else:
             click.echo(
                 f"Warning: {where}: no longer in the article (its French is not in the current "
-                f"source); the edit {edit.target!r} was kept aside, not applied",
+                f"source); the edit {edit.target!r} was kept aside, not applied to the article",
                 err=True,
             )
     for paragraph in report.not_found:

@@ -350,6 +350,7 @@ class _Plan:
     )
     set_aside: list[SetAsideEdit] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    gone_reviews: list[tuple[str, str]] = field(default_factory=list)
     gone_unchanged: int = 0
     moved: int = 0
     unchanged: int = 0
@@ -388,7 +389,9 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
     still shows the same French, else wherever the article now holds that French
     (the article gained or lost paragraphs since the file was written). A row
     whose French the article no longer holds is reported, and its edit kept
-    aside in the memory (:attr:`TranslationMemory.set_aside`). An edit of a
+    aside in the memory (:attr:`TranslationMemory.set_aside`); an edit known to
+    be the editor's is also stored as the reviewed English of that French (it
+    reaches no output, unless the sentence comes back, or as a near match). An edit of a
     sentence reviewed again since this file was written (an older copy) is a
     conflict: the newer review is kept, this edit kept aside and reported.
 
@@ -420,7 +423,9 @@ def import_reviews(path: Path, memory: TranslationMemory) -> ImportReport:
             "English), then import again"
         )
     changed = plan.changed
-    memory.store_reviewed([(record.source, english) for _, record, english, _ in changed])
+    memory.store_reviewed(
+        [(record.source, english) for _, record, english, _ in changed] + plan.gone_reviews
+    )
     if found.shows_formatting:
         # (From an older file, no spans are stored: the French's are projected instead.)
         memory.reviewed_spans.store(
@@ -498,6 +503,9 @@ def _plan(
                         note=row.note,
                     )
                 )
+                if english and shown is not None and _edited(row, found, shown):
+                    # Still the review of that French: a near match may offer it.
+                    plan.gone_reviews.append((row.french, english))
             else:
                 plan.gone_unchanged += 1
             continue
