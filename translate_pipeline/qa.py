@@ -17,11 +17,25 @@ from translate_pipeline.protect import Outcome, SpanKind, SpanResult, without_li
 from translate_pipeline.typography import french_typography
 
 # English is usually 0.8-1.2 times as long as French; outside this band a
-# sentence was most likely cut or padded.
+# sentence was most likely cut or padded. Short sentences shrink more than that
+# ("Pourquoi maintenant ?" -> "Why now?"), so a row is judged only when the
+# lengths also differ by LENGTH_RATIO_MIN_GAP characters or more.
 LENGTH_RATIO_BAND = (0.5, 2.0)
 LENGTH_RATIO_MIN_CHARS = 20
+LENGTH_RATIO_MIN_GAP = 15
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# French function words: a row in capitals ("UNE RENTRÉE SOUS TENSION") that
+# holds one is French text, not a run of names or acronyms.
+_FRENCH_FUNCTION_TEXT = (
+    "le la les un une des du de au aux et ou en dans sur sous pour par avec sans "
+    "qui que quoi dont est sont ne pas plus ce cette ces son sa ses leur leurs"
+)
+_FRENCH_FUNCTION_WORDS = frozenset(_FRENCH_FUNCTION_TEXT.split())
+# Lower-case words that belong to names ("Charles de Gaulle", "Ludwig van Beethoven").
+_NAME_PARTICLES = frozenset({"de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di"})
+# English writes "12%"; "12 %" in a reviewed English is the French spacing left.
+_SPACE_BEFORE_PERCENT = re.compile(r"\d[ \u00a0\u202f]+%")
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,9 @@ def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
     if item.marked_words:
         flags.append(QaFlag(FlagCode.UNTRANSLATED_WORD, ", ".join(item.marked_words)))
     left = french_typography(without_links(item.english))
+    # Inline code is the code's own ("timeout: 3,5 %"), checked byte for byte.
+    if _SPACE_BEFORE_PERCENT.search(without_links(_without_code(item)[1])):
+        left = (*left, "space before percent sign")
     if left:
         flags.append(QaFlag(FlagCode.FRENCH_TYPOGRAPHY, ", ".join(left)))
     english = item.english.strip()
@@ -53,7 +70,12 @@ def check_segment(item: SegmentCheck) -> tuple[QaFlag, ...]:
         flags.append(QaFlag(FlagCode.UNTRANSLATED, "English is identical to the French"))
     ratio = len(english) / max(1, len(item.french))
     low, high = LENGTH_RATIO_BAND
-    if len(item.french) >= LENGTH_RATIO_MIN_CHARS and not low <= ratio <= high:
+    gap = abs(len(english) - len(item.french))
+    if (
+        len(item.french) >= LENGTH_RATIO_MIN_CHARS
+        and gap >= LENGTH_RATIO_MIN_GAP
+        and not low <= ratio <= high
+    ):
         flags.append(QaFlag(FlagCode.LENGTH_RATIO, f"English is {ratio:.1f}x the French length"))
     return tuple(flags)
 
@@ -111,11 +133,23 @@ def _without_code(item: SegmentCheck) -> tuple[str, str]:
 def _is_untranslated(item: SegmentCheck) -> bool:
     if " ".join(item.english.split()).casefold() != " ".join(item.french.split()).casefold():
         return False
-    # A segment that is only names ("OpenAI") is rightly left as it is.
+    # A segment that is only names ("OpenAI", "— Arthur Mensch", "Paris, Lyon"),
+    # numbers, punctuation or a URL is rightly left as it is: French text is told
+    # by a word in lower case (not a particle of a name), or a French function word
+    # in capitals.
     rest = item.french
     for result in sorted(item.spans, key=lambda r: -r.span.start):
         rest = rest[: result.span.start] + " " + rest[result.span.end :]
-    return len(_WORD.findall(rest)) >= 2
+    words = _WORD.findall(without_links(rest))
+    return len(words) >= 2 and any(_is_french_text(word) for word in words)
+
+
+def _is_french_text(word: str) -> bool:
+    """Whether ``word`` shows a sentence rather than a name: lower case, or a
+    French function word written in capitals."""
+    if word.islower():
+        return word not in _NAME_PARTICLES
+    return word.isupper() and word.casefold() in _FRENCH_FUNCTION_WORDS
 
 
 @dataclass(frozen=True)
