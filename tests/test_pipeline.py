@@ -14,7 +14,7 @@ from translate_pipeline.errors import OutputError, SourceError
 from translate_pipeline.pipeline import RunConfig, RunReport, run
 from translate_pipeline.translation import translate_texts
 
-from .conftest import TaggingTranslator
+from .conftest import IdentityTranslator, TaggingTranslator
 
 
 def test_run_writes_three_files_per_article(
@@ -350,3 +350,20 @@ def test_issue9_item1_code_holding_sentence_ends_and_numbers_stays_whole_and_unf
     assert english == "CALL `fig.show(). Puis` ENSUITE. THE SETTING `timeout: 3,5 %` RESTE.\n"
     assert report.qa.flags == {}
     assert report.qa.spans["code"] == {"kept": 2, "repaired": 0, "missing": 0}
+
+
+def test_qa_report_counts_every_row_though_only_flagged_rows_are_kept(tmp_path: Path) -> None:
+    # The run keeps only what the QA report shows of each written article (its
+    # flagged rows and verbatim blocks); the counts still cover every row.
+    (tmp_path / "a.md").write_text(
+        "# Titre\n\nLe chat dort. Il fait beau.\n\n```\ncode()\n```\n", encoding="utf-8"
+    )
+    (tmp_path / "b.txt").write_text("Bonjour. Merci.", encoding="utf-8")
+    report = run(
+        RunConfig(sources=(tmp_path / "a.md", tmp_path / "b.txt"), out_dir=tmp_path / "o"),
+        engine=IdentityTranslator(),
+    )
+    qa = json.loads((tmp_path / "o" / "qa-report.json").read_text(encoding="utf-8"))
+    assert (report.qa.segments, qa["segments"], qa["flagged_segments"]) == (5, 5, 2)
+    assert [row["segment_id"] for row in qa["rows"]] == ["a:p2:s1", "a:p2:s2"]
+    assert qa["kept_as_is"] == {"a": ["code block (line 5)"]}

@@ -309,8 +309,10 @@ def run(
         )
         with watch.stage("translate"):
             span_english = _span_translations(choice, translator, readable, translations, matcher)
+        # Only what the QA report shows is kept of each article once it is written.
         aligned_documents = []
         notes = memory.notes.lookup(translations)
+        rows_checked = 0
         for document, segments in readable:
             with watch.stage("QA"):
                 aligned = _with_notes(
@@ -319,7 +321,8 @@ def run(
                     ),
                     notes,
                 )
-            aligned_documents.append(aligned)
+            aligned_documents.append(_for_qa_report(aligned))
+            rows_checked += len(aligned.rows)
             with watch.stage("write documents"):
                 reports[document.path] = dataclasses.replace(
                     _write_document(aligned, config.out_dir, label, memory, config.english),
@@ -334,7 +337,9 @@ def run(
             for segment in segments
             for result in translations[segment.text].spans
         ]
-        summary = QaSummary.build(aligned_documents, spans)
+        summary = dataclasses.replace(
+            QaSummary.build(aligned_documents, spans), segments=rows_checked
+        )
     with watch.stage("write documents"):
         qa_reports = write_qa_reports(
             config.out_dir, aligned_documents, summary, label, glossary.path, glossary.version
@@ -695,6 +700,20 @@ def _align_checked(
         english_inlines=known,
         span_english=span_english,
         known_english={s.text: _known_english(translations[s.text]) for s in segments},
+    )
+
+
+def _for_qa_report(aligned: AlignedDocument) -> AlignedDocument:
+    """What the QA report needs of a written article: its flagged rows, verbatim blocks.
+
+    Every article's rows, with their English and spans, would otherwise be held
+    until the end of the run. The row count is kept by the caller.
+    """
+    source = aligned.source
+    return dataclasses.replace(
+        aligned,
+        rows=tuple(row for row in aligned.rows if row.flags),
+        source=dataclasses.replace(source, blocks=source.verbatim_blocks) if source else None,
     )
 
 

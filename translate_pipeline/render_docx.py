@@ -20,12 +20,15 @@ import hashlib
 import io
 import json
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -153,25 +156,73 @@ def bilingual_docx_bytes(
     # python-docx's object API costs about 6 ms a row; build an empty row once with
     # it, then copy the row's XML and fill its cells with runs built directly.
     template = _row_template(table, widths)
-    links: dict[tuple[str, str], str] = {}
+    links = external_links(doc.part)
 
     def link_id(href: str) -> str:
-        if ("", href) not in links:
-            links[("", href)] = doc.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, True)
-        return links[("", href)]
+        found = next((rid for rid, target in links.items() if target == href), None)
+        if found is None:
+            found = doc.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, True)
+            links[found] = href
+        return found
 
     writer = _CellWriter(link_id, english_language)
     body = table._tbl
-    for item in ordered_items(document):
-        if isinstance(item, Block):
-            body.append(writer.verbatim_row(template, item))
-        else:
-            body.append(writer.segment_row(template, item))
+    record = _RecordBuilder()
+    # The rows are never held as one tree (about 80 MB per MB of article): each is
+    # built in the table (so its namespaces resolve as in the whole document),
+    # serialised, read back for the record, and dropped; their XML waits on disk.
+    with tempfile.TemporaryFile() as rows_xml:
+        for number, item in enumerate(ordered_items(document), start=2):
+            if isinstance(item, Block):
+                tr = writer.verbatim_row(template, item)
+            else:
+                tr = writer.segment_row(template, item)
+            body.append(tr)
+            rows_xml.write(_row_xml(tr))
+            record.add(table_row(tr, number, links))
+            body.remove(tr)
+        _add_record(doc, record.result())
+        skeleton = io.BytesIO()
+        doc.save(skeleton)
+        return _with_rows(skeleton, rows_xml)
 
-    rows = table_rows(body, external_links(doc.part))
-    _add_record(doc, record_of(rows))
+
+def _row_xml(tr: Any) -> bytes:
+    """A table row's XML as the whole document's serialisation holds it.
+
+    Serialised alone, an element repeats its ancestors' namespace declarations on
+    its start tag; in the document they are declared once on the root.
+    """
+    xml = etree.tostring(tr, encoding="UTF-8")
+    return _INHERITED_DECLARATIONS.sub(rb"\1", xml, count=1)
+
+
+_INHERITED_DECLARATIONS = re.compile(rb'^(<w:tr)(?: xmlns(?::[\w.-]+)?="[^"]*")+')
+
+
+def _with_rows(skeleton: io.BytesIO, rows_xml: IO[bytes]) -> bytes:
+    """The saved skeleton package with the rows' XML put at the end of its table."""
     buffer = io.BytesIO()
-    doc.save(buffer)
+    rows_size = rows_xml.tell()
+    with (
+        zipfile.ZipFile(skeleton) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                target.writestr(info, source.read(info))
+                continue
+            xml = source.read(info)
+            end_of_table = xml.rindex(b"</w:tbl>")
+            part = zipfile.ZipInfo(info.filename, info.date_time)
+            part.compress_type = info.compress_type
+            part.external_attr = info.external_attr
+            force_zip64 = len(xml) + rows_size > 2**31 - 1
+            with target.open(part, "w", force_zip64=force_zip64) as stream:
+                stream.write(xml[:end_of_table])
+                rows_xml.seek(0)
+                shutil.copyfileobj(rows_xml, stream, 1 << 20)
+                stream.write(xml[end_of_table:])
     return buffer.getvalue()
 
 
@@ -557,26 +608,30 @@ def table_rows(
         comments: Word comments by ID (see :func:`docx_comments`), to attach to
             the rows they are anchored in.
     """
-    rows = []
-    for number, tr in enumerate(tbl.findall(qn("w:tr")), start=1):
-        if number == 1:
-            continue
-        cells = tr.findall(qn("w:tc"))
-        paragraphs = cells[0].findall(qn("w:p")) if cells else []
-        texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs]
-        empty: tuple[str, tuple[Inline, ...]] = ("", ())
-        rows.append(
-            TableRow(
-                number=number,
-                cells=len(cells),
-                id_text="".join((texts[0] if texts else "").split()),
-                notes=tuple(texts[1:]),
-                french=read_cell(cells[1], links) if len(cells) > 1 else empty,
-                english=read_cell(cells[2], links) if len(cells) > 2 else empty,
-                comments=_row_comments(tr, comments or {}),
-            )
-        )
-    return tuple(rows)
+    return tuple(
+        table_row(tr, number, links, comments)
+        for number, tr in enumerate(tbl.findall(qn("w:tr")), start=1)
+        if number > 1
+    )
+
+
+def table_row(
+    tr: Any, number: int, links: Mapping[str, str], comments: Mapping[str, str] | None = None
+) -> TableRow:
+    """One row element (``w:tr``) of a bilingual table, read; ``number`` is 1-based."""
+    cells = tr.findall(qn("w:tc"))
+    paragraphs = cells[0].findall(qn("w:p")) if cells else []
+    texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in paragraphs]
+    empty: tuple[str, tuple[Inline, ...]] = ("", ())
+    return TableRow(
+        number=number,
+        cells=len(cells),
+        id_text="".join((texts[0] if texts else "").split()),
+        notes=tuple(texts[1:]),
+        french=read_cell(cells[1], links) if len(cells) > 1 else empty,
+        english=read_cell(cells[2], links) if len(cells) > 2 else empty,
+        comments=_row_comments(tr, comments or {}),
+    )
 
 
 def read_cell(tc: Any, links: Mapping[str, str]) -> tuple[str, tuple[Inline, ...]]:
@@ -757,20 +812,56 @@ def record_of(rows: Sequence[TableRow]) -> dict[str, Any]:
     shown, so that an import can tell an editor's change of the French from a
     change of the article, and a newer review from this file's edit.
     """
-    state = [
-        [row.cells, row.id_text, list(row.notes), _cell_state(row.french), _cell_state(row.english)]
+    record = _RecordBuilder()
+    for row in rows:
+        record.add(row)
+    return record.result()
+
+
+class _RecordBuilder:
+    """:func:`record_of`, one row at a time, so that no row need be kept.
+
+    The digest is the SHA-256 of the JSON list of every row's state, fed to the
+    hash piece by piece exactly as ``json.dumps`` would write the list.
+    """
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256(b"[")
+        self.rows = 0
+        self.english: dict[str, str] = {}
+        self.shown: dict[str, list[str]] = {}
+
+    def add(self, row: TableRow) -> None:
+        state = [
+            row.cells,
+            row.id_text,
+            list(row.notes),
+            _cell_state(row.french),
+            _cell_state(row.english),
+        ]
         # A comment added by a reviewer is an edit too (none when the tool writes).
-        + ([list(row.comments)] if row.comments else [])
-        for row in rows
-    ]
-    digest = hashlib.sha256(json.dumps(state, ensure_ascii=False).encode()).hexdigest()
-    segment_rows = [row for row in rows if not row.kept_as_is]
-    english = {row.id_text: row_fingerprint(row) for row in segment_rows}
-    shown = {
-        row.id_text: [shown_text_hash(row.french[0]), shown_text_hash(row.english[0])]
-        for row in segment_rows
-    }
-    return {"version": RECORD_VERSION, "digest": digest, "rows": english, "shown": shown}
+        if row.comments:
+            state.append(list(row.comments))
+        if self.rows:
+            self.digest.update(b", ")
+        self.digest.update(json.dumps(state, ensure_ascii=False).encode())
+        self.rows += 1
+        if not row.kept_as_is:
+            self.english[row.id_text] = row_fingerprint(row)
+            self.shown[row.id_text] = [
+                shown_text_hash(row.french[0]),
+                shown_text_hash(row.english[0]),
+            ]
+
+    def result(self) -> dict[str, Any]:
+        digest = self.digest.copy()
+        digest.update(b"]")
+        return {
+            "version": RECORD_VERSION,
+            "digest": digest.hexdigest(),
+            "rows": self.english,
+            "shown": self.shown,
+        }
 
 
 def _add_record(doc: Any, record: dict[str, Any]) -> None:
