@@ -139,6 +139,16 @@ def main() -> None:
     help="Where the Argos engine runs: auto uses the GPUs when CTranslate2 sees one "
     "(int8_float16, larger batches), else the CPU.",
 )
+@click.option(
+    "--cluster",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Translate on a Ray cluster: alone, start Ray on this machine; with an ADDRESS "
+    "(HOST:PORT of 'ray start --head'), join that cluster. The memory stays here. Needs "
+    "pip install 'translate-pipeline[cluster]'.",
+)
 @glossary_option
 @memory_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
@@ -152,6 +162,7 @@ def run(
     batch_size: int | None,
     beam_size: int,
     device: str,
+    cluster: str | None,
     glossary_path: Path | None,
     memory_path: Path | None,
     as_json: bool,
@@ -185,6 +196,7 @@ def run(
         ),
         glossary=glossary_path,
         memory=memory_path,
+        cluster=cluster,
     )
     # A bar only on a terminal: in logs and pipes it would be noise.
     show_progress = not (quiet or as_json) and sys.stderr.isatty()

@@ -77,6 +77,8 @@ class RunConfig:
         engine_options: Threads and beam size for the neural engine.
         glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
         memory: The translation memory file; ``None`` uses the default place.
+        cluster: Translate on Ray actors: ``"local"`` starts Ray here, anything else is
+            the address of a cluster to join; ``None`` translates in this process.
     """
 
     sources: tuple[Path, ...]
@@ -85,6 +87,7 @@ class RunConfig:
     engine_options: EngineOptions = field(default_factory=EngineOptions)
     glossary: Path | None = None
     memory: Path | None = None
+    cluster: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,10 @@ def run(
                 choice, hits = _served_by_memory(memory, texts, config.engine, glossary, missing)
             else:
                 hits = None
+                if config.cluster is not None:
+                    from translate_pipeline.cluster import on_cluster
+
+                    choice = on_cluster(choice, config, engine, notice)
         label = f"{choice.name} ({choice.version})"
         key = MachineKey(choice.name, choice.version, glossary.version)
         with watch.stage("memory lookup"):
