@@ -312,3 +312,20 @@ print(sorted(name for name in sys.modules if name == "ray" or name.startswith("r
     )
     assert result.stdout.strip() == "[]"
     assert re.search(r"a\.en\.md", " ".join(p.name for p in (tmp_path / "o").iterdir()))
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_a_cluster_run_finds_the_local_runs_sentences_without_starting_ray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same engine name and version on both sides: one memory serves both, and a run
+    # the memory serves entirely never needs Ray (here it could not even import it).
+    memory = tmp_path / "tm.sqlite"
+    local = run(RunConfig((SEEDS,), tmp_path / "local", engine="apertium", memory=memory))
+    monkeypatch.setitem(sys.modules, "ray", None)
+    again = run(
+        RunConfig((SEEDS,), tmp_path / "cluster", engine="apertium", memory=memory, cluster="local")
+    )
+    assert local.translated > 0
+    assert (again.translated, again.memory_hits) == (0, local.translated)
+    assert output_contents(tmp_path / "cluster") == output_contents(tmp_path / "local")
