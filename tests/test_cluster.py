@@ -96,12 +96,17 @@ def output_contents(folder: Path) -> dict[str, object]:
     return contents
 
 
-@pytest.mark.usefixtures("require_apertium", "require_ray")
+@pytest.mark.usefixtures("require_apertium", "require_ray", "installed_tiny_model")
 def test_local_ray_with_two_actors_writes_the_local_outputs(
     corpus: Path, local_outputs: Path, tmp_path: Path
 ) -> None:
+    # Apertium, and the tiny Argos model (installed before Ray starts, so that the
+    # actors' processes see its ARGOS_PACKAGES_DIR), each against a local run.
     import ray
 
+    argos_local = run(
+        RunConfig((SEEDS,), tmp_path / "argos-local", engine="argos", memory=tmp_path / "a.sqlite")
+    )
     notices: list[str] = []
     ray.init(
         address="local",
@@ -111,22 +116,39 @@ def test_local_ray_with_two_actors_writes_the_local_outputs(
         log_to_driver=False,
     )
     try:
-        report = run(
-            RunConfig(
-                (corpus,),
-                tmp_path / "out",
-                engine="apertium",
-                glossary=GLOSSARY,
-                memory=tmp_path / "tm.sqlite",
-                cluster="local",
+        reports = [
+            run(
+                RunConfig(
+                    (corpus,),
+                    tmp_path / "out",
+                    engine="apertium",
+                    glossary=GLOSSARY,
+                    memory=tmp_path / "tm.sqlite",
+                    cluster="local",
+                ),
+                notice=notices.append,
             ),
-            notice=notices.append,
-        )
+            run(
+                RunConfig(
+                    (SEEDS,),
+                    tmp_path / "argos-cluster",
+                    engine="argos",
+                    memory=tmp_path / "tm.sqlite",
+                    cluster="local",
+                ),
+                notice=notices.append,
+            ),
+        ]
     finally:
         ray.shutdown()
-    assert not report.failed
-    assert notices == ["Ray cluster (local): 2 apertium actors on 1 node, 1 CPU each"]
+    assert not any(report.failed for report in reports)
+    assert notices == [
+        "Ray cluster (local): 2 apertium actors on 1 node, 1 CPU each",
+        "Ray cluster (local): 2 argos actors on 1 node, 1 CPU each",
+    ]
+    assert reports[1].translated == argos_local.translated > 0
     assert output_contents(tmp_path / "out") == output_contents(local_outputs)
+    assert output_contents(tmp_path / "argos-cluster") == output_contents(tmp_path / "argos-local")
 
 
 def free_port() -> int:
