@@ -167,6 +167,16 @@ def main() -> None:
     help="English variant: en-GB writes 12 Jan 2024 and 14:30, en-US January 12, 2024 "
     "and 2:30 pm; both use “double” quotes.",
 )
+@click.option(
+    "--cluster",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Translate on a Ray cluster: alone, start Ray on this machine; with an ADDRESS "
+    "(HOST:PORT of 'ray start --head'), join that cluster. The memory stays here. Needs "
+    "pip install 'translate-pipeline[cluster]'.",
+)
 @glossary_option
 @memory_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
@@ -181,6 +191,7 @@ def run(
     beam_size: int,
     device: str,
     english: str,
+    cluster: str | None,
     glossary_path: Path | None,
     memory_path: Path | None,
     as_json: bool,
@@ -218,6 +229,7 @@ def run(
         glossary=glossary_path,
         memory=memory_path,
         english=EnglishVariant(english),
+        cluster=cluster,
     )
     # A bar only on a terminal: in logs and pipes it would be noise.
     show_progress = not (quiet or as_json) and sys.stderr.isatty()

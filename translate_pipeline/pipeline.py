@@ -83,6 +83,8 @@ class RunConfig:
         glossary: The glossary file; ``None`` uses ``glossary/terms.csv`` when it exists.
         memory: The translation memory file; ``None`` uses the default place.
         english: The English variant of dates, times and typography ("en-GB", "en-US").
+        cluster: Translate on Ray actors: ``"local"`` starts Ray here, anything else is
+            the address of a cluster to join; ``None`` translates in this process.
     """
 
     sources: tuple[Path, ...]
@@ -92,6 +94,7 @@ class RunConfig:
     glossary: Path | None = None
     memory: Path | None = None
     english: EnglishVariant = DEFAULT_VARIANT
+    cluster: str | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,10 @@ def run(
                 choice, hits = _served_by_memory(memory, texts, config.engine, glossary, missing)
             else:
                 hits = None
+                if config.cluster is not None:
+                    from translate_pipeline.cluster import on_cluster
+
+                    choice = on_cluster(choice, config, engine, notice)
         label = f"{choice.name} ({choice.version})"
         key = MachineKey(choice.name, choice.version, _made_with(glossary, config.english))
         code = code_ranges((s.text, s.inlines) for _, segments in readable for s in segments)

@@ -1,0 +1,353 @@
+"""Translating on a Ray cluster gives the outputs of a local run, file for file.
+
+The Ray tests start real Ray processes (a local instance, then a two-node cluster
+made with ``ray start``); they are skipped where Ray is not installed, never in CI,
+whose dev group installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS, TaggingTranslator
+from tests.docx_articles import build_rich_article
+from translate_pipeline.cluster import ClusterPlan, plan_actors
+from translate_pipeline.engines import EngineOptions
+from translate_pipeline.errors import EngineError
+from translate_pipeline.pipeline import RunConfig, run
+
+GLOSSARY = ROOT / "glossary" / "terms.csv"
+RAY_ENV = {"RAY_DISABLE_USAGE_STATS": "1", "RAY_AUTH_MODE": "token"}
+FORMATTED_MARKDOWN = """# Le **nucléaire** revient
+
+La [centrale](https://example.org/centrale) de Flamanville produit enfin de
+l'électricité, selon **EDF**. Le chantier a duré *dix-sept ans*.
+"""
+
+
+def ray_importable() -> bool:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture
+def require_ray() -> None:
+    """Skip where Ray is missing, but never in CI, whose dev group installs it."""
+    if not ray_importable():
+        if os.environ.get("CI"):
+            pytest.fail("Ray must be installed in CI (it is in the dev dependency group)")
+        pytest.skip("Ray is not installed (pip install 'translate-pipeline[cluster]')")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds, a Word article and a Markdown article with formatting (so that span
+    placement, which uses Apertium's marked translation, runs on the cluster too)."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for seed in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    build_rich_article(folder / "riche.docx")
+    (folder / "nucleaire.md").write_text(FORMATTED_MARKDOWN, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outputs of a local Apertium run on the corpus (no Ray)."""
+    from tests.conftest import apertium_available
+
+    if not apertium_available():
+        pytest.skip("apertium is not installed here")
+    out = tmp_path_factory.mktemp("local-run")
+    report = run(
+        RunConfig(
+            (corpus,), out / "out", engine="apertium", glossary=GLOSSARY, memory=out / "tm.sqlite"
+        )
+    )
+    assert not report.failed and report.translated > 0
+    return out / "out"
+
+
+def output_contents(folder: Path) -> dict[str, object]:
+    """Every output file's bytes; a .docx as its parts' bytes (the zip stamps each part
+    with the time it was written, so two runs' archives differ in those bytes only)."""
+    contents: dict[str, object] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                contents[path.name] = {name: archive.read(name) for name in archive.namelist()}
+        else:
+            contents[path.name] = path.read_bytes()
+    return contents
+
+
+@pytest.mark.usefixtures("require_apertium", "require_ray", "installed_tiny_model")
+def test_local_ray_with_two_actors_writes_the_local_outputs(
+    corpus: Path, local_outputs: Path, tmp_path: Path
+) -> None:
+    # Apertium, and the tiny Argos model (installed before Ray starts, so that the
+    # actors' processes see its ARGOS_PACKAGES_DIR), each against a local run.
+    import ray
+
+    argos_local = run(
+        RunConfig((SEEDS,), tmp_path / "argos-local", engine="argos", memory=tmp_path / "a.sqlite")
+    )
+    notices: list[str] = []
+    ray.init(
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=80 * 1024 * 1024,
+        log_to_driver=False,
+    )
+    try:
+        reports = [
+            run(
+                RunConfig(
+                    (corpus,),
+                    tmp_path / "out",
+                    engine="apertium",
+                    glossary=GLOSSARY,
+                    memory=tmp_path / "tm.sqlite",
+                    cluster="local",
+                ),
+                notice=notices.append,
+            ),
+            run(
+                RunConfig(
+                    (SEEDS,),
+                    tmp_path / "argos-cluster",
+                    engine="argos",
+                    memory=tmp_path / "tm.sqlite",
+                    cluster="local",
+                ),
+                notice=notices.append,
+            ),
+        ]
+    finally:
+        ray.shutdown()
+    assert not any(report.failed for report in reports)
+    assert notices == [
+        "Ray cluster (local): 2 apertium actors on 1 node, 1 CPU each",
+        "Ray cluster (local): 2 argos actors on 1 node, 1 CPU each",
+    ]
+    assert reports[1].translated == argos_local.translated > 0
+    assert output_contents(tmp_path / "out") == output_contents(local_outputs)
+    assert output_contents(tmp_path / "argos-cluster") == output_contents(tmp_path / "argos-local")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def two_node_cluster(tmp_path: Path) -> Iterator[str]:
+    """A head and a second node on this machine (``ray start``, one CPU each)."""
+    ray_cli = str(Path(sys.executable).parent / "ray")
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    env = {**os.environ, **RAY_ENV}
+    started: list[subprocess.Popen[bytes]] = []
+    # Its own temporary folder, so that no later ray.init() on this machine finds it.
+    temp_dir = tempfile.mkdtemp(prefix="ray-test-", dir="/tmp")
+    common = ["--num-cpus=1", "--disable-usage-stats", "--block", f"--temp-dir={temp_dir}"]
+    try:
+        for arguments in (
+            ["--head", f"--port={port}", "--include-dashboard=false"],
+            [f"--address={address}"],
+        ):
+            log = (tmp_path / f"ray-{len(started)}.log").open("wb")
+            started.append(
+                subprocess.Popen(
+                    [ray_cli, "start", *arguments, *common], stdout=log, stderr=log, env=env
+                )
+            )
+            wait_for_cpus(ray_cli, address, len(started), env, started)
+        yield address
+    finally:
+        # --block keeps each node's processes under its ray start: stopping it stops them.
+        for process in reversed(started):
+            process.terminate()
+        for process in started:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def wait_for_cpus(
+    ray_cli: str,
+    address: str,
+    cpus: int,
+    env: dict[str, str],
+    started: list[subprocess.Popen[bytes]],
+) -> None:
+    """Wait until the cluster at ``address`` counts ``cpus`` CPUs (all its nodes joined)."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        assert all(p.poll() is None for p in started), "a ray start process exited"
+        status = subprocess.run(
+            [ray_cli, "status", f"--address={address}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if f"/{cpus}.0 CPU" in status.stdout:
+            return
+        time.sleep(1)
+    pytest.fail(f"the Ray cluster at {address} did not reach {cpus} CPUs in 180 s")
+
+
+@pytest.mark.usefixtures("require_apertium", "require_ray")
+def test_joining_a_two_node_cluster_writes_the_local_outputs(
+    corpus: Path, local_outputs: Path, tmp_path: Path, two_node_cluster: str
+) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "translate_pipeline.cli",
+            "run",
+            str(corpus),
+            "--engine",
+            "apertium",
+            "--glossary",
+            str(GLOSSARY),
+            "--memory",
+            str(tmp_path / "tm.sqlite"),
+            "--out",
+            str(tmp_path / "out"),
+            "--cluster",
+            two_node_cluster,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **RAY_ENV},
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (
+        f"Ray cluster ({two_node_cluster}): 2 apertium actors on 2 nodes, 1 CPU each"
+        in result.stderr
+    )
+    assert output_contents(tmp_path / "out") == output_contents(local_outputs)
+
+
+@pytest.mark.parametrize(
+    ("engine", "options", "resources", "plan"),
+    [
+        ("apertium", EngineOptions(), {"CPU": 2.0}, ClusterPlan("a", 2, 1, 0)),
+        (
+            "apertium",
+            EngineOptions(threads=4),
+            {"CPU": 16.0, "GPU": 2.0},
+            ClusterPlan("a", 16, 1, 0),
+        ),
+        ("argos", EngineOptions(threads=4), {"CPU": 16.0}, ClusterPlan("a", 4, 4, 0)),
+        ("argos", EngineOptions(threads=4), {"CPU": 2.0}, ClusterPlan("a", 1, 4, 0)),
+        ("argos", EngineOptions(), {"CPU": 16.0, "GPU": 2.0}, ClusterPlan("a", 2, 1, 1)),
+        ("argos", EngineOptions(device="cpu"), {"CPU": 8.0, "GPU": 2.0}, ClusterPlan("a", 8, 1, 0)),
+    ],
+)
+def test_plan_fills_the_cluster_without_oversubscribing(
+    engine: str, options: EngineOptions, resources: dict[str, float], plan: ClusterPlan
+) -> None:
+    assert plan_actors("a", engine, options, resources) == plan
+
+
+def test_cluster_without_ray_says_how_to_install_it(
+    tmp_path: Path, tagging_engine: TaggingTranslator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    (tmp_path / "a.txt").write_text("Une phrase.", encoding="utf-8")
+    config = RunConfig((tmp_path / "a.txt",), tmp_path / "out", cluster="local")
+    with pytest.raises(EngineError, match=r"pip install 'translate-pipeline\[cluster\]'"):
+        run(config, engine=tagging_engine)
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_cluster_flag_alone_reaches_ray(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from translate_pipeline.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    (tmp_path / "a.txt").write_text("Une phrase.", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--cluster"]
+    )
+    assert result.exit_code == 1
+    assert "--cluster needs Ray, which is not installed" in result.output
+    assert not (tmp_path / "o" / "a.en.md").exists()
+
+
+def test_a_path_given_as_the_address_is_named(
+    tmp_path: Path, tagging_engine: TaggingTranslator
+) -> None:
+    (tmp_path / "a.txt").write_text("Une phrase.", encoding="utf-8")
+    config = RunConfig((tmp_path / "a.txt",), tmp_path / "out", cluster=str(tmp_path))
+    with pytest.raises(EngineError, match=r"not a Ray address\. Put --cluster after the paths"):
+        run(config, engine=tagging_engine)
+
+
+def test_help_and_a_local_run_never_import_ray(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Une phrase.", encoding="utf-8")
+    script = f"""
+import sys
+from click.testing import CliRunner
+from translate_pipeline.cli import main
+from translate_pipeline.pipeline import RunConfig, run
+from tests.conftest import TaggingTranslator
+assert CliRunner().invoke(main, ["run", "--help"]).exit_code == 0
+run(RunConfig((__import__("pathlib").Path({str(tmp_path / "a.txt")!r}),),
+    __import__("pathlib").Path({str(tmp_path / "o")!r})), engine=TaggingTranslator(calls=[]))
+print(sorted(name for name in sys.modules if name == "ray" or name.startswith("ray.")))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "[]"
+    assert re.search(r"a\.en\.md", " ".join(p.name for p in (tmp_path / "o").iterdir()))
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_a_cluster_run_finds_the_local_runs_sentences_without_starting_ray(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same engine name and version on both sides: one memory serves both, and a run
+    # the memory serves entirely never needs Ray (here it could not even import it).
+    memory = tmp_path / "tm.sqlite"
+    local = run(RunConfig((SEEDS,), tmp_path / "local", engine="apertium", memory=memory))
+    monkeypatch.setitem(sys.modules, "ray", None)
+    again = run(
+        RunConfig((SEEDS,), tmp_path / "cluster", engine="apertium", memory=memory, cluster="local")
+    )
+    assert local.translated > 0
+    assert (again.translated, again.memory_hits) == (0, local.translated)
+    assert output_contents(tmp_path / "cluster") == output_contents(tmp_path / "local")
