@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from translate_pipeline.document import FlagCode
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.glossary import Term
 from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
-from translate_pipeline.qa import SegmentCheck, check_segment
+from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
+from translate_pipeline.render_qa import QA_JSON, QA_MARKDOWN, write_qa_reports
 
 TERMS = (Term("Sora", "Sora"), Term("OpenAI", "OpenAI"), Term("IA", "AI"))
 
@@ -220,3 +222,20 @@ def test_qa_false_flag_and_miss_rates(lexicon: EnglishLexicon) -> None:
     reviewed = [case for case in QA_CASES if case["origin"] == "reviewed"]
     assert sum(1 for case in reviewed if case["expected"]) >= 10
     assert sum(1 for case in reviewed if not case["expected"]) >= 10
+
+
+def test_qa_report_already_holding_the_run_s_report_is_left_untouched(tmp_path: Path) -> None:
+    summary = QaSummary.build([], [])
+    first = write_qa_reports(tmp_path, [], summary, "apertium", None, "none")
+    assert [p.name for p in first.written] == [QA_JSON, QA_MARKDOWN]
+    assert first.current == ()
+    paths = (tmp_path / QA_JSON, tmp_path / QA_MARKDOWN)
+    for path in paths:
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    again = write_qa_reports(tmp_path, [], summary, "apertium", None, "none")
+    assert (again.written, again.current) == ((), paths)
+    assert [path.stat().st_mtime_ns for path in paths] == [1_000_000_000] * 2
+    # Another engine changes the report: both files are written again.
+    other = write_qa_reports(tmp_path, [], summary, "argos", None, "none")
+    assert (other.written, other.current) == (paths, ())
+    assert '"engine": "argos"' in paths[0].read_text(encoding="utf-8")
