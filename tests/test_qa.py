@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from translate_pipeline.document import FlagCode
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.glossary import Term
 from translate_pipeline.protect import Outcome, SpanResult, find_spans, mask, restore
-from translate_pipeline.qa import SegmentCheck, check_segment
+from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
+from translate_pipeline.render_qa import QA_JSON, QA_MARKDOWN, write_qa_reports
 
 TERMS = (Term("Sora", "Sora"), Term("OpenAI", "OpenAI"), Term("IA", "AI"))
 
@@ -183,12 +185,14 @@ def test_number_flag_names_the_french_number(
     assert number_flags_on_reviewed_row(french, english) == expected
 
 
-# Issue 12 item 5: QA right in both directions, on tests/data/qa_cases.json (97
-# hand-written rows: 50 with a real problem, 47 correct, machine and reviewed),
+# Issue 12 item 5: QA right in both directions, on tests/data/qa_cases.json (126
+# hand-written rows: 63 with a real problem, 63 correct, machine and reviewed),
 # each run through from_memory and _align_checked as a run does (bench/qa_eval.py).
-# Measured before the fixes of this file's commit (checks of 048cbd9): 10 false
-# flags (names-only rows flagged "untranslated", "Why now?" flagged length-ratio)
-# and 1 miss ("12 %" left in the English); after: 0 and 0.
+# Measured with the checks of 048cbd9: 11 false flags (rows of names only flagged
+# "untranslated", "Why now?" flagged length-ratio) and 2 misses ("12 %" left in the
+# English; a French word left in a reviewed row). Now: 0 false flags, 1 miss (the
+# reviewed row: marked "known_miss" in the data, with why). The last 29 rows were
+# written after the fixes and measured without changing the checks for them.
 QA_CASES = load_cases()
 
 
@@ -201,7 +205,17 @@ def lexicon() -> Iterator[EnglishLexicon]:
 
 
 @pytest.mark.parametrize(
-    "case", QA_CASES, ids=[f"{n}-{case['why']}" for n, case in enumerate(QA_CASES)]
+    "case",
+    [
+        pytest.param(
+            case,
+            id=f"{n}-{case['why']}",
+            marks=[pytest.mark.xfail(reason=case["known_miss"], strict=True)]
+            if "known_miss" in case
+            else [],
+        )
+        for n, case in enumerate(QA_CASES)
+    ],
 )
 def test_qa_flags_each_real_problem_and_leaves_correct_rows_alone(
     case: dict[str, Any], lexicon: EnglishLexicon
@@ -215,8 +229,26 @@ def test_qa_flags_each_real_problem_and_leaves_correct_rows_alone(
 
 def test_qa_false_flag_and_miss_rates(lexicon: EnglishLexicon) -> None:
     rates = measure(QA_CASES, lexicon)
-    assert (rates.correct, rates.problems) == (47, 50)
-    assert (rates.false_flags, rates.misses) == ((), ())
+    assert (rates.correct, rates.problems) == (63, 63)
+    assert rates.false_flags == ()
+    assert [QA_CASES[n]["why"] for n in rates.misses] == ["French word left in a reviewed row"]
     reviewed = [case for case in QA_CASES if case["origin"] == "reviewed"]
     assert sum(1 for case in reviewed if case["expected"]) >= 10
     assert sum(1 for case in reviewed if not case["expected"]) >= 10
+
+
+def test_qa_report_already_holding_the_run_s_report_is_left_untouched(tmp_path: Path) -> None:
+    summary = QaSummary.build([], [])
+    first = write_qa_reports(tmp_path, [], summary, "apertium", None, "none")
+    assert [p.name for p in first.written] == [QA_JSON, QA_MARKDOWN]
+    assert first.current == ()
+    paths = (tmp_path / QA_JSON, tmp_path / QA_MARKDOWN)
+    for path in paths:
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    again = write_qa_reports(tmp_path, [], summary, "apertium", None, "none")
+    assert (again.written, again.current) == ((), paths)
+    assert [path.stat().st_mtime_ns for path in paths] == [1_000_000_000] * 2
+    # Another engine changes the report: both files are written again.
+    other = write_qa_reports(tmp_path, [], summary, "argos", None, "none")
+    assert (other.written, other.current) == (paths, ())
+    assert '"engine": "argos"' in paths[0].read_text(encoding="utf-8")

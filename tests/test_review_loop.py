@@ -52,9 +52,9 @@ def test_second_run_translates_nothing(first_run: Path, seeds_copy: Path) -> Non
         "misses": 0,
     }
     assert summary["translated"] == 0
-    # Nothing changed, so only the QA report is written again.
-    assert len(summary["files_up_to_date"]) == 6
-    assert [Path(p).name for p in summary["files_written"]] == ["qa-report.json", "qa-report.md"]
+    # Nothing changed, so nothing is written, the QA report included.
+    assert len(summary["files_up_to_date"]) == 8
+    assert summary["files_written"] == []
 
 
 def test_second_run_never_loads_the_model(

@@ -139,6 +139,8 @@ class RunReport:
         near_matches: Distinct segment texts with a reviewed near match (see ``fuzzy``).
         qa: Flag and protected-span counts.
         qa_reports: The QA report files written.
+        qa_reports_current: The QA report files left as they were, because they
+            already held this run's report.
         seconds: Wall time of the run.
         stage_seconds: Wall time of each stage.
         unreadable: Entries of source folders named like articles that cannot be
@@ -164,6 +166,7 @@ class RunReport:
     unreadable: tuple[tuple[Path, str], ...] = ()
     own_outputs: tuple[Path, ...] = ()
     near_matches: int = 0
+    qa_reports_current: tuple[Path, ...] = ()
 
     @property
     def failed(self) -> tuple[DocumentReport, ...]:
@@ -178,12 +181,13 @@ class RunReport:
     @property
     def files_current(self) -> tuple[Path, ...]:
         """Output files left as they were, because they already held this run's content."""
-        return tuple(
+        documents = tuple(
             path
             for report in self.documents
             for path in report.outputs
             if path not in report.written
         )
+        return (*documents, *self.qa_reports_current)
 
 
 def run(
@@ -348,7 +352,7 @@ def run(
             QaSummary.build(aligned_documents, spans), segments=rows_checked
         )
     with watch.stage("write documents"):
-        qa_reports = write_qa_reports(
+        qa_files = write_qa_reports(
             config.out_dir, aligned_documents, summary, label, glossary.path, glossary.version
         )
     ordered = tuple(reports[path] for path in scan.files)
@@ -365,7 +369,8 @@ def run(
         memory_hits=len(hits),
         reviewed=sum(1 for hit in hits.values() if hit.origin == REVIEWED),
         qa=summary,
-        qa_reports=qa_reports,
+        qa_reports=qa_files.written,
+        qa_reports_current=qa_files.current,
         seconds=watch.total(),
         stage_seconds=watch.seconds,
         unreadable=scan.unreadable,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,20 @@ def qa_report_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class QaReportFiles:
+    """The QA report files of a run.
+
+    Attributes:
+        written: The files this run wrote.
+        current: The files left as they were, because they already held this
+            run's report.
+    """
+
+    written: tuple[Path, ...]
+    current: tuple[Path, ...]
+
+
 def write_qa_reports(
     out_dir: Path,
     documents: Sequence[AlignedDocument],
@@ -113,12 +128,36 @@ def write_qa_reports(
     engine_label: str,
     glossary: Path | None,
     glossary_version: str,
-) -> tuple[Path, ...]:
-    """Write ``qa-report.json`` and ``qa-report.md`` into ``out_dir``; return their paths."""
+) -> QaReportFiles:
+    """Write ``qa-report.json`` and ``qa-report.md`` into ``out_dir``.
+
+    A file already holding exactly this report is left untouched (its date too),
+    as every other output of a run is.
+
+    Raises:
+        OutputError: A file cannot be written.
+    """
     report = qa_report_dict(documents, summary, engine_label, glossary, glossary_version)
-    json_path, md_path = out_dir / QA_JSON, out_dir / QA_MARKDOWN
-    write_atomic(
-        json_path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    )
-    write_atomic(md_path, qa_report_markdown(report).encode("utf-8"))
-    return (json_path, md_path)
+    contents = {
+        out_dir / QA_JSON: (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode(
+            "utf-8"
+        ),
+        out_dir / QA_MARKDOWN: qa_report_markdown(report).encode("utf-8"),
+    }
+    written, current = [], []
+    for path, data in contents.items():
+        if _holds(path, data):
+            current.append(path)
+        else:
+            write_atomic(path, data)
+            written.append(path)
+    return QaReportFiles(tuple(written), tuple(current))
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a file holding exactly ``data``."""
+    try:
+        return path.is_file() and path.read_bytes() == data
+    except OSError:
+        # Unreadable: written again, and write_atomic says what is wrong.
+        return False
