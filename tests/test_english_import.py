@@ -57,6 +57,9 @@ def test_issue11_item7_edited_sentences_of_the_english_article_are_imported(
     }
     for segment_id, text in edits.items():
         replace_in(english, written(isolated_memory, segment_id), text)
+    refused = invoke("run", str(seeds_copy), "--out", str(first_run), "--engine", "apertium")
+    assert refused.exit_code == 3
+    assert f"import the corrections first (translate import {english})" in refused.stderr
 
     result = invoke("import", str(english))
 
