@@ -57,6 +57,9 @@ def test_issue11_item7_edited_sentences_of_the_english_article_are_imported(
     }
     for segment_id, text in edits.items():
         replace_in(english, written(isolated_memory, segment_id), text)
+    refused = invoke("run", str(seeds_copy), "--out", str(first_run), "--engine", "apertium")
+    assert refused.exit_code == 3
+    assert f"import the corrections first (translate import {english})" in refused.stderr
 
     result = invoke("import", str(english))
 
@@ -161,3 +164,97 @@ def test_issue11_item7_an_edited_english_docx_is_imported(
     rows = docx.Document(str(out / "note.bilingual.docx")).tables[0].rows
     assert rows[3].cells[2].text == "The dockers went back to work."
     assert "✓ reviewed" in rows[3].cells[0].text
+
+
+# The alignment itself, on a small article: (edited English blocks, expected
+# (segment ID, English) changes, how many texts kept aside, blocks not found).
+WRITTEN = (
+    ("d:p1:s1", "heading", "The port reopens"),
+    ("d:p2:s1", "paragraph", "The port reopened on Monday."),
+    ("d:p2:s2", "paragraph", "The dockers went back."),
+    ("d:p2:s3", "paragraph", "Ships wait."),
+    ("d:p3:s1", "paragraph", "The city expects bigger ships."),
+)
+AS_WRITTEN = [
+    ("heading", "The port reopens"),
+    ("paragraph", "The port reopened on Monday. The dockers went back. Ships wait."),
+    ("paragraph", "The city expects bigger ships."),
+]
+
+
+@pytest.mark.parametrize(
+    ("edited", "changes", "aside", "missing"),
+    [
+        pytest.param(AS_WRITTEN, {}, 0, 0, id="unchanged"),
+        pytest.param(
+            [
+                AS_WRITTEN[0],
+                ("paragraph", "The port reopened on Monday. Dockers resumed work. Ships wait."),
+                AS_WRITTEN[2],
+            ],
+            {"d:p2:s2": "Dockers resumed work."},
+            0,
+            0,
+            id="one sentence edited",
+        ),
+        pytest.param(
+            [
+                AS_WRITTEN[0],
+                ("paragraph", "The port reopened on Monday. Dockers resumed. Ships are waiting."),
+                AS_WRITTEN[2],
+            ],
+            {"d:p2:s2": "Dockers resumed.", "d:p2:s3": "Ships are waiting."},
+            0,
+            0,
+            id="two adjacent sentences edited",
+        ),
+        pytest.param(
+            [
+                AS_WRITTEN[0],
+                (
+                    "paragraph",
+                    "The port reopened on Monday. The dockers went back. New text. Ships wait.",
+                ),
+                AS_WRITTEN[2],
+            ],
+            {},
+            1,
+            0,
+            id="a sentence added",
+        ),
+        pytest.param(
+            [("heading", "The Port Reopens"), AS_WRITTEN[1], AS_WRITTEN[2]],
+            {"d:p1:s1": "The Port Reopens"},
+            0,
+            0,
+            id="heading edited",
+        ),
+        pytest.param(
+            [*AS_WRITTEN, ("paragraph", "An added paragraph.")], {}, 1, 0, id="paragraph added"
+        ),
+        pytest.param([AS_WRITTEN[0], AS_WRITTEN[2]], {}, 0, 1, id="paragraph removed"),
+        pytest.param(
+            [("paragraph", "The port reopens"), AS_WRITTEN[1], AS_WRITTEN[2]],
+            {},
+            1,
+            1,
+            id="heading turned into a paragraph",
+        ),
+    ],
+)
+def test_english_blocks_align_only_where_certain(
+    edited: list[tuple[str, str]], changes: dict[str, str], aside: int, missing: int
+) -> None:
+    from translate_pipeline.document import Block, BlockKind
+    from translate_pipeline.memory import SegmentRecord
+    from translate_pipeline.review_import.english_article import align_english, written_blocks
+
+    records = [SegmentRecord(i, f"fr {i}", english, kind) for i, kind, english in WRITTEN]
+    blocks = [
+        Block(index=n, kind=BlockKind(kind), text=text, line=2 * n)
+        for n, (kind, text) in enumerate(edited, 1)
+    ]
+    result = align_english(Path("d.en.md"), written_blocks(records), blocks)
+    assert {record.segment_id: english for record, english in result.changed} == changes
+    assert len(result.set_aside) == aside
+    assert len(result.missing) == missing

@@ -164,3 +164,23 @@ def test_issue11_item4_a_file_not_written_by_translate_is_refused(tmp_path: Path
         "segment ID such as doc:p1:s1, and the file holds no record of ours). Nothing was "
         "imported; give the .bilingual.docx or .bilingual.md file\n"
     )
+
+
+def test_issue11_item1_a_docx_row_whose_id_was_erased_is_placed_by_its_french(
+    first_run: Path, isolated_memory: Path
+) -> None:
+    path = first_run / f"{STEM}.bilingual.docx"
+    edit_docx(path, {2: "A correction on a row without its ID."})
+    document = docx.Document(str(path))
+    for paragraph in document.tables[0].rows[2].cells[0].paragraphs:
+        for run in paragraph.runs:
+            run.text = ""
+    document.save(str(path))
+
+    result = invoke("import", str(path))
+
+    assert result.exit_code == 0, result.stderr
+    assert "1 changed, 15 unchanged" in result.stdout
+    with TranslationMemory.open(isolated_memory) as memory:
+        record = memory.segments([f"{STEM}:p1:s2"])[f"{STEM}:p1:s2"]
+    assert record.target == "A correction on a row without its ID."

@@ -797,10 +797,14 @@ def _write_document(
         )
     edited = [path for path, state in states.items() if _edited_since_written(path, state)]
     if edited:
+        # An English article in Markdown or DOCX can be imported too (issue 11 item 7).
+        importable = edited[0] != paths.english or edited[0].name.lower().endswith(
+            (".en.md", ".en.docx")
+        )
         advice = (
             f"import the corrections first (translate import {edited[0]}), or move the file "
             "away to have it written again"
-            if edited[0] != paths.english
+            if importable
             else "move it away to have it written again"
         )
         return DocumentReport(

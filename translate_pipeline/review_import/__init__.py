@@ -373,8 +373,10 @@ def _current_article(
     by_id = {record.segment_id: record for record in current}
     by_french: dict[tuple[str, str], SegmentRecord] = {}
     for record in sorted(current, key=lambda r: _id_order(r.segment_id)):
-        key = (record.segment_id.partition(":")[0], normalise_source(record.source))
-        by_french.setdefault(key, record)
+        french = normalise_source(record.source)
+        by_french.setdefault((record.segment_id.partition(":")[0], french), record)
+        # A row whose ID lost its article part still belongs to the file's articles.
+        by_french.setdefault(("", french), record)
     return by_id, by_french
 
 
@@ -486,7 +488,9 @@ def _plan(
         key = normalise_source(row.french)
         record = by_id.get(row.segment_id)
         if record is None or normalise_source(record.source) != key:
-            record = by_french.get((row.segment_id.partition(":")[0], key))
+            record = by_french.get((row.segment_id.partition(":")[0], key)) or by_french.get(
+                ("", key)
+            )
             if record is not None:
                 plan.moved += 1
         if record is None:
