@@ -3,6 +3,7 @@
     .venv/bin/python bench/cluster.py                    # seeds x16, Apertium, local Ray
     .venv/bin/python bench/cluster.py --copies 64 --repeat 3
     .venv/bin/python bench/cluster.py --address HOST:PORT   # join a running cluster
+    python bench/cluster.py --ray-data   # where ray[data] is installed: see below
 
 Each run is ``translate run ... --json`` in a fresh process with a fresh memory, so
 every sentence is translated: the local run in one process, then the cluster run
@@ -13,6 +14,13 @@ seconds and seconds per article of each, their ratio (cluster / local), the part
 the cluster run spent starting Ray and its actors (the "load model" stage), and
 whether the outputs are identical (Markdown bytes, DOCX parts). Results are also
 written to bench/results/cluster.json. Nothing here passes or fails.
+
+``--ray-data`` measures instead why the engine runs on plain Ray actors: the cost
+of one engine call of 500 segments on a pool of 2 actors started once
+(``ray.util.ActorPool``), against a Ray Data ``map_batches`` execution with 2
+actors per call (Ray Data's actor pool lives for one execution), with a stand-in
+engine that takes 1 s to load. It needs ``pip install 'ray[data]'``, which the
+project does not install.
 """
 
 from __future__ import annotations
@@ -72,13 +80,81 @@ def output_contents(folder: Path) -> dict[str, object]:
     return contents
 
 
+class StandInEngine:
+    """An engine that takes ``LOAD_SECONDS`` to load and upper-cases its input."""
+
+    LOAD_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        time.sleep(self.LOAD_SECONDS)
+
+    def translate(self, texts: list[str]) -> list[str]:
+        return [text.upper() for text in texts]
+
+    def __call__(self, batch: dict) -> dict:  # type: ignore[type-arg]
+        return {"text": batch["text"], "english": [t.upper() for t in batch["text"]]}
+
+
+def compare_ray_data(calls: int = 10) -> None:
+    """Per-call cost of persistent actors against one Ray Data execution per call."""
+    import logging
+
+    import ray
+    import ray.data
+    from ray.util import ActorPool
+
+    ray.init(
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=200 * 1024 * 1024,
+        logging_level=logging.ERROR,
+        log_to_driver=False,
+    )
+    texts = [f"phrase numéro {number} de l'article" for number in range(500)]
+    expected = [text.upper() for text in texts]
+    started = time.perf_counter()
+    actors = [ray.remote(num_cpus=1)(StandInEngine).remote() for _ in range(2)]
+    pool = ActorPool(actors)
+    for _ in range(calls):
+        chunks = [texts[:250], texts[250:]]
+        done = pool.map(lambda actor, chunk: actor.translate.remote(chunk), chunks)
+        assert [english for outputs in done for english in outputs] == expected
+    pooled = (time.perf_counter() - started) / calls
+    for actor in actors:
+        ray.kill(actor)  # free their CPUs for Ray Data's actors
+    context = ray.data.DataContext.get_current()
+    context.execution_options.preserve_order = True
+    context.enable_progress_bars = False
+    started = time.perf_counter()
+    for _ in range(calls):
+        rows = (
+            ray.data.from_items([{"text": text} for text in texts])
+            .map_batches(StandInEngine, concurrency=2, batch_size=250, num_cpus=1)
+            .take_all()
+        )
+        assert [row["english"] for row in rows] == expected
+    per_execution = (time.perf_counter() - started) / calls
+    ray.shutdown()
+    print(
+        f"{calls} calls of 500 segments, 2 actors, engine load {StandInEngine.LOAD_SECONDS} s, "
+        f"load {os.getloadavg()[0]:.1f}:\n"
+        f"  actor pool started once: {pooled:.3f} s per call (start included)\n"
+        f"  Ray Data, one execution per call: {per_execution:.3f} s per call"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=16, help="copies of the seeds")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the median")
     parser.add_argument("--engine", default="apertium")
     parser.add_argument("--address", default="local", help="cluster to join (default: local)")
+    parser.add_argument("--ray-data", action="store_true", help="actors against Ray Data")
     args = parser.parse_args()
+    if args.ray_data:
+        compare_ray_data()
+        return
 
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as scratch:
         corpus = build_corpus(Path(scratch) / "corpus", args.copies)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -158,11 +159,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def two_node_cluster(tmp_path: Path) -> Iterator[str]:
+def two_node_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A head and a second node on this machine (``ray start``, one CPU each)."""
     ray_cli = str(Path(sys.executable).parent / "ray")
     port = free_port()
     address = f"127.0.0.1:{port}"
+    # Its own token (Ray's token authentication), so nothing is read from or written
+    # to ~/.ray; the driver gets it too (see the test).
+    monkeypatch.setenv("RAY_AUTH_TOKEN", secrets.token_hex(32))
     env = {**os.environ, **RAY_ENV}
     started: list[subprocess.Popen[bytes]] = []
     # Its own temporary folder, so that no later ray.init() on this machine finds it.
