@@ -161,7 +161,18 @@ def from_memory(
         SpanResult(r.span, Outcome.MISSING) if r.outcome is Outcome.REPAIRED else r
         for r in restored.results
     )
-    return Translation(hit.target, results, origin=REVIEWED)
+    # Never changed, but checked like a machine translation: a French word the
+    # editor left in ("The cheminots are on strike.") is flagged, not rewritten.
+    if hit.target == text:
+        return Translation(hit.target, results, origin=REVIEWED)
+    protected = [piece for r in results for piece in (r.span.source, r.span.expected)]
+    copied = copied_words(text, hit.target, protected, lexicon)
+    return Translation(
+        hit.target,
+        results,
+        origin=REVIEWED,
+        marked_words=flagged_words(copied, hit.target, lexicon),
+    )
 
 
 def _as_names(text: str, spans: tuple[ProtectedSpan, ...], variant: EnglishVariant) -> DateTimeMask:
