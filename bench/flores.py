@@ -22,7 +22,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SOURCE = ROOT.parent.parent / "shared" / "eval" / "flores-dev.fr"
+# ../shared beside the checkout (as CI clones it), or beside a worktree's parent.
+DEFAULT_SOURCE = next(
+    (
+        folder / "shared" / "eval" / "flores-dev.fr"
+        for folder in (ROOT.parent, ROOT.parent.parent)
+        if (folder / "shared" / "eval" / "flores-dev.fr").is_file()
+    ),
+    ROOT.parent / "shared" / "eval" / "flores-dev.fr",
+)
 SEPARATOR = "\n\n"
 
 
