@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -10,11 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from translate_pipeline.document import AlignedDocument
 from translate_pipeline.errors import OutputError, SourceError
-from translate_pipeline.pipeline import RunConfig, RunReport, run
+from translate_pipeline.pipeline import (
+    OUTPUT_FORMAT,
+    RunConfig,
+    RunReport,
+    document_digest,
+    run,
+)
 from translate_pipeline.translation import translate_texts
 
 from .conftest import IdentityTranslator, TaggingTranslator
+from .test_render_docx import rich_document
 
 
 def test_run_writes_three_files_per_article(
@@ -367,3 +377,50 @@ def test_qa_report_counts_every_row_though_only_flagged_rows_are_kept(tmp_path: 
     assert (report.qa.segments, qa["segments"], qa["flagged_segments"]) == (5, 5, 2)
     assert [row["segment_id"] for row in qa["rows"]] == ["a:p2:s1", "a:p2:s2"]
     assert qa["kept_as_is"] == {"a": ["code block (line 5)"]}
+
+
+def _digest_as_first_written(aligned: AlignedDocument, label: str) -> str:
+    """document_digest as it was first written: the whole article's JSON at once."""
+    rows = [
+        (
+            row.segment.segment_id,
+            row.segment.kind.value,
+            row.segment.level,
+            row.segment.text,
+            row.english,
+            row.origin == "reviewed",
+            [str(flag) for flag in row.flags],
+            repr(row.segment.inlines),
+            repr(row.english_inlines),
+        )
+        for row in aligned.rows
+    ]
+    skeleton = repr(aligned.source.blocks) if aligned.source else ""
+    payload = json.dumps(
+        [OUTPUT_FORMAT, label, aligned.source_path.name, rows, skeleton], ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _single_block(document: AlignedDocument) -> AlignedDocument:
+    assert document.source is not None
+    source = dataclasses.replace(document.source, blocks=document.source.blocks[:1])
+    return dataclasses.replace(document, rows=document.rows[:1], source=source)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda d: d,
+        lambda d: dataclasses.replace(d, source=None),
+        _single_block,
+        lambda d: dataclasses.replace(d, rows=()),
+    ],
+    ids=["whole", "no-source", "one-block", "no-rows"],
+)
+def test_document_digest_matches_the_digests_earlier_runs_recorded(variant) -> None:  # type: ignore[no-untyped-def]
+    # The digest is now hashed row by row; an output written by an earlier version
+    # must still be recognised as current (else every output is rewritten once).
+    aligned = variant(rich_document())
+    label = 'engine "x" \\ é\n'
+    assert document_digest(aligned, label) == _digest_as_first_written(aligned, label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from translate_pipeline.document import Block, BlockKind, Document, Inline, Inli
 from translate_pipeline.formats.text import english_article
 from translate_pipeline.inline_runs import canonical
 from translate_pipeline.render_markdown import (
+    _normalised,
+    _normalised_digest,
     bilingual_markdown,
     escape_cell,
     inline_markdown,
@@ -268,3 +271,13 @@ def test_a_kept_as_is_row_previews_its_first_meaningful_line(source: str, previe
         if "kept as is" in line and line.startswith("|")
     )
     assert row.endswith(f"| {preview} | {preview} |")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a é\t\n\r"), max_size=30))
+@example("\n\n  a  \n \n")
+def test_record_digest_is_the_digest_of_the_normalised_text(text: str) -> None:
+    # Hashed line by line so that a long article's text is not copied; it must stay
+    # the digest earlier runs recorded, or their files would read as edited.
+    expected = hashlib.sha256(_normalised(text).encode()).hexdigest()
+    assert _normalised_digest(text) == expected

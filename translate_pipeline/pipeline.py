@@ -737,30 +737,61 @@ def document_digest(aligned: AlignedDocument, label: str) -> str:
     """What an article's three output files show, and nothing else.
 
     (Renderers tell reviewed rows from the others, but not memory from machine.)
+
+    The SHA-256 of the JSON list ``[OUTPUT_FORMAT, label, source name, rows,
+    skeleton]``, fed to the hash row by row as ``json.dumps`` would write it, so
+    that the whole article's JSON (several times its size) is never held at once.
     """
-    rows = [
-        (
-            row.segment.segment_id,
-            row.segment.kind.value,
-            row.segment.level,
-            row.segment.text,
-            row.english,
-            row.origin == REVIEWED,
-            [str(flag) for flag in row.flags],
-            repr(row.segment.inlines),
-            repr(row.english_inlines),
-            # (Only when there is one, so that outputs without notes keep their digest.)
-            *([row.note] if row.note else []),
+    digest = hashlib.sha256()
+
+    def put(value: object) -> None:
+        digest.update(json.dumps(value, ensure_ascii=False).encode())
+
+    digest.update(b"[")
+    for value in (OUTPUT_FORMAT, label, aligned.source_path.name):
+        put(value)
+        digest.update(b", ")
+    digest.update(b"[")
+    for number, row in enumerate(aligned.rows):
+        if number:
+            digest.update(b", ")
+        put(
+            (
+                row.segment.segment_id,
+                row.segment.kind.value,
+                row.segment.level,
+                row.segment.text,
+                row.english,
+                row.origin == REVIEWED,
+                [str(flag) for flag in row.flags],
+                repr(row.segment.inlines),
+                repr(row.english_inlines),
+                # (Only when there is one, so that outputs without notes keep their digest.)
+                *([row.note] if row.note else []),
+            )
         )
-        for row in aligned.rows
-    ]
-    # The source's skeleton too: a changed code block or table layout changes the
-    # English article even when no sentence changed.
-    skeleton = repr(aligned.source.blocks) if aligned.source else ""
-    payload = json.dumps(
-        [OUTPUT_FORMAT, label, aligned.source_path.name, rows, skeleton], ensure_ascii=False
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    # The source's skeleton too (the repr of its blocks, as one JSON string): a
+    # changed code block or table layout changes the English article even when no
+    # sentence changed. JSON escapes character by character, so the string can be
+    # written piece by piece.
+    digest.update(b'], "')
+    for piece in _repr_pieces(aligned.source.blocks if aligned.source else None):
+        digest.update(json.dumps(piece, ensure_ascii=False)[1:-1].encode())
+    digest.update(b'"]')
+    return digest.hexdigest()
+
+
+def _repr_pieces(blocks: Sequence[object] | None) -> Iterator[str]:
+    """``repr(blocks)`` in pieces, one per block ("" for ``None``)."""
+    if blocks is None:
+        return
+    if not isinstance(blocks, tuple) or len(blocks) < 2:
+        yield repr(blocks)
+        return
+    yield "("
+    for number, block in enumerate(blocks):
+        yield (", " if number else "") + repr(block)
+    yield ")"
 
 
 def _write_document(

@@ -405,6 +405,7 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
             shown_text_hash(parse_cell(english)[0]),
         ]
     body = "\n".join(lines) + "\n"
+    lines.clear()  # a long article's rows are held once, not twice
     # A blank line first, so that no renderer reads the record as part of the table.
     return body + "\n" + _record_line(body, fingerprints, shown) + "\n"
 
@@ -440,8 +441,33 @@ def _normalised(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
+def _normalised_digest(text: str) -> str:
+    """``sha256(_normalised(text))``, hashed line by line (no copy of a long text)."""
+    if "\r" in text:
+        return hashlib.sha256(_normalised(text).encode()).hexdigest()
+    digest = hashlib.sha256()
+    started = False
+    blank = 0  # empty lines met since the last one written: kept only if more follow
+    position = 0
+    while position <= len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end].rstrip()
+        position = end + 1
+        if not line:
+            blank += 1
+            continue
+        # Empty lines before the first line of text and after the last are stripped.
+        if started:
+            digest.update(b"\n" * (blank + 1))
+        digest.update(line.encode())
+        started = True
+        blank = 0
+    return digest.hexdigest()
+
+
 def _record_line(body: str, fingerprints: dict[str, str], shown: dict[str, list[str]]) -> str:
-    digest = hashlib.sha256(_normalised(body).encode()).hexdigest()
+    digest = _normalised_digest(body)
     record = {"version": RECORD_VERSION, "digest": digest, "rows": fingerprints, "shown": shown}
     # No "-" in the JSON, so that nothing in it can end the comment early.
     payload = json.dumps(record, ensure_ascii=True, separators=(",", ":")).replace("-", "\\u002d")
@@ -479,8 +505,7 @@ def markdown_was_edited(path: Path) -> bool | None:
     body, record = split_record(text)
     if record is None:
         return None
-    digest = hashlib.sha256(_normalised(body).encode()).hexdigest()
-    return digest != record.get("digest")
+    return _normalised_digest(body) != record.get("digest")
 
 
 def write_bilingual_markdown(document: AlignedDocument, engine_label: str, path: Path) -> None:
