@@ -682,10 +682,18 @@ def _(ws):  # type: ignore[no-untyped-def]
     return _run(ws, _src(ws, "a.md", "<div>\n<p>Bonjour</p>\n</div>\n"))
 
 
-@case("folder-named-like-article", 0, says="a folder named like an article")
+@case("folder-named-like-article", 0, says="Translated 2 of 2 documents")
 def _(ws):  # type: ignore[no-untyped-def]
+    # Folders are read recursively (issue 11 item 5), whatever their name.
     _src(ws)
-    (ws / "src" / "dossier.txt").mkdir()
+    _src(ws, "dossier.txt/b.txt")
+    return _run(ws)
+
+
+@case("link-to-a-folder-above", 0, says="a symbolic link to a folder it lies in")
+def _(ws):  # type: ignore[no-untyped-def]
+    _src(ws, "sub/a.txt")
+    (ws / "src" / "sub" / "up").symlink_to(ws / "src")
     return _run(ws)
 
 

@@ -214,7 +214,8 @@ def run(
     """
     watch = Stopwatch()
     with watch.stage("setup"):
-        scan = find_sources(config.sources)
+        # Outputs written inside a source folder are never read back as articles.
+        scan = find_sources(config.sources, skip=(config.out_dir,))
         glossary = _load_glossary(config.glossary)
         prepare_output_folder(config.out_dir)
     reports: dict[Path, DocumentReport] = {}
@@ -336,7 +337,13 @@ def run(
             rows_checked += len(aligned.rows)
             with watch.stage("write documents"):
                 reports[document.path] = dataclasses.replace(
-                    _write_document(aligned, config.out_dir, label, memory, config.english),
+                    _write_document(
+                        aligned,
+                        config.out_dir / scan.subfolder(document.path),
+                        label,
+                        memory,
+                        config.english,
+                    ),
                     kept_as_is=document.kept_as_is,
                     unrepresented=document.unrepresented,
                 )
@@ -811,6 +818,17 @@ def _write_document(
     """
     source_format = format_of(aligned.source_path)
     paths = OutputPaths.for_document(out_dir, aligned.doc_id, source_format.english_suffix)
+    try:
+        # An article of a sub-folder has its outputs in the same sub-folder of --out.
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return DocumentReport(
+            source=aligned.source_path,
+            doc_id=aligned.doc_id,
+            segments=len(aligned.rows),
+            error=f"{display_path(out_dir)}: cannot create the folder "
+            f"({describe_os_error(exc)}). Fix its permissions, or move away what stands there",
+        )
     # The English variant tags the English in the DOCX files: part of what they hold.
     digest = document_digest(aligned, f"{label} {english}")
     states = {path: memory.output_state(path) for path in paths.all()}
