@@ -224,3 +224,17 @@ def test_spans_no_rule_places_are_aligned_or_flagged(installed_tiny_model: Path)
             assert _word_edge(row.english, span.start) and _word_edge(row.english, span.end)
             assert span.start < span.end
     assert aligned.rows[0].english_inlines[0].start == english[rows[0][0]].index("OpenAI")
+
+
+def test_an_engine_without_alignments_is_not_asked() -> None:
+    from translate_pipeline.document import Inline, InlineKind
+    from translate_pipeline.translation import span_alignments
+
+    class Plain:
+        name, version = "plain", "1"
+
+        def translate_batch(self, texts: list[str]) -> list[str]:
+            raise AssertionError("span_alignments translates nothing")
+
+    row = ("Le chat noir dort.", (Inline(InlineKind.BOLD, 3, 7),), "The black cat sleeps.")
+    assert span_alignments(Plain(), [row]) == {}
