@@ -117,3 +117,124 @@ def test_auto_device_loads_the_model_where_ctranslate2_sees_it(installed_tiny_mo
     assert engine.plan.device == expected
     assert engine._translator.device == expected
     assert len(engine.translate_batch(["Bonjour.", "Le chat noir."])) == 2
+
+
+# The tiny model's weights are random: its attention is noise, so these tests
+# check what holds for any model, never which English words a span lands on.
+ALIGNED = [
+    ("Ce matin, OpenAI a suspendu Sora.", "This morning, OpenAI suspended Sora."),
+    ("Le chat noir dort.", "The black cat sleeps."),
+    ("La maison brûle vite.", "The house burns fast."),
+]
+
+
+def _word_edge(text: str, at: int) -> bool:
+    return at in (0, len(text)) or not (text[at - 1].isalnum() and text[at].isalnum())
+
+
+def test_alignments_place_french_ranges_on_whole_english_words(
+    installed_tiny_model: Path,
+) -> None:
+    engine = ArgosTranslator.load(FAST)
+    frenches, englishes = zip(*ALIGNED, strict=True)
+    alignments = engine.alignments(list(frenches), list(englishes))
+    assert len(alignments) == len(ALIGNED)
+    assert all(alignment is not None for alignment in alignments)
+    answered = 0
+    for (french, english), alignment in zip(ALIGNED, alignments, strict=True):
+        assert alignment is not None
+        for start in range(len(french)):
+            for end in range(start + 1, len(french) + 1):
+                found = alignment(start, end)
+                if found is None:
+                    continue
+                answered += 1
+                assert 0 <= found[0] < found[1] <= len(english)
+                assert _word_edge(english, found[0]) and _word_edge(english, found[1])
+    assert answered > 0
+
+
+@pytest.mark.parametrize(
+    ("french", "english"),
+    [
+        # SentencePiece normalises the ligature: the pieces no longer spell the text
+        ("Le chat dort.", "The cat sleeps in the ﬁeld."),
+        ("Le ﬁlm commence.", "The film starts."),
+        ("Le chat dort.", ""),
+    ],
+)
+def test_no_alignment_rather_than_a_shifted_one(
+    installed_tiny_model: Path, french: str, english: str
+) -> None:
+    engine = ArgosTranslator.load(FAST)
+    assert engine.alignments([french], [english]) == [None]
+    assert engine.alignments([], []) == []
+
+
+def test_spans_no_rule_places_are_aligned_or_flagged(installed_tiny_model: Path) -> None:
+    from translate_pipeline.align import align_document
+    from translate_pipeline.document import (
+        Block,
+        BlockKind,
+        Document,
+        FlagCode,
+        Inline,
+        InlineKind,
+        Segment,
+    )
+    from translate_pipeline.translation import span_alignments
+
+    engine = ArgosTranslator.load(FAST)
+    asked: list[list[str]] = []
+
+    class Recording:
+        name, version = engine.name, engine.version
+
+        def translate_batch(self, texts: list[str]) -> list[str]:
+            return engine.translate_batch(texts)
+
+        def alignments(self, texts: list[str], englishes: list[str]) -> list:
+            asked.append(list(texts))
+            return engine.alignments(texts, englishes)
+
+    # One span found verbatim (no alignment asked), one on each word of the others.
+    rows = [("Ce matin, OpenAI a suspendu Sora.", (Inline(InlineKind.BOLD, 10, 16),))]
+    rows += [
+        (french, (Inline(InlineKind.ITALIC, start, start + len(word)),))
+        for french, _ in ALIGNED[1:]
+        for word in french.rstrip(".").split()
+        for start in [french.index(word)]
+    ]
+    english = dict(ALIGNED)
+    segments = [
+        Segment(
+            f"doc:p{n}:s1", "doc", n, 1, french, 0, len(french), BlockKind.PARAGRAPH, inlines=spans
+        )
+        for n, (french, spans) in enumerate(rows, 1)
+    ]
+    found = span_alignments(Recording(), [(s.text, s.inlines, english[s.text]) for s in segments])
+    assert asked == [[french for french, _ in ALIGNED[1:]]]
+    blocks = tuple(Block(n, BlockKind.PARAGRAPH, s.text) for n, s in enumerate(segments, 1))
+    document = Document("doc", Path("doc.md"), blocks)
+    aligned = align_document(document, segments, english, alignments=found)
+    for row in aligned.rows:
+        lost = [flag for flag in row.flags if flag.code is FlagCode.FORMATTING_LOST]
+        assert len(row.english_inlines) + len(lost) == 1
+        for span in row.english_inlines:
+            assert _word_edge(row.english, span.start) and _word_edge(row.english, span.end)
+            assert span.start < span.end
+    assert aligned.rows[0].english_inlines[0].start == english[rows[0][0]].index("OpenAI")
+
+
+def test_an_engine_without_alignments_is_not_asked() -> None:
+    from translate_pipeline.document import Inline, InlineKind
+    from translate_pipeline.translation import span_alignments
+
+    class Plain:
+        name, version = "plain", "1"
+
+        def translate_batch(self, texts: list[str]) -> list[str]:
+            raise AssertionError("span_alignments translates nothing")
+
+    row = ("Le chat noir dort.", (Inline(InlineKind.BOLD, 3, 7),), "The black cat sleeps.")
+    assert span_alignments(Plain(), [row]) == {}

@@ -13,7 +13,7 @@ from translate_pipeline.document import (
     QaFlag,
     Segment,
 )
-from translate_pipeline.reproject import project_inlines
+from translate_pipeline.reproject import Alignment, project_inlines
 
 
 def align_document(
@@ -25,6 +25,7 @@ def align_document(
     english_inlines: Mapping[str, tuple[Inline, ...]] | None = None,
     span_english: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
     known_english: Mapping[str, Sequence[tuple[int, int, str]]] | None = None,
+    alignments: Mapping[str, Alignment] | None = None,
 ) -> AlignedDocument:
     """Build the aligned document: one row per segment, in source order.
 
@@ -43,6 +44,9 @@ def align_document(
             keyed by French segment text (see ``translation.translate_spans``).
         known_english: French ranges whose English is known (glossary terms as
             protection restored them), keyed by French segment text.
+        alignments: Word alignments of the French with its English (CTranslate2's
+            attention), keyed by French segment text (see
+            ``translation.span_alignments``): the last rule for a span.
 
     Raises:
         KeyError: A segment has no English (a pipeline bug, never user input).
@@ -63,6 +67,7 @@ def align_document(
                 target,
                 (known_english or {}).get(segment.text, ()),
                 (span_english or {}).get(segment.text),
+                (alignments or {}).get(segment.text),
             )
             placed = projection.inlines
             if projection.lost:

@@ -7,6 +7,7 @@ The command line calls :func:`run` with a frozen :class:`RunConfig` and prints t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -49,7 +50,7 @@ from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.render_qa import write_qa_reports
-from translate_pipeline.reproject import spans_needing_translation
+from translate_pipeline.reproject import Alignment, spans_needing_translation
 from translate_pipeline.segmenter import (
     KeepingWhole,
     KnownSpans,
@@ -65,6 +66,7 @@ from translate_pipeline.translation import (
     Translation,
     code_lost,
     from_memory,
+    span_alignments,
     translate_protected,
     translate_spans,
 )
@@ -320,7 +322,11 @@ def run(
             (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
         )
         with watch.stage("translate"):
+            if translator is None:
+                # Loaded at most once, for the spans' translations and alignments.
+                choice = dataclasses.replace(choice, loader=functools.cache(choice.loader))
             span_english = _span_translations(choice, translator, readable, translations, matcher)
+            alignments = _span_alignments(choice, translator, readable, translations, span_english)
         # Only what the QA report shows is kept of each article once it is written.
         aligned_documents = []
         notes = memory.notes.lookup(translations)
@@ -329,7 +335,13 @@ def run(
             with watch.stage("QA"):
                 aligned = _with_notes(
                     _align_checked(
-                        document, segments, translations, reviewed_spans, span_english, near
+                        document,
+                        segments,
+                        translations,
+                        reviewed_spans,
+                        span_english,
+                        near,
+                        alignments,
                     ),
                     notes,
                 )
@@ -662,6 +674,34 @@ def _span_translations(
         return {}
 
 
+def _span_alignments(
+    choice: EngineChoice,
+    translator: Translator | None,
+    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
+    translations: dict[str, Translation],
+    span_english: Mapping[str, Mapping[str, Sequence[str]]],
+) -> dict[str, Alignment]:
+    """Word alignments (an Argos model's attention) for spans nothing else places.
+
+    Asked only when some span needed more than the simple rules, of the engine
+    :func:`_span_translations` used; with none (or one that fails here), those
+    spans stay flagged ``formatting-lost``.
+    """
+    rows = [
+        (segment.text, segment.inlines, translations[segment.text].english)
+        for _, segments in readable
+        for segment in segments
+        if segment.inlines
+    ]
+    known = {text: _known_english(translations[text]) for text, _, _ in rows}
+    if not spans_needing_translation(rows, known):
+        return {}
+    try:
+        return span_alignments(translator or choice.load(), rows, span_english, known)
+    except EngineError:
+        return {}
+
+
 def _with_notes(aligned: AlignedDocument, notes: Mapping[str, str]) -> AlignedDocument:
     """Give each row the reviewer's note on its sentence, if there is one."""
     if not notes:
@@ -680,6 +720,7 @@ def _align_checked(
     reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
     span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
     near: Mapping[str, _NearMatchRow] | None = None,
+    alignments: Mapping[str, Alignment] | None = None,
 ) -> AlignedDocument:
     """Pair segments with their English, its spans and QA flags.
 
@@ -719,6 +760,7 @@ def _align_checked(
         english_inlines=known,
         span_english=span_english,
         known_english={s.text: _known_english(translations[s.text]) for s in segments},
+        alignments=alignments,
     )
 
 

@@ -31,7 +31,9 @@ from translate_pipeline.protect import (
     restore,
 )
 from translate_pipeline.reproject import (
+    Alignment,
     mark_spans_html,
+    project_inlines,
     read_marked_html,
     spans_in_context,
     spans_needing_translation,
@@ -432,4 +434,52 @@ def translate_spans(
             for text in texts
         }
         for french, (_, texts) in needing.items()
+    }
+
+
+def span_alignments(
+    engine: Translator,
+    rows: Sequence[tuple[str, Sequence[Inline], str]],
+    span_english: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    known: Mapping[str, Sequence[tuple[int, int, str]]] | None = None,
+) -> dict[str, Alignment]:
+    """Word alignments for the segments whose spans no other rule places.
+
+    Only an engine that offers them (``alignments``: CTranslate2's attention on
+    an Argos model) is asked, once, for the segments whose projection still
+    loses a span; the others get none and their spans stay flagged.
+
+    Args:
+        engine: The engine that translated the segments.
+        rows: ``(french, inlines, english)`` of each translated segment.
+        span_english: What :func:`translate_spans` returned.
+        known: Known English ranges of each French segment (glossary terms).
+
+    Returns:
+        French segment text -> its alignment (the ``alignment`` of
+        :func:`reproject.project_inlines`), for those that got one.
+
+    Raises:
+        EngineError: The engine failed.
+    """
+    alignments = getattr(engine, "alignments", None)
+    if alignments is None:
+        return {}
+    span_english, known = span_english or {}, known or {}
+    pending: dict[str, str] = {}
+    for french, inlines, english in rows:
+        if french in pending or english == french:
+            continue
+        projection = project_inlines(
+            french, inlines, english, known.get(french, ()), span_english.get(french)
+        )
+        if projection.lost:
+            pending[french] = english
+    if not pending:
+        return {}
+    found = alignments(list(pending), list(pending.values()))
+    return {
+        french: alignment
+        for french, alignment in zip(pending, found, strict=True)
+        if alignment is not None
     }

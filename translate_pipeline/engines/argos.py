@@ -21,6 +21,7 @@ from translate_pipeline.errors import DamagedModelError, EngineError
 if TYPE_CHECKING:
     from translate_pipeline.engines import EngineChoice, EngineOptions
     from translate_pipeline.model_store import InstalledModel
+    from translate_pipeline.reproject import Alignment
 
 SOURCE, TARGET = "fr", "en"
 # Tokens per CTranslate2 sub-batch. With parallel workers, smaller sub-batches
@@ -274,3 +275,70 @@ class ArgosTranslator:
                 hypothesis = hypothesis[1:]
             outputs.append(self._sentencepiece.decode_pieces(hypothesis).strip())
         return outputs
+
+    def alignments(self, texts: Sequence[str], englishes: Sequence[str]) -> list[Alignment | None]:
+        """A word alignment of each French text with its (stored) English.
+
+        The English is forced on the model as a target prefix, with decoding
+        stopped at its length, and CTranslate2 returns the attention of exactly
+        that English (``return_attention``); see
+        :func:`reproject.attention_alignment`; it answers only English ranges
+        that start and end on word edges. ``None`` where the pieces do not
+        spell a text (SentencePiece normalised a character) or the model did not
+        return the forced English: no alignment rather than a shifted one (and
+        for every text when CTranslate2 fails: the spans then stay flagged).
+        """
+        from translate_pipeline.reproject import attention_alignment, piece_offsets
+
+        if not texts:
+            return []
+        sources = self._sentencepiece.encode(list(texts), out_type=str)
+        targets = self._sentencepiece.encode(list(englishes), out_type=str)
+        lead = [self._target_prefix] if self._target_prefix else []
+        prefixes = [lead + list(pieces) for pieces in targets]
+        try:
+            results = self._translator.translate_batch(
+                sources,
+                target_prefix=prefixes,
+                beam_size=1,
+                max_batch_size=self.plan.max_batch_tokens,
+                batch_type="tokens",
+                return_attention=True,
+                # The prefix counts towards the length: nothing is decoded after it.
+                max_decoding_length=max(len(p) for p in prefixes),
+            )
+        except (RuntimeError, ValueError):
+            # An extra the translation does without: the spans stay flagged.
+            return [None] * len(texts)
+        out: list[Alignment | None] = []
+        for french, english, source, prefix, result in zip(
+            texts, englishes, sources, prefixes, results, strict=True
+        ):
+            french_at = piece_offsets(french, source)
+            english_at = piece_offsets(english, prefix[len(lead) :])
+            forced = list(result.hypotheses[0])[: len(prefix)] == prefix
+            attention = list(result.attention[0])[len(lead) : len(prefix)]
+            if french_at is None or english_at is None or not forced or not english_at:
+                out.append(None)
+                continue
+            out.append(_whole_words(english, attention_alignment(french_at, english_at, attention)))
+        return out
+
+
+def _whole_words(english: str, align: Alignment) -> Alignment:
+    """``align``, answering only English ranges that start and end on word edges.
+
+    Attention aligns SentencePiece pieces, which may be part of a word: a span
+    on "h" of "This" is worse than a flag.
+    """
+
+    def edge(at: int) -> bool:
+        return at in (0, len(english)) or not (english[at - 1].isalnum() and english[at].isalnum())
+
+    def aligned(start: int, end: int) -> tuple[int, int] | None:
+        found = align(start, end)
+        if found is None or not (edge(found[0]) and edge(found[1])):
+            return None
+        return found
+
+    return aligned
