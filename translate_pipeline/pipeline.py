@@ -657,13 +657,7 @@ def _span_translations(
     rerun places formatting as the first run did; with no engine at all (or one
     that fails here), those spans are flagged ``formatting-lost``.
     """
-    rows = [
-        (segment.text, segment.inlines, translations[segment.text].english)
-        for _, segments in readable
-        for segment in segments
-        if segment.inlines
-    ]
-    known = {text: _known_english(translations[text]) for text, _, _ in rows}
+    rows, known = _rows_with_spans(readable, translations)
     if not spans_needing_translation(rows, known):
         return {}
     try:
@@ -672,6 +666,21 @@ def _span_translations(
         # The sentences are translated already; the spans left unplaced are
         # flagged formatting-lost on their rows, never dropped silently.
         return {}
+
+
+def _rows_with_spans(
+    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
+    translations: dict[str, Translation],
+) -> tuple[list[tuple[str, tuple[Inline, ...], str]], dict[str, tuple[tuple[int, int, str], ...]]]:
+    """``(french, inlines, english)`` of each segment with spans, and the French
+    ranges whose English protection put in (see :func:`_known_english`)."""
+    rows = [
+        (segment.text, segment.inlines, translations[segment.text].english)
+        for _, segments in readable
+        for segment in segments
+        if segment.inlines
+    ]
+    return rows, {text: _known_english(translations[text]) for text, _, _ in rows}
 
 
 def _span_alignments(
@@ -687,13 +696,7 @@ def _span_alignments(
     :func:`_span_translations` used; with none (or one that fails here), those
     spans stay flagged ``formatting-lost``.
     """
-    rows = [
-        (segment.text, segment.inlines, translations[segment.text].english)
-        for _, segments in readable
-        for segment in segments
-        if segment.inlines
-    ]
-    known = {text: _known_english(translations[text]) for text, _, _ in rows}
+    rows, known = _rows_with_spans(readable, translations)
     if not spans_needing_translation(rows, known):
         return {}
     try:
