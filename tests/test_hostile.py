@@ -281,6 +281,52 @@ def test_issue10_item7_hung_argos_is_given_up_on_and_finished_batches_kept(
     assert rows[0][1].strip()
 
 
+ENDLESS_ARGOS = """
+import sys
+import ctranslate2
+from translate_pipeline.cli import main
+
+real = ctranslate2.Translator
+
+
+class EndlessTranslator:
+    # The model's own C++ decoding, made endless for French with "DORS".
+    def __init__(self, *args, **kwargs):
+        self._real = real(*args, **kwargs)
+
+    def translate_batch(self, source, **kwargs):
+        if any("DORS" in "".join(pieces) for pieces in source):
+            kwargs["min_decoding_length"] = kwargs["max_decoding_length"] = 10**7
+        return self._real.translate_batch(source, **kwargs)
+
+
+ctranslate2.Translator = EndlessTranslator
+main(sys.argv[1:])
+"""
+
+
+def test_issue10_item7_hung_argos_computation_does_not_abort_the_process(
+    tmp_path: Path, installed_tiny_model: Path
+) -> None:
+    """A real CTranslate2 call still running at exit: status 1 and the message, not an
+    abort (134) or a wait for the endless decoding; the batch before it is kept."""
+    import subprocess
+    import sys
+
+    article = write_article(tmp_path / "src", "a.txt", "Le chat mange.", "Le chat DORS.")
+    memory = tmp_path / "memory.sqlite"
+    process = subprocess.run(
+        [sys.executable, "-c", ENDLESS_ARGOS, "run", str(article), "--out", str(tmp_path / "out"),
+         "--memory", str(memory), "--batch-size", "1", "--engine", "argos",
+         "--engine-timeout", "0.2"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert process.returncode == 1, process.stderr
+    assert "the argos engine did not finish a batch of 1 segments" in process.stderr
+    assert "terminate called" not in process.stderr and "Traceback" not in process.stderr
+    assert [french for french, _ in memory_rows(memory)] == ["Le chat mange."]
+
+
 def test_issue10_item7_ctrl_c_leaves_no_engine_process_behind(
     tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

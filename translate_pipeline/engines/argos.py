@@ -416,15 +416,17 @@ HUNG_EXIT_STATUS = 1
 def _end_process_without_teardown_if_running(worker: threading.Thread) -> None:
     """At exit, end the process at once (status 1) if ``worker`` still runs.
 
-    Tearing down a process whose CTranslate2 call still runs aborted it
-    ("terminate called without an active exception", status 134) in 3 of 5
-    tries (and in 3 of 6 with the translator kept from being freed); with this,
-    0 of 8, each ending with status 1. So at exit, with the abandoned
-    call still running, the standard streams are flushed and the process ends
-    without the teardown: the memory has committed each finished batch already
-    and outputs are renamed into place when written, so nothing is lost. The
-    run gave up on its engine, so the status is 1 (as for a hung Apertium) even
-    where the hang was in span placement, which the run survives.
+    Tearing down a process whose CTranslate2 call still runs can abort it
+    ("terminate called without an active exception", status 134): seen in 3 of
+    5 tries (3 of 6 with the translator kept from being freed) in a process
+    that had also built the model it ran; in the plain ``translate run`` of the
+    tests, 0 of 9 even without this. With it, 0 of 8 there, each ending with
+    status 1. At exit, with the abandoned call still running, the standard
+    streams are flushed and the process ends without the teardown: the memory
+    has committed each finished batch already and outputs are renamed into
+    place when written, so nothing is lost. The run gave up on its engine, so
+    the status is 1 (as for a hung Apertium) even where the hang was in span
+    placement, which the run survives (the spans are flagged).
     """
 
     def end_now() -> None:
