@@ -1,18 +1,6 @@
-"""The translation memory: an SQLite file of every sentence translated or reviewed.
+"""The memory file itself: opening it, its schema, and the core lookups and writes.
 
-It also keeps what a run needs to be cheap and safe the next time: the sentence
-spans of each paragraph, and the digest, size and mtime of every file written (so
-an unchanged file is not rewritten and a file an editor changed is not overwritten).
-
-A reviewed translation always wins and survives any change of engine, model or
-glossary; a machine translation is reused only when engine, model version and
-glossary version are all unchanged. The file runs in WAL mode and every batch is
-committed as it finishes, so a run killed with ``kill -9`` keeps what it did.
-
-Faults of the file are told apart, because their remedies differ: a full disk,
-a file another process holds locked (waited for, with a notice), a read-only
-file (usable for reading), and a corrupt or foreign one. Only the last is ever
-worth moving away.
+What the memory is for, and its rules, are in the package docstring.
 """
 
 from __future__ import annotations
@@ -252,27 +240,13 @@ class TranslationMemory(MemoryAdministration):
         Returns:
             Hits keyed by the source text as given; misses are absent.
         """
-        hits: dict[str, MemoryHit] = {}
-        by_key: dict[str, list[str]] = {}
-        for source in sources:
-            by_key.setdefault(normalise_source(source), []).append(source)
-        keys = list(by_key)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(
-                f"""SELECT source_key, target, origin, engine, engine_version FROM entries
-                    WHERE source_key IN ({marks}) AND (
-                        origin = 'reviewed'
-                        OR (engine = ? AND engine_version = ? AND glossary_version = ?))
-                    ORDER BY origin = 'reviewed'""",
-                (*chunk, key.engine, key.engine_version, key.glossary_version),
-            ).fetchall()
-            # Ordered so that a reviewed row, when there is one, is written last.
-            for source_key, target, origin, engine, version in rows:
-                for source in by_key[source_key]:
-                    hits[source] = MemoryHit(target, origin, engine, version)
-        return hits
+        # Ordered so that a reviewed row, when there is one, is taken last.
+        return self._hits(
+            sources,
+            "engine = ? AND engine_version = ? AND glossary_version = ?",
+            (key.engine, key.engine_version, key.glossary_version),
+            "origin = 'reviewed'",
+        )
 
     @_guarded
     def lookup_without_engine(
@@ -286,6 +260,26 @@ class TranslationMemory(MemoryAdministration):
         Returns:
             Hits keyed by the source text as given; misses are absent.
         """
+        # Ordered so that the reviewed row, else the latest machine row, is taken last.
+        return self._hits(
+            sources,
+            "glossary_version = ? AND (? IS NULL OR engine = ?)",
+            (glossary_version, engine, engine),
+            "origin = 'reviewed', updated_at, rowid",
+        )
+
+    def _hits(
+        self,
+        sources: Iterable[str],
+        machine: str,
+        params: tuple[str | None, ...],
+        order: str,
+    ) -> dict[str, MemoryHit]:
+        """Reviewed entries of ``sources``, and machine ones meeting ``machine``.
+
+        Rows come in ``order``; the last row of a source is its hit. Sources are
+        looked up 500 at a time (SQLite's limit on bound parameters).
+        """
         hits: dict[str, MemoryHit] = {}
         by_key: dict[str, list[str]] = {}
         for source in sources:
@@ -296,16 +290,13 @@ class TranslationMemory(MemoryAdministration):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"""SELECT source_key, target, origin, engine, engine_version FROM entries
-                    WHERE source_key IN ({marks}) AND (
-                        origin = 'reviewed'
-                        OR (glossary_version = ? AND (? IS NULL OR engine = ?)))
-                    ORDER BY origin = 'reviewed', updated_at, rowid""",
-                (*chunk, glossary_version, engine, engine),
+                    WHERE source_key IN ({marks}) AND (origin = 'reviewed' OR ({machine}))
+                    ORDER BY {order}""",
+                (*chunk, *params),
             ).fetchall()
-            # Ordered so that the reviewed row, else the latest machine row, is written last.
-            for source_key, target, origin, engine_name, version in rows:
+            for source_key, target, origin, engine, version in rows:
                 for source in by_key[source_key]:
-                    hits[source] = MemoryHit(target, origin, engine_name, version)
+                    hits[source] = MemoryHit(target, origin, engine, version)
         return hits
 
     @_guarded
