@@ -66,9 +66,8 @@ def _not_nan(param: click.Parameter, value: float | None) -> float | None:
     default=None,
     envvar="TRANSLATE_ENGINE_TIMEOUT",
     callback=lambda ctx, param, value: _not_nan(param, value),
-    help="Seconds an engine call may take, plus 0.1 s per segment for Apertium and 1 s per "
-    "segment for Argos, before the engine is taken for hung and the run stops (inf: no limit) "
-    "[default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
+    help="Seconds an Apertium batch may take, plus 0.1 s per segment, before the engine "
+    "is taken for hung and stopped (inf: no limit) [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
 )
 @click.option(
     "--batch-size",

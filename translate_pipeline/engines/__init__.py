@@ -48,8 +48,8 @@ class EngineOptions:
             each finished call is saved to the translation memory.
         device: Where the neural engine runs: "cpu", "cuda" (every visible GPU),
             or "auto" (the GPUs when CTranslate2 sees one, else the CPU).
-        timeout_seconds: The fixed part of the time an engine call may take over
-            one batch before it is taken for hung and the run stops (a part per
+        timeout_seconds: The fixed part of the time an engine process may take
+            over one batch before it is taken for hung and stopped (a part per
             segment is added); ``None``: the engine's default.
     """
 
