@@ -238,30 +238,3 @@ def test_an_engine_without_alignments_is_not_asked() -> None:
 
     row = ("Le chat noir dort.", (Inline(InlineKind.BOLD, 3, 7),), "The black cat sleeps.")
     assert span_alignments(Plain(), [row]) == {}
-
-
-@pytest.mark.parametrize(
-    ("segments", "base", "limit"),
-    [
-        (256, 60.0, 316.0),  # a default CPU call: the base plus 1 s per segment
-        (1, 0.2, 1.2),
-        (0, 60.0, 60.0),
-        (2048, float("inf"), None),  # inf: no limit
-    ],
-)
-def test_time_limit_grows_with_the_batch(segments: int, base: float, limit: float | None) -> None:
-    from translate_pipeline.engines.argos import time_limit
-
-    assert time_limit(segments, base) == (pytest.approx(limit) if limit is not None else None)
-
-
-@pytest.mark.parametrize(
-    ("option", "used"), [(None, 60.0), (5.0, 5.0), (float("inf"), float("inf"))]
-)
-def test_engine_timeout_option_sets_the_argos_limit(
-    installed_tiny_model: Path, option: float | None, used: float
-) -> None:
-    engine = ArgosTranslator.load(EngineOptions(threads=1, beam_size=1, timeout_seconds=option))
-    assert engine.timeout_seconds == used
-    # With no limit, or any, a call that finishes gives its translation.
-    assert len(engine.translate_batch(["Le chat mange."])) == 1

@@ -13,10 +13,9 @@ import os
 import signal
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -232,99 +231,6 @@ def test_issue10_item7_hung_engine_is_stopped_and_finished_batches_kept(
     assert result.exit_code == 1
     assert "the apertium engine did not finish a batch of 1 segments in 1 s" in result.stderr
     assert memory_rows(memory) == [("Le chat mange.", "Le chat mange.")]
-
-
-@pytest.fixture
-def hanging_argos(installed_tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The tiny Argos model, whose CTranslate2 call never ends for French with "DORS".
-
-    The real translator is wrapped: every other call is the model's own. The hung
-    call waits on an event that the test's teardown sets, so no thread outlives it.
-    """
-    import threading
-
-    import ctranslate2
-
-    real, released = ctranslate2.Translator, threading.Event()
-
-    class HangingTranslator:
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            self._real = real(*args, **kwargs)
-
-        def translate_batch(self, source: list[list[str]], **kwargs: Any) -> Any:
-            if any("DORS" in "".join(pieces) for pieces in source):
-                released.wait(60)
-            return self._real.translate_batch(source, **kwargs)
-
-    monkeypatch.setattr(ctranslate2, "Translator", HangingTranslator)
-    yield
-    released.set()
-
-
-def test_issue10_item7_hung_argos_is_given_up_on_and_finished_batches_kept(
-    tmp_path: Path, hanging_argos: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    article = write_article(tmp_path / "src", "a.txt", "Le chat mange.", "Le chat DORS.")
-    memory = tmp_path / "memory.sqlite"
-    monkeypatch.setenv("TRANSLATE_ENGINE_TIMEOUT", "0.2")  # plus 1 s per segment
-    started = time.monotonic()
-    result = translate(
-        "run", str(article), "--out", str(tmp_path / "out"), "--memory", str(memory),
-        "--batch-size", "1", "--engine", "argos",
-    )  # fmt: skip
-    assert time.monotonic() - started < 10
-    assert_clean(result)
-    assert result.exit_code == 1
-    assert "the argos engine did not finish a batch of 1 segments in 1 s" in result.stderr
-    rows = memory_rows(memory)
-    assert [french for french, _ in rows] == ["Le chat mange."]
-    assert rows[0][1].strip()
-
-
-ENDLESS_ARGOS = """
-import sys
-import ctranslate2
-from translate_pipeline.cli import main
-
-real = ctranslate2.Translator
-
-
-class EndlessTranslator:
-    # The model's own C++ decoding, made endless for French with "DORS".
-    def __init__(self, *args, **kwargs):
-        self._real = real(*args, **kwargs)
-
-    def translate_batch(self, source, **kwargs):
-        if any("DORS" in "".join(pieces) for pieces in source):
-            kwargs["min_decoding_length"] = kwargs["max_decoding_length"] = 10**7
-        return self._real.translate_batch(source, **kwargs)
-
-
-ctranslate2.Translator = EndlessTranslator
-main(sys.argv[1:])
-"""
-
-
-def test_issue10_item7_hung_argos_computation_does_not_abort_the_process(
-    tmp_path: Path, installed_tiny_model: Path
-) -> None:
-    """A real CTranslate2 call still running at exit: status 1 and the message, not an
-    abort (134) or a wait for the endless decoding; the batch before it is kept."""
-    import subprocess
-    import sys
-
-    article = write_article(tmp_path / "src", "a.txt", "Le chat mange.", "Le chat DORS.")
-    memory = tmp_path / "memory.sqlite"
-    process = subprocess.run(
-        [sys.executable, "-c", ENDLESS_ARGOS, "run", str(article), "--out", str(tmp_path / "out"),
-         "--memory", str(memory), "--batch-size", "1", "--engine", "argos",
-         "--engine-timeout", "0.2"],
-        capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert process.returncode == 1, process.stderr
-    assert "the argos engine did not finish a batch of 1 segments" in process.stderr
-    assert "terminate called" not in process.stderr and "Traceback" not in process.stderr
-    assert [french for french, _ in memory_rows(memory)] == ["Le chat mange."]
 
 
 def test_issue10_item7_ctrl_c_leaves_no_engine_process_behind(

@@ -6,24 +6,12 @@ many segments, sorted into token batches by CTranslate2, instead of
 ``argostranslate.translate``'s one call per paragraph (which also imports stanza
 and torch). Decoding uses SentencePiece directly: argostranslate's decoder turns
 every underscore into a space, which would break URLs and names.
-
-A call is bounded in time as Apertium's are (:func:`time_limit`), but CTranslate2
-runs in this process and cannot be interrupted: the call runs in a daemon thread,
-and when the limit passes the run stops waiting and fails with an
-:class:`EngineError` naming the engine and the limit. The batches finished
-before are already in the translation memory; the stuck computation is
-abandoned and ends with the process.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import math
 import os
-import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,23 +39,6 @@ MAX_WORKERS = 4
 GPU_BATCH_TOKENS = 8192
 GPU_SEGMENTS_PER_CALL = 2048
 GPU_COMPUTE_TYPES = ("int8_float16", "float16", "float32")
-# Time allowed per translate_batch call, as for Apertium: a fixed part (the
-# --engine-timeout, 60 s by default) plus a part per segment. Neural decoding
-# is far slower than Apertium: 212 segments took 11.6 s on 2 cores (0.055 s per
-# segment), so 1 s per segment leaves about 18 times that, enough for one slow
-# core, a larger beam and long sentences; a call of 256 segments may take 316 s.
-DEFAULT_TIMEOUT_SECONDS = 60.0
-SECONDS_PER_SEGMENT = 1.0
-
-
-def time_limit(segments: int, base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float | None:
-    """Seconds a call of ``segments`` may take before the model is taken for hung.
-
-    ``None`` (no limit) when ``base_seconds`` is infinite.
-    """
-    if not math.isfinite(base_seconds):
-        return None
-    return base_seconds + SECONDS_PER_SEGMENT * segments
 
 
 def thread_layout(threads: int) -> tuple[int, int]:
@@ -222,7 +193,6 @@ class ArgosTranslator:
     plan: DevicePlan
     name: str = "argos"
     batch_size: int | None = SEGMENTS_PER_CALL
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     # Neural models rewrite or drop opaque placeholders but copy most names, so
     # terms stay in the text and are verified and repaired afterwards.
     uses_placeholders: bool = False
@@ -278,27 +248,15 @@ class ArgosTranslator:
             _target_prefix=getattr(package, "target_prefix", "") or "",
             plan=plan,
             batch_size=options.batch_size or plan.segments_per_call,
-            timeout_seconds=(
-                DEFAULT_TIMEOUT_SECONDS
-                if options.timeout_seconds is None
-                else options.timeout_seconds
-            ),
         )
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        """Translate ``texts`` in one CTranslate2 call, within :func:`time_limit`.
-
-        Raises:
-            EngineError: The call did not finish within the limit (the run stops
-                waiting; the computation itself cannot be stopped, see the module).
-        """
+        """Translate ``texts`` in one CTranslate2 call."""
         if not texts:
             return []
         tokens = self._sentencepiece.encode(list(texts), out_type=str)
         prefix = [[self._target_prefix]] * len(tokens) if self._target_prefix else None
-        results = self._within_limit(
-            len(texts),
-            self._translator.translate_batch,
+        results = self._translator.translate_batch(
             tokens,
             target_prefix=prefix,
             beam_size=self.beam_size,
@@ -339,9 +297,7 @@ class ArgosTranslator:
         lead = [self._target_prefix] if self._target_prefix else []
         prefixes = [lead + list(pieces) for pieces in targets]
         try:
-            results = self._within_limit(
-                len(texts),
-                self._translator.translate_batch,
+            results = self._translator.translate_batch(
                 sources,
                 target_prefix=prefixes,
                 beam_size=1,
@@ -367,76 +323,6 @@ class ArgosTranslator:
                 continue
             out.append(_whole_words(english, attention_alignment(french_at, english_at, attention)))
         return out
-
-    def _within_limit(
-        self, segments: int, call: Callable[..., Any], *args: Any, **kwargs: Any
-    ) -> Any:
-        """``call(*args, **kwargs)``, given up on after :func:`time_limit` seconds.
-
-        CTranslate2 offers no way to interrupt a call, so it runs in a daemon
-        thread, which neither keeps the process alive nor is joined at exit; on
-        a timeout it is abandoned (still holding a worker) and ends with the
-        process (see :func:`_end_process_without_teardown_if_running`).
-        Exceptions of the call are raised here.
-
-        Raises:
-            EngineError: The call did not finish within the limit.
-        """
-        limit = time_limit(segments, self.timeout_seconds)
-        outcome: list[Any] = []
-        failure: list[BaseException] = []
-
-        def work() -> None:
-            try:
-                outcome.append(call(*args, **kwargs))
-            except BaseException as exc:  # re-raised in the caller's thread
-                failure.append(exc)
-
-        worker = threading.Thread(target=work, name="argos-translate_batch", daemon=True)
-        worker.start()
-        worker.join(timeout=limit)
-        if worker.is_alive():
-            _end_process_without_teardown_if_running(worker)
-            raise EngineError(
-                f"the argos engine did not finish a batch of {segments} segments in "
-                f"{limit:.0f} s and was given up on (CTranslate2 cannot be interrupted; its "
-                "computation ends with this process). The batches finished before it are saved "
-                "in the translation memory; run again to resume, with a smaller --batch-size or "
-                "a larger --engine-timeout if the model is only slow"
-            )
-        if failure:
-            raise failure[0]
-        return outcome[0]
-
-
-# The status a process ends with when a CTranslate2 call it gave up on is still running.
-HUNG_EXIT_STATUS = 1
-
-
-def _end_process_without_teardown_if_running(worker: threading.Thread) -> None:
-    """At exit, end the process at once (status 1) if ``worker`` still runs.
-
-    Tearing down a process whose CTranslate2 call still runs can abort it
-    ("terminate called without an active exception", status 134): seen in 3 of
-    5 tries (3 of 6 with the translator kept from being freed) in a process
-    that had also built the model it ran; in the plain ``translate run`` of the
-    tests, 0 of 9 even without this. With it, 0 of 8 there, each ending with
-    status 1. At exit, with the abandoned call still running, the standard
-    streams are flushed and the process ends without the teardown: the memory
-    has committed each finished batch already and outputs are renamed into
-    place when written, so nothing is lost. The run gave up on its engine, so
-    the status is 1 (as for a hung Apertium) even where the hang was in span
-    placement, which the run survives (the spans are flagged).
-    """
-
-    def end_now() -> None:
-        if worker.is_alive():
-            for stream in (sys.stdout, sys.stderr):
-                with contextlib.suppress(Exception):
-                    stream.flush()
-            os._exit(HUNG_EXIT_STATUS)
-
-    atexit.register(end_now)
 
 
 def _whole_words(english: str, align: Alignment) -> Alignment:
