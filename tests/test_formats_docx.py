@@ -19,7 +19,8 @@ from translate_pipeline.document import AlignedDocument, BlockKind, Document, Fl
 from translate_pipeline.errors import OutputError, SourceError
 from translate_pipeline.formats import read_document
 from translate_pipeline.formats.docx import write_english
-from translate_pipeline.formats.docx.reader import docx_paragraphs, open_docx
+from translate_pipeline.formats.docx.package import open_docx
+from translate_pipeline.formats.docx.reader import docx_paragraphs
 from translate_pipeline.pipeline import RunConfig, run
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 

@@ -46,18 +46,9 @@ from lxml import etree
 
 from translate_pipeline.document import AlignedDocument, AlignedRow, Inline, InlineKind
 from translate_pipeline.errors import OutputError, SourceError
-from translate_pipeline.formats.docx.reader import (
-    CODE,
-    LOOK,
-    PROOFING,
-    W_NS,
-    DocxParagraph,
-    docx_paragraphs,
-    open_docx,
-    part_roots,
-    related_root,
-    w,
-)
+from translate_pipeline.formats.docx.package import W_NS, open_docx, part_roots, related_root, w
+from translate_pipeline.formats.docx.reader import DocxParagraph, docx_paragraphs
+from translate_pipeline.formats.docx.runs import CODE, LOOK, PROOFING
 from translate_pipeline.output_files import write_atomic
 
 # The order of w:rPr's children in the schema (CT_RPr); Word rejects another order.
