@@ -155,7 +155,7 @@ def test_image_footnote_reference_breaks_and_escapes() -> None:
     assert {"\\*", "\\<", "&amp;"} <= escapes
 
 
-def test_hugo_toml_front_matter_and_shortcode_are_kept_verbatim() -> None:
+def test_hugo_toml_front_matter_and_shortcode_are_kept_verbatim_but_the_title() -> None:
     document = read_markdown_document(DATA / "hugo.md")
     assert document.unrepresented == ()
     assert [b.verbatim for b in document.verbatim_blocks] == [
@@ -165,7 +165,9 @@ def test_hugo_toml_front_matter_and_shortcode_are_kept_verbatim() -> None:
         "link reference definition",
         "link reference definition",
     ]
-    assert document.verbatim_blocks[0].text.startswith('+++\ntitle = "Les modèles ouverts"')
+    assert document.verbatim_blocks[0].text == "+++\ntitle = "
+    (title,) = [b for b in document.blocks if b.place.container == "front matter"]
+    assert (title.text, title.kind, title.line) == ("Les modèles ouverts", BlockKind.HEADING, 2)
     assert block_with(document, "les poids").place.list_level == 2
     # A shortcode inside a sentence is a code: out of the text, kept as written.
     block = block_with(document, "Le guide de")
@@ -432,11 +434,13 @@ def test_translated_article_keeps_code_targets_tables_and_markers() -> None:
         "<!-- Note pour la rédaction : vérifier les chiffres. -->",
         '<div class="encadre">\nTexte brut en HTML, gardé tel quel.\n</div>',
         "\n***\n",
-        '---\ntitle: "Mistral AI lève des fonds"\ntags: [ia, europe]\n---\n',
+        '"\ntags: [ia, europe]\n---\n',
         '[ai-act]: https://eur-lex.europa.eu/eli/reg/2024/1689/oj "Règlement IA"',
         "[la presse]: https://www.lemonde.fr/",
     ):
         assert kept in english
+    # The front matter's title is translated, as the same YAML scalar.
+    assert english.startswith('---\ntitle: "Mistral AI LÈVE DES FONDS"\n')
     # Inline code and link targets untouched; the source's own markers.
     assert "`mistral-large-2`" in english and "MISTRAL-LARGE-2" not in english
     assert (
@@ -565,4 +569,6 @@ def test_english_file_is_written(tmp_path: Path) -> None:
 
     target = tmp_path / "hugo.en.md"
     write_english(aligned(read_markdown_document(DATA / "hugo.md"), str.upper), target)
-    assert target.read_text(encoding="utf-8").startswith('+++\ntitle = "Les modèles ouverts"')
+    assert target.read_text(encoding="utf-8").startswith(
+        '+++\ntitle = "LES MODÈLES OUVERTS"\ndate = "2024-05-01"\ndraft = false\n+++\n'
+    )

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_pipeline.document import Block, BlockKind, Document, Inline, InlineKind, Place
+from translate_pipeline.formats.markdown.front_matter import text_fields
 from translate_pipeline.formats.markdown.inline import escape_offsets, line_starts, render_inline
 from translate_pipeline.formats.text import read_utf8
 
@@ -44,8 +45,9 @@ _INLINE_SHORTCODE = re.compile(r"(\{\{[<%].*?[>%]\}\})", re.DOTALL)
 _BREAK = re.compile(r"(?: *|\\)\n[ \t]*")
 _DEFINITIONS = "translate_pipeline_definitions"
 
+# The front matter's title is the article's title; other text fields are paragraphs.
+_FRONT_KINDS = {"title": (BlockKind.HEADING, 1), "subtitle": (BlockKind.HEADING, 2)}
 _VERBATIM_TOKENS = {
-    "front_matter": "front matter",
     "fence": "code block",
     "code_block": "code block",
     "hr": "thematic break",
@@ -135,6 +137,7 @@ class _Piece:
     end: int
     block: Block
     breaks: tuple[str, ...] = ()
+    front: str = ""
 
 
 class _Unmappable(Exception):
@@ -175,15 +178,50 @@ def read_markdown(source: str) -> tuple[list[Block], list[str]]:
             )
         )
 
+    def front_matter(first: int, last: int, toml: bool) -> None:
+        inner = range(first + 1, last - 1)
+        fields, kept = text_fields([lines[n] for n in inner], [offsets[n] for n in inner], toml)
+        for number, key in kept:
+            unrepresented.append(
+                f"line {first + number + 2}: front matter {key!r} kept untranslated"
+                " (not a one-line text value)"
+            )
+        if not fields:
+            verbatim(first, last, "front matter")
+            return
+        # The front matter up to the first text field is named as kept; the rest
+        # between and after the fields is kept byte for byte around them.
+        head = source[offsets[first] : fields[0].start]
+        pieces.append(
+            _Piece(
+                offsets[first],
+                fields[0].start,
+                Block(0, BlockKind.VERBATIM, head, line=first + 1, verbatim="front matter"),
+            )
+        )
+        for field in fields:
+            kind, level = _FRONT_KINDS.get(field.key, (BlockKind.PARAGRAPH, 0))
+            block = Block(
+                0,
+                kind,
+                field.text,
+                level=level,
+                line=first + field.number + 2,
+                place=Place(container="front matter"),
+            )
+            pieces.append(_Piece(field.start, field.end, block, front=field.style))
+
     if front:
-        verbatim(0, front.group(0).rstrip("\n").count("\n") + 1, "front matter")
+        front_matter(0, front.group(0).rstrip("\n").count("\n") + 1, toml=True)
     for first, last in env.get(_DEFINITIONS, []):
         verbatim(first, last, "link reference definition")
     for token, context in _walk(tokens):
         if token.map is None:
             continue
         first, last = token.map
-        if token.type in _VERBATIM_TOKENS:
+        if token.type == "front_matter":
+            front_matter(first, last, toml=False)
+        elif token.type in _VERBATIM_TOKENS:
             verbatim(first, last, _VERBATIM_TOKENS[token.type])
         elif token.type == "html_block":
             comment = token.content.lstrip().startswith("<!--")
@@ -689,6 +727,8 @@ def _assemble(
         if block.translatable:
             index += 1
             anchor["breaks"] = piece.breaks
+            if piece.front:
+                anchor["front"] = piece.front
             block = replace(block, index=index)
         blocks.append(replace(block, anchor=json.dumps(anchor, ensure_ascii=False)))
         cursor = piece.end

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from translate_pipeline.document import AlignedDocument, AlignedRow, Block, Inline
+from translate_pipeline.formats.markdown.front_matter import scalar
 from translate_pipeline.formats.markdown.inline import render_inline
 from translate_pipeline.formats.markdown.reader import read_markdown_document
 from translate_pipeline.output_files import write_atomic
@@ -39,9 +40,12 @@ def english_markdown(document: AlignedDocument) -> str:
             out.append(block.text)
         else:
             text, inlines = english_block(block, rows.get(block.index, []))
-            out.append(
-                _with_prefixes(block, render_inline(text, inlines), anchor.get("breaks", []))
-            )
+            if "front" in anchor:
+                # A front matter value: a YAML or TOML scalar, not Markdown.
+                out.append(scalar(text, anchor["front"]))
+            else:
+                breaks = anchor.get("breaks", [])
+                out.append(_with_prefixes(block, render_inline(text, inlines), breaks))
         out.append(anchor.get("tail", ""))
     article = "".join(out)
     # The source's file form, which reading normalised (see the reader).
