@@ -192,7 +192,11 @@ def plain_methods(
     """
     from translate_pipeline.translation import translate_protected, translate_span_texts
 
-    translations = translate_protected(engine, [c.french for c in cases], ())
+    # Inline code is protected, as the pipeline does (a pivot may translate its words).
+    code = {
+        c.french: [(s.start, s.end) for s in c.inlines if s.kind is InlineKind.CODE] for c in cases
+    }
+    translations = translate_protected(engine, [c.french for c in cases], (), code=code)
     rows = [(c.french, c.inlines, translations[c.french].english) for c in cases]
     matching = getattr(engine, "translate_marked_matching", None)
     if matching is not None:

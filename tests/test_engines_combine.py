@@ -212,3 +212,21 @@ def test_marked_spans_come_from_the_pivot_that_wrote_the_english(
     ]
     # without an English to match, the first pivot's, as before
     assert engine.translate_marked(marked[:1]) == ["Le <b>cat</b> dort."]
+
+
+@pytest.mark.parametrize(
+    ("french", "catalan", "fixed"),
+    [
+        # fra-cat carries the tag over the contraction: it goes back after it
+        ("Le prix du <b>pain</b>.", "El preu <b>del pa</b>.", "El preu del <b>pa</b>."),
+        ("Il parle au <i>ministre</i>.", "Parla <i>al ministre</i>.", "Parla al <i>ministre</i>."),
+        # the contraction was inside the span in French: left there
+        ("Il parle <b>du pain</b>.", "Parla <b>del pa</b>.", "Parla <b>del pa</b>."),
+        # "du" ending another word is no contraction
+        ("Le prix badu <b>pain</b>.", "El preu <b>del pa</b>.", "El preu <b>del pa</b>."),
+        # tags that do not pair up in order: nothing moved
+        ("du <b>pain</b> <i>x</i>", "<b>del pa</b>", "<b>del pa</b>"),
+    ],
+)
+def test_tags_go_back_after_a_catalan_contraction(french: str, catalan: str, fixed: str) -> None:
+    assert apertium.tags_after_contractions(french, catalan) == fixed

@@ -302,6 +302,7 @@ def _translate_marked_checked(texts: list[str], chain: Chain = PIVOT) -> list[st
 
 def _run_marked(text: str, chain: Chain = PIVOT) -> str:
     """``text`` through ``apertium -f html`` on each mode of ``chain``, one after the other."""
+    french = text
     for mode in chain:
         try:
             step = subprocess.run(
@@ -320,7 +321,41 @@ def _run_marked(text: str, chain: Chain = PIVOT) -> str:
                 + (f": {detail[-1]}" if detail else f" (exit {step.returncode})")
             )
         text = step.stdout.decode("utf-8", "replace")
+        if mode == "fra-cat":
+            text = tags_after_contractions(french, text)
     return text
+
+
+# French contractions of a preposition and the article (du pain, au ministre), and
+# the Catalan ones fra-cat makes of them (del pa, al ministre).
+_FRENCH_CONTRACTION = re.compile(r"(?i)\b(?:du|au|aux)\s+$")
+_CATALAN_CONTRACTION = re.compile(r"(?i)(?:del|dels|al|als|pel|pels)\s+")
+_OPENING_TAG = re.compile(r"<(?!/)[^<>]*(?<!/)>")
+
+
+def tags_after_contractions(french: str, catalan: str) -> str:
+    """Put back after a contraction the opening tags fra-cat moved before it.
+
+    fra-cat carries a tag opened after French ``du``/``au``/``aux`` over the
+    Catalan contraction (``du <b>pain</b>`` -> ``<b>del pa</b>``, then "<b>of
+    the bread</b>" in English): such a tag is moved back after the contraction.
+    The French and Catalan opening tags are paired in order; where their counts
+    differ nothing is moved.
+    """
+    french_tags = list(_OPENING_TAG.finditer(french))
+    catalan_tags = list(_OPENING_TAG.finditer(catalan))
+    if len(french_tags) != len(catalan_tags):
+        return catalan
+    pieces, at = [], 0
+    for before, tag in zip(french_tags, catalan_tags, strict=True):
+        contraction = _CATALAN_CONTRACTION.match(catalan, tag.end())
+        if contraction is None or not _FRENCH_CONTRACTION.search(
+            french, max(0, before.start() - 8), before.start()
+        ):
+            continue
+        pieces += [catalan[at : tag.start()], contraction.group(0), tag.group(0)]
+        at = contraction.end()
+    return "".join(pieces) + catalan[at:]
 
 
 def _run_pipeline(text: str, limit: float | None = None) -> str:
