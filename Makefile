@@ -11,6 +11,10 @@ export UV_LINK_MODE := copy
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV_BIN := .venv/bin
 APERTIUM_PACKAGES := apertium apertium-fr-es apertium-eng-spa
+# Debian's other pairs give Apertium more ways to English (through Catalan and
+# Esperanto); each sentence's English is chosen among them (README, "Engines").
+APERTIUM_PIVOT_PACKAGES := apertium-fra-cat apertium-spa-cat apertium-eng-cat apertium-eo-fr apertium-eo-en
+APERTIUM_MODES := fr-es spa-eng fra-cat cat-spa cat-eng fr-eo eo-en
 
 .PHONY: run test lint bench setup setup-dev engine clean
 
@@ -47,15 +51,15 @@ setup-dev: $(UV)
 
 # Apertium is the engine that works with no model and no network.
 engine:
-	@if command -v apertium >/dev/null && apertium -l | grep -qw fr-es && apertium -l | grep -qw spa-eng; then \
-		echo "Apertium French->English: installed."; \
+	@if command -v apertium >/dev/null && (for m in $(APERTIUM_MODES); do apertium -l | grep -qx " *$$m" || exit 1; done); then \
+		echo "Apertium French->English: installed, with every pivot."; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM_PACKAGES); \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM_PACKAGES) $(APERTIUM_PIVOT_PACKAGES); \
 	elif command -v sudo >/dev/null; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM_PACKAGES); \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APERTIUM_PACKAGES) $(APERTIUM_PIVOT_PACKAGES); \
 	else \
 		echo "Cannot install Apertium here (no root, no sudo). Ask an administrator for:" >&2; \
-		echo "  apt-get install $(APERTIUM_PACKAGES)" >&2; \
+		echo "  apt-get install $(APERTIUM_PACKAGES) $(APERTIUM_PIVOT_PACKAGES)" >&2; \
 		echo "or install an Argos model: .venv/bin/translate model install FILE.argosmodel" >&2; \
 	fi
 

@@ -185,12 +185,25 @@ def plain_methods(
     """Plain text + re-projection: rules only, + the span alone, + the span in context.
 
     ``context`` is a marked method's results (the English and each span's place in
-    it): the English it gives each span is looked for in the plain English.
+    it): the English it gives each span is looked for in the plain English. An
+    engine that combines several pivots (``translate_marked_matching``) gives it
+    again, as the pipeline asks for it: each sentence marked through the pivot
+    whose English is nearest the plain English.
     """
     from translate_pipeline.translation import translate_protected, translate_span_texts
 
-    translations = translate_protected(engine, [c.french for c in cases], ())
+    # Inline code is protected, as the pipeline does (a pivot may translate its words).
+    code = {
+        c.french: [(s.start, s.end) for s in c.inlines if s.kind is InlineKind.CODE] for c in cases
+    }
+    translations = translate_protected(engine, [c.french for c in cases], (), code=code)
     rows = [(c.french, c.inlines, translations[c.french].english) for c in cases]
+    matching = getattr(engine, "translate_marked_matching", None)
+    if matching is not None:
+        outputs = matching(
+            [mark_spans_html(c.french, c.inlines) for c in cases], [row[2] for row in rows]
+        )
+        context = [html_read(output, c.inlines) for c, output in zip(cases, outputs, strict=True)]
     # As the pipeline does: numbers, URLs (and glossary terms) placed where protection put them.
     known = {
         c.french: [

@@ -11,12 +11,30 @@ pytestmark = pytest.mark.usefixtures("require_apertium")
 
 
 def test_translates_french_into_english() -> None:
-    engine = apertium.ApertiumTranslator.load()
+    engine = apertium.ApertiumTranslator.load(pivots=apertium.PIVOTS[:1])
     assert engine.translate_batch(["Le chat est noir.", "Bonjour le monde."]) == [
         "The cat is black.",
         "I hail the world.",
     ]
     assert "apertium-fr-es=" in engine.version
+
+
+def _all_pivots_installed() -> bool:
+    engine = apertium.ApertiumTranslator.load()
+    return len(engine.pivots) == len(apertium.PIVOTS)
+
+
+def test_every_pivot_translates_and_the_english_comes_from_one_of_them() -> None:
+    if not _all_pivots_installed():
+        pytest.skip("needs " + " ".join(apertium.EXTRA_PACKAGES))
+    engine = apertium.ApertiumTranslator.load()
+    texts = ["Le chat est noir.", "Le gouvernement a annoncé une hausse des impôts."]
+    combined = engine.translate_batch(texts)
+    alone = apertium._run_chains("\n\n".join(texts), engine.pivots, None)
+    assert combined[0] == "The cat is black."
+    for number, english in enumerate(combined):
+        assert english in [" ".join(out.split("\n\n")[number].split()) for out in alone.values()]
+    assert "fra-cat|cat-spa|spa-eng" in engine.version
 
 
 def test_one_pipeline_for_the_whole_batch(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,7 +47,7 @@ def test_one_pipeline_for_the_whole_batch(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setattr(apertium, "_run_pipeline", counting)
     texts = [f"Le chat numéro {n} est noir." for n in range(300)]
-    out = apertium.ApertiumTranslator.load().translate_batch(texts)
+    out = apertium.ApertiumTranslator.load(pivots=apertium.PIVOTS[:1]).translate_batch(texts)
     assert len(calls) == 1
     assert len(out) == 300
     assert out[7] == "The cat number 7 is black."
@@ -67,7 +85,7 @@ def test_marked_spans_travel_with_their_words() -> None:
         (Inline(InlineKind.ITALIC, 8, 14),),
         (Inline(InlineKind.FOOTNOTE_REF, 13, 13),),
     )
-    engine = apertium.ApertiumTranslator.load()
+    engine = apertium.ApertiumTranslator.load(pivots=apertium.PIVOTS[:1])
     outputs = engine.translate_marked(
         [mark_spans_html(f, i) for f, i in zip(french, inlines, strict=True)]
     )

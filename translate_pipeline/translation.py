@@ -417,9 +417,19 @@ def translate_spans(
         return {}
     context: dict[str, dict[str, str]] = {}
     translate_marked = getattr(engine, "translate_marked", None)
+    # An engine choosing among several pivots renders the tags with the pivot
+    # that wrote each segment's English (the memory's included).
+    matching = getattr(engine, "translate_marked_matching", None)
     if translate_marked is not None:
         frenches = list(needing)
-        marked = translate_marked([mark_spans_html(f, needing[f][0]) for f in frenches])
+        fragments = [mark_spans_html(f, needing[f][0]) for f in frenches]
+        if matching is not None:
+            english_of: dict[str, str] = {}
+            for french, _, english in rows:
+                english_of.setdefault(french, english)
+            marked = matching(fragments, [english_of[f] for f in frenches])
+        else:
+            marked = translate_marked(fragments)
         for french, output in zip(frenches, marked, strict=True):
             inlines = needing[french][0]
             context[french] = spans_in_context(
