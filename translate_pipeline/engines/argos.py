@@ -228,8 +228,9 @@ def choose(options: EngineOptions) -> EngineChoice:
 class ArgosTranslator:
     """French to English with an installed Argos package, run in a child process.
 
-    The model is loaded once, in a child process (see :mod:`argos_worker`); each
-    call waits for it at most :func:`time_limit` seconds.
+    The model is loaded once, in a child process (see
+    :mod:`translate_pipeline.engines.argos_worker`); each call waits for it at
+    most :func:`time_limit` seconds.
     """
 
     version: str
@@ -250,8 +251,8 @@ class ArgosTranslator:
 
         Raises:
             EngineError: No French-English package is installed, it cannot be
-                loaded (in :data:`LOAD_TIMEOUT_SECONDS` at most), or ``--device
-                cuda`` was asked for on a machine without a GPU.
+                loaded (within :func:`load_limit`), or ``--device cuda`` was asked
+                for on a machine without a GPU.
         """
         from argostranslate.package import Package
 

@@ -179,7 +179,6 @@ class ModelWorker:
             try:
                 self._requests.send(request)
                 if not self._replies.poll(limit):
-                    self.stop()
                     raise WorkerTimeout(limit or 0.0)
                 reply = self._replies.recv()
             except (EOFError, OSError):
@@ -279,6 +278,14 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
+def _damaged(path: Path, part: str, exc: BaseException) -> tuple[str, str, str, str]:
+    """The answer for a package whose ``part`` cannot be loaded (see :func:`damaged_model`)."""
+    from translate_pipeline.engines.argos import damaged_model
+
+    error = damaged_model(path, part, exc)
+    return ("damaged", str(error.path), error.part, error.reason)
+
+
 def _load(request: LoadRequest) -> tuple[LoadedModel | None, tuple[Any, ...]]:
     """Load the package; the model and the answer (the device plan, or what failed)."""
     import ctranslate2
@@ -292,7 +299,7 @@ def _load(request: LoadRequest) -> tuple[LoadedModel | None, tuple[Any, ...]]:
             model_file=str(path / "sentencepiece.model")
         )
     except (RuntimeError, OSError, ValueError) as exc:
-        return None, ("damaged", str(path), "sentencepiece.model", _reason(exc))
+        return None, _damaged(path, "sentencepiece.model", exc)
     try:
         plan = detect_device(request.device, request.threads)
     except EngineError as exc:
@@ -307,7 +314,7 @@ def _load(request: LoadRequest) -> tuple[LoadedModel | None, tuple[Any, ...]]:
             intra_threads=plan.intra_threads,
         )
     except (RuntimeError, ValueError, OSError) as exc:
-        return None, ("damaged", str(path), "model/model.bin", _reason(exc))
+        return None, _damaged(path, "model/model.bin", exc)
     model = LoadedModel(translator, tokenizer, request.target_prefix, plan.max_batch_tokens)
     # The device the parent reports is the one CTranslate2 says the model is on.
     return model, ("ok", replace(plan, device=translator.device))
