@@ -108,6 +108,61 @@ def installed_tiny_model(argos_packages: Path, tiny_model_file: Path) -> Path:
     return install_from_file(tiny_model_file).path
 
 
+# A sitecustomize for the processes a test starts: CTranslate2's own decoding made
+# endless for French containing $TP_TEST_ENDLESS_WORD (min and max decoding length
+# of ten million), so that a model that never finishes can be tested for real.
+ENDLESS_DECODING = """
+import os
+
+word = os.environ.get("TP_TEST_ENDLESS_WORD")
+if word:
+    import ctranslate2
+
+    real = ctranslate2.Translator
+
+    class EndlessTranslator:
+        def __init__(self, *args, **kwargs):
+            self._real = real(*args, **kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self._real, name)
+
+        def translate_batch(self, source, **kwargs):
+            if any(word in "".join(pieces) for pieces in source):
+                kwargs["min_decoding_length"] = kwargs["max_decoding_length"] = 10**7
+            return self._real.translate_batch(source, **kwargs)
+
+    ctranslate2.Translator = EndlessTranslator
+"""
+
+
+@pytest.fixture
+def endless_decoding(
+    installed_tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The tiny model, whose decoding never ends for French with the word returned.
+
+    Applies to the Python processes started after it (the Argos model's process
+    among them), through a ``sitecustomize`` put first on PYTHONPATH.
+    """
+    folder = tmp_path / "endless-decoding"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(ENDLESS_DECODING, encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)
+    monkeypatch.setenv("PYTHONPATH", path)
+    monkeypatch.setenv("TP_TEST_ENDLESS_WORD", "DORS")
+    return "DORS"
+
+
+def process_is_gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie no one reaped counts as ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
 @pytest.fixture
 def seeds_copy(tmp_path: Path) -> Path:
     """A private copy of seeds/, so tests may add broken files beside them."""

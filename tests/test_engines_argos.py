@@ -114,8 +114,8 @@ def test_auto_device_loads_the_model_where_ctranslate2_sees_it(installed_tiny_mo
 
     engine = ArgosTranslator.load(EngineOptions(threads=1, beam_size=1, device="auto"))
     expected = "cuda" if ctranslate2.get_cuda_device_count() else "cpu"
+    # The device CTranslate2 reports for the model loaded in the engine's process.
     assert engine.plan.device == expected
-    assert engine._translator.device == expected
     assert len(engine.translate_batch(["Bonjour.", "Le chat noir."])) == 2
 
 
@@ -238,3 +238,148 @@ def test_an_engine_without_alignments_is_not_asked() -> None:
 
     row = ("Le chat noir dort.", (Inline(InlineKind.BOLD, 3, 7),), "The black cat sleeps.")
     assert span_alignments(Plain(), [row]) == {}
+
+
+# -- the time limit (issue 10 item 7) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("segments", "device", "base", "limit"),
+    [
+        (256, "cpu", 60.0, 316.0),  # a default CPU call: the base plus 1 s per segment
+        (2048, "cuda", 60.0, 264.8),  # a default GPU call: 0.1 s per segment
+        (1, "cpu", 0.2, 1.2),
+        (0, "cpu", 60.0, 60.0),
+        (2048, "cuda", float("inf"), None),  # inf: no limit
+    ],
+)
+def test_time_limit_grows_with_the_batch(
+    segments: int, device: str, base: float, limit: float | None
+) -> None:
+    from translate_pipeline.engines.argos import time_limit
+
+    found = time_limit(segments, device, base)
+    assert found == (pytest.approx(limit) if limit is not None else None)
+
+
+@pytest.mark.parametrize(("base", "limit"), [(60.0, 120.0), (0.2, 120.0), (600.0, 600.0)])
+def test_loading_gets_at_least_two_minutes(base: float, limit: float) -> None:
+    from translate_pipeline.engines.argos import load_limit
+
+    assert load_limit(base) == limit
+    assert load_limit(float("inf")) is None
+
+
+@pytest.mark.parametrize(("option", "limit"), [(None, 61.0), (5.0, 6.0), (float("inf"), None)])
+def test_engine_timeout_option_sets_the_argos_limit(
+    installed_tiny_model: Path, option: float | None, limit: float | None
+) -> None:
+    engine = ArgosTranslator.load(
+        EngineOptions(threads=1, beam_size=1, device="cpu", timeout_seconds=option)
+    )
+    assert engine.time_limit(1) == limit
+    # With any limit, or none, a call that finishes gives its translation.
+    assert len(engine.translate_batch(["Le chat mange."])) == 1
+
+
+def test_endless_decoding_is_stopped_with_an_error_naming_the_engine_and_limit(
+    endless_decoding: str,
+) -> None:
+    import time
+
+    from translate_pipeline.engines.argos_worker import ModelWorker
+
+    engine = ArgosTranslator.load(
+        EngineOptions(threads=1, beam_size=1, device="cpu", timeout_seconds=0.2)
+    )
+    worker: ModelWorker = engine._worker
+    assert len(engine.translate_batch(["Le chat mange."])) == 1
+    started = time.monotonic()
+    with pytest.raises(
+        EngineError,
+        match=r"^the argos engine \(translate-fr_en-tiny@0\.0\.1-tiny\) did not finish a batch "
+        r"of 2 segments in 2 s and was stopped\. The batches finished before it are saved",
+    ):
+        engine.translate_batch(["Le chat mange.", f"Le chat {endless_decoding}."])
+    assert time.monotonic() - started < 30  # a generous bound: the limit is 2.2 s
+    from tests.conftest import process_is_gone
+
+    assert process_is_gone(worker.pid)
+    # The engine says so rather than waiting again.
+    with pytest.raises(EngineError, match="stopped after an earlier failure"):
+        engine.translate_batch(["Le chat mange."])
+
+
+def test_endless_alignment_is_stopped_too(endless_decoding: str) -> None:
+    engine = ArgosTranslator.load(
+        EngineOptions(threads=1, beam_size=1, device="cpu", timeout_seconds=0.2)
+    )
+    french, english = ALIGNED[1]
+    assert engine.alignments([french], [english])[0] is not None
+    with pytest.raises(EngineError, match=r"did not finish a batch of 1 segments in 1 s"):
+        engine.alignments([f"Le chat {endless_decoding}."], ["The cat sleeps."])
+
+
+def test_a_model_process_that_dies_is_an_error_with_its_status(installed_tiny_model: Path) -> None:
+    import os
+    import signal
+
+    engine = ArgosTranslator.load(FAST)
+    os.kill(engine._worker.pid, signal.SIGKILL)
+    with pytest.raises(
+        EngineError,
+        match=r"the argos engine \(.*\) failed on a batch of 1 segments \(the argos model "
+        r"process ended with status -9\); every batch finished before is saved",
+    ):
+        engine.translate_batch(["Le chat mange."])
+
+
+ORPHAN = """
+import sys
+from translate_pipeline.engines import EngineOptions
+from translate_pipeline.engines.argos import ArgosTranslator
+
+engine = ArgosTranslator.load(EngineOptions(threads=1, beam_size=1, device="cpu"))
+print(engine._worker.pid, flush=True)
+engine.translate_batch(["Le chat DORS."])
+"""
+
+
+def test_the_model_process_ends_when_its_parent_is_killed(endless_decoding: str) -> None:
+    """kill -9 of the run while the model decodes endlessly leaves no process behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import process_is_gone
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    time.sleep(0.5)  # into the endless call
+    assert not process_is_gone(child)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while not process_is_gone(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process_is_gone(child)
+
+
+def test_the_parent_never_imports_ctranslate2(installed_tiny_model: Path) -> None:
+    """CTranslate2 runs only in the model's process, so it cannot abort the command
+    (its threads once did, on Ctrl-C, when it ran in the command's own process)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from translate_pipeline.engines import EngineOptions, load_engine\n"
+        "engine = load_engine('argos', EngineOptions(threads=1, beam_size=1))\n"
+        "assert len(engine.translate_batch(['Le chat mange.'])) == 1\n"
+        "print('ctranslate2' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

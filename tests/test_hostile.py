@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -263,6 +264,104 @@ def test_issue10_item7_ctrl_c_leaves_no_engine_process_behind(
     for pid in map(int, pids.read_text().split()):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_issue10_item7_hung_argos_is_stopped_and_finished_batches_kept(
+    tmp_path: Path, endless_decoding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = write_article(tmp_path / "src", "a.txt", "Le chat mange.", "Le chat DORS.")
+    memory = tmp_path / "memory.sqlite"
+    monkeypatch.setenv("TRANSLATE_ENGINE_TIMEOUT", "0.2")  # plus 1 s per segment
+    started = time.monotonic()
+    result = translate(
+        "run", str(article), "--out", str(tmp_path / "out"), "--memory", str(memory),
+        "--batch-size", "1", "--engine", "argos", "--threads", "1",
+    )  # fmt: skip
+    assert time.monotonic() - started < 60  # generous: the limit is 1.2 s
+    assert_clean(result)
+    assert result.exit_code == 1
+    assert (
+        "Error: the argos engine (translate-fr_en-tiny@0.0.1-tiny) did not finish a batch of "
+        "1 segments in 1 s and was stopped" in result.stderr
+    )
+    rows = memory_rows(memory)
+    assert [french for french, _ in rows] == ["Le chat mange."]
+    assert rows[0][1].strip()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _run_until_second_batch(tmp_path: Path, *options: str) -> tuple[Any, Path, list[int]]:
+    """``translate run`` of "Le chat mange." then "Le chat DORS.", one per batch, in a
+    process of its own; returns once the first is saved and the second is decoding,
+    with the memory's path and the run's child processes."""
+    import subprocess
+    import sys
+
+    article = write_article(tmp_path / "src", "a.txt", "Le chat mange.", "Le chat DORS.")
+    memory = tmp_path / "memory.sqlite"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "translate_pipeline.cli", "run", str(article), "--out",
+         str(tmp_path / "out"), "--memory", str(memory), "--batch-size", "1", "--engine",
+         "argos", "--threads", "1", *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not memory_rows_or_none(memory):
+        assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    time.sleep(0.5)  # into the endless decoding of the second batch
+    return process, memory, _children(process.pid)
+
+
+def memory_rows_or_none(memory: Path) -> list[tuple[str, str]] | None:
+    try:
+        return memory_rows(memory)
+    except sqlite3.Error:  # being created
+        return None
+
+
+def test_issue10_item7_hung_argos_through_the_cli_exits_1_and_leaves_no_process(
+    tmp_path: Path, endless_decoding: str
+) -> None:
+    """Real endless decoding through the CLI: status 1 and the message, not an abort
+    (134) or a wait for the decoding; the batch before it is kept."""
+    from tests.conftest import process_is_gone
+
+    process, memory, children = _run_until_second_batch(tmp_path, "--engine-timeout", "2")
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    assert "the argos engine (translate-fr_en-tiny@0.0.1-tiny) did not finish a batch" in stderr
+    assert "terminate called" not in stderr and "Traceback" not in stderr
+    assert [french for french, _ in memory_rows(memory)] == ["Le chat mange."]
+    assert children and all(process_is_gone(pid) for pid in children)
+
+
+def test_issue10_item7_ctrl_c_during_a_hung_argos_call_exits_130(
+    tmp_path: Path, endless_decoding: str
+) -> None:
+    from tests.conftest import process_is_gone
+
+    process, memory, children = _run_until_second_batch(tmp_path)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().splitlines()[-1].startswith("Error: interrupted. Every batch finished")
+    assert "terminate called" not in stderr and "Traceback" not in stderr
+    assert [french for french, _ in memory_rows(memory)] == ["Le chat mange."]
+    assert children and all(process_is_gone(pid) for pid in children)
 
 
 # -- item 8 -----------------------------------------------------------------------------

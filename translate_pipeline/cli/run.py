@@ -66,8 +66,10 @@ def _not_nan(param: click.Parameter, value: float | None) -> float | None:
     default=None,
     envvar="TRANSLATE_ENGINE_TIMEOUT",
     callback=lambda ctx, param, value: _not_nan(param, value),
-    help="Seconds an Apertium batch may take, plus 0.1 s per segment, before the engine "
-    "is taken for hung and stopped (inf: no limit) [default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
+    help="Seconds an engine call may take, plus a part per segment (Apertium 0.1 s; Argos "
+    "1 s on the CPU, 0.1 s on a GPU), before the engine is taken for hung: its process is "
+    "stopped and the run ends with an error, finished batches kept (inf: no limit) "
+    "[default: 60; env TRANSLATE_ENGINE_TIMEOUT].",
 )
 @click.option(
     "--batch-size",

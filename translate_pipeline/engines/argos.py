@@ -6,20 +6,29 @@ many segments, sorted into token batches by CTranslate2, instead of
 ``argostranslate.translate``'s one call per paragraph (which also imports stanza
 and torch). Decoding uses SentencePiece directly: argostranslate's decoder turns
 every underscore into a space, which would break URLs and names.
+
+The model runs in a child process (:mod:`translate_pipeline.engines.argos_worker`)
+that loads it once and answers each call. A call that takes longer than
+:func:`time_limit` (derived from its size and the device) has its process killed,
+and the run stops with an :class:`EngineError` naming the engine and the limit;
+the batches finished before are already in the translation memory. On Ctrl-C the
+child is killed too, and CTranslate2 never runs in the process that handles it.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate_pipeline.errors import DamagedModelError, EngineError
+from translate_pipeline.errors import DamagedModelError, EngineError, display_path
 
 if TYPE_CHECKING:
     from translate_pipeline.engines import EngineChoice, EngineOptions
+    from translate_pipeline.engines.argos_worker import ModelWorker
     from translate_pipeline.model_store import InstalledModel
     from translate_pipeline.reproject import Alignment
 
@@ -39,6 +48,41 @@ MAX_WORKERS = 4
 GPU_BATCH_TOKENS = 8192
 GPU_SEGMENTS_PER_CALL = 2048
 GPU_COMPUTE_TYPES = ("int8_float16", "float16", "float32")
+# Time allowed per call before the model is taken for hung and its process is
+# killed: a fixed part (--engine-timeout, 60 s by default, as for Apertium) plus
+# a part per segment. On the CPU, 212 segments took 11.6 s on 2 cores
+# (Transformer-base size, 0.055 s per segment): 1 s per segment leaves about 18
+# times that for one slow core, a larger beam and long sentences (a call of 256
+# segments may take 316 s). On a GPU a call carries 2048 segments and each costs
+# far less; 0.1 s per segment (265 s per call) is a guess, not measured here.
+DEFAULT_TIMEOUT_SECONDS = 60.0
+SECONDS_PER_SEGMENT = {"cpu": 1.0, "cuda": 0.1}
+# Loading a model (the child's imports, reading the weights, a GPU's start-up)
+# is allowed at least this long, whatever the fixed part.
+MIN_LOAD_SECONDS = 120.0
+
+
+def time_limit(
+    segments: int, device: str = "cpu", base_seconds: float = DEFAULT_TIMEOUT_SECONDS
+) -> float | None:
+    """Seconds a call of ``segments`` on ``device`` may take before the model is taken
+    for hung: ``base_seconds`` plus :data:`SECONDS_PER_SEGMENT` per segment.
+
+    ``None`` (no limit) when ``base_seconds`` is infinite.
+    """
+    if not math.isfinite(base_seconds):
+        return None
+    return base_seconds + SECONDS_PER_SEGMENT[device] * segments
+
+
+def load_limit(base_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> float | None:
+    """Seconds loading a model may take: ``base_seconds``, at least :data:`MIN_LOAD_SECONDS`.
+
+    ``None`` (no limit) when ``base_seconds`` is infinite.
+    """
+    if not math.isfinite(base_seconds):
+        return None
+    return max(base_seconds, MIN_LOAD_SECONDS)
 
 
 def thread_layout(threads: int) -> tuple[int, int]:
@@ -182,17 +226,21 @@ def choose(options: EngineOptions) -> EngineChoice:
 
 @dataclass(frozen=True)
 class ArgosTranslator:
-    """French to English with an installed Argos package."""
+    """French to English with an installed Argos package, run in a child process.
+
+    The model is loaded once, in a child process (see
+    :mod:`translate_pipeline.engines.argos_worker`); each call waits for it at
+    most :func:`time_limit` seconds.
+    """
 
     version: str
     package_path: Path
     beam_size: int
-    _translator: Any
-    _sentencepiece: Any
-    _target_prefix: str
     plan: DevicePlan
+    _worker: ModelWorker = field(repr=False, compare=False)
     name: str = "argos"
     batch_size: int | None = SEGMENTS_PER_CALL
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     # Neural models rewrite or drop opaque placeholders but copy most names, so
     # terms stay in the text and are verified and repaired afterwards.
     uses_placeholders: bool = False
@@ -203,77 +251,67 @@ class ArgosTranslator:
 
         Raises:
             EngineError: No French-English package is installed, it cannot be
-                loaded, or ``--device cuda`` was asked for on a machine without a GPU.
+                loaded (within :func:`load_limit`), or ``--device cuda`` was asked
+                for on a machine without a GPU.
         """
+        from argostranslate.package import Package
+
+        from translate_pipeline.engines.argos_worker import LoadRequest, ModelWorker, WorkerTimeout
+
         model = model or find_package()
         if model is None:
             raise EngineError(NO_MODEL_HELP)
         path = model.path
-        import ctranslate2
-        import sentencepiece
-        from argostranslate.package import Package
-
         try:
             package = Package(path)
         except (OSError, ValueError) as exc:
             raise damaged_model(path, "metadata.json", exc) from None
-        sp_model = path / "sentencepiece.model"
-        if not sp_model.is_file():
+        if not (path / "sentencepiece.model").is_file():
             raise EngineError(
                 f"{path}: this package has no sentencepiece.model; only SentencePiece "
                 "packages are supported. Install a current Argos fr->en package"
             )
+        timeout = (
+            DEFAULT_TIMEOUT_SECONDS if options.timeout_seconds is None else options.timeout_seconds
+        )
+        request = LoadRequest(
+            str(path), options.device, options.threads, getattr(package, "target_prefix", "") or ""
+        )
+        worker = ModelWorker.start()
         try:
-            tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(sp_model))
-        except (RuntimeError, OSError, ValueError) as exc:
-            raise damaged_model(path, "sentencepiece.model", exc) from None
-        plan = detect_device(options.device, options.threads)
-        try:
-            translator = ctranslate2.Translator(
-                str(path / "model"),
-                device=plan.device,
-                device_index=list(plan.device_index),
-                compute_type=plan.compute_type,
-                inter_threads=plan.inter_threads,
-                intra_threads=plan.intra_threads,
-            )
-        except (RuntimeError, ValueError, OSError) as exc:
-            raise damaged_model(path, "model/model.bin", exc) from None
+            plan = worker.ask(("load", request), load_limit(timeout))
+        except WorkerTimeout as exc:
+            raise EngineError(
+                f"the argos engine did not load {display_path(path)} in {exc.limit:.0f} s and was "
+                "stopped; check the disk and the device, or give a larger --engine-timeout"
+            ) from None
+        except BaseException:
+            worker.stop()
+            raise
         return cls(
             version=model_version(model),
             package_path=path,
             beam_size=max(1, options.beam_size),
-            _translator=translator,
-            _sentencepiece=tokenizer,
-            _target_prefix=getattr(package, "target_prefix", "") or "",
             plan=plan,
+            _worker=worker,
             batch_size=options.batch_size or plan.segments_per_call,
+            timeout_seconds=timeout,
         )
 
+    def time_limit(self, segments: int) -> float | None:
+        """Seconds a call of ``segments`` may take here (see :func:`time_limit`)."""
+        return time_limit(segments, self.plan.device, self.timeout_seconds)
+
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
-        """Translate ``texts`` in one CTranslate2 call."""
+        """Translate ``texts`` in one CTranslate2 call, within :meth:`time_limit`.
+
+        Raises:
+            EngineError: The call did not finish within the limit (the model
+                process was stopped), or CTranslate2 failed.
+        """
         if not texts:
             return []
-        tokens = self._sentencepiece.encode(list(texts), out_type=str)
-        prefix = [[self._target_prefix]] * len(tokens) if self._target_prefix else None
-        results = self._translator.translate_batch(
-            tokens,
-            target_prefix=prefix,
-            beam_size=self.beam_size,
-            max_batch_size=self.plan.max_batch_tokens,
-            batch_type="tokens",
-            replace_unknowns=True,
-            length_penalty=0.2,
-            # Guard against a model that loops: no English sentence needs twice
-            # the French one's tokens plus ten.
-            max_decoding_length=2 * max(len(t) for t in tokens) + 10,
-        )
-        outputs = []
-        for result in results:
-            hypothesis = list(result.hypotheses[0])
-            if self._target_prefix and hypothesis[:1] == [self._target_prefix]:
-                hypothesis = hypothesis[1:]
-            outputs.append(self._sentencepiece.decode_pieces(hypothesis).strip())
+        outputs: list[str] = self._ask(("translate", list(texts), self.beam_size), len(texts))
         return outputs
 
     def alignments(self, texts: Sequence[str], englishes: Sequence[str]) -> list[Alignment | None]:
@@ -287,42 +325,62 @@ class ArgosTranslator:
         spell a text (SentencePiece normalised a character) or the model did not
         return the forced English: no alignment rather than a shifted one (and
         for every text when CTranslate2 fails: the spans then stay flagged).
+
+        Raises:
+            EngineError: The call did not finish within :meth:`time_limit` (the
+                model process was stopped).
         """
+        from translate_pipeline.engines.argos_worker import WorkerTimeout
         from translate_pipeline.reproject import attention_alignment, piece_offsets
 
         if not texts:
             return []
-        sources = self._sentencepiece.encode(list(texts), out_type=str)
-        targets = self._sentencepiece.encode(list(englishes), out_type=str)
-        lead = [self._target_prefix] if self._target_prefix else []
-        prefixes = [lead + list(pieces) for pieces in targets]
         try:
-            results = self._translator.translate_batch(
-                sources,
-                target_prefix=prefixes,
-                beam_size=1,
-                max_batch_size=self.plan.max_batch_tokens,
-                batch_type="tokens",
-                return_attention=True,
-                # The prefix counts towards the length: nothing is decoded after it.
-                max_decoding_length=max(len(p) for p in prefixes),
+            forced = self._worker.ask(
+                ("align", list(texts), list(englishes)), self.time_limit(len(texts))
             )
-        except (RuntimeError, ValueError):
+        except WorkerTimeout as exc:
+            raise self._hung(len(texts), exc.limit) from None
+        except EngineError:
+            if self._worker.stopped:
+                raise
             # An extra the translation does without: the spans stay flagged.
             return [None] * len(texts)
         out: list[Alignment | None] = []
-        for french, english, source, prefix, result in zip(
-            texts, englishes, sources, prefixes, results, strict=True
-        ):
-            french_at = piece_offsets(french, source)
-            english_at = piece_offsets(english, prefix[len(lead) :])
-            forced = list(result.hypotheses[0])[: len(prefix)] == prefix
-            attention = list(result.attention[0])[len(lead) : len(prefix)]
-            if french_at is None or english_at is None or not forced or not english_at:
+        for french, english, found in zip(texts, englishes, forced, strict=True):
+            french_at = piece_offsets(french, found.source_pieces)
+            english_at = piece_offsets(english, found.target_pieces)
+            if french_at is None or english_at is None or not found.forced or not english_at:
                 out.append(None)
                 continue
-            out.append(_whole_words(english, attention_alignment(french_at, english_at, attention)))
+            align = attention_alignment(french_at, english_at, found.attention)
+            out.append(_whole_words(english, align))
         return out
+
+    def close(self) -> None:
+        """Stop the model process (also done when the translator is garbage-collected)."""
+        self._worker.stop()
+
+    def _ask(self, request: tuple[Any, ...], segments: int) -> Any:
+        from translate_pipeline.engines.argos_worker import WorkerTimeout
+
+        try:
+            return self._worker.ask(request, self.time_limit(segments))
+        except WorkerTimeout as exc:
+            raise self._hung(segments, exc.limit) from None
+        except EngineError as exc:
+            raise EngineError(
+                f"the argos engine ({self.version}) failed on a batch of {segments} segments "
+                f"({exc}); every batch finished before is saved in the translation memory"
+            ) from None
+
+    def _hung(self, segments: int, limit: float) -> EngineError:
+        return EngineError(
+            f"the argos engine ({self.version}) did not finish a batch of {segments} segments "
+            f"in {limit:.0f} s and was stopped. The batches finished before it are saved in "
+            "the translation memory; run again to resume, with a smaller --batch-size or a "
+            "larger --engine-timeout if the model is only slow"
+        )
 
 
 def _whole_words(english: str, align: Alignment) -> Alignment:
