@@ -83,6 +83,7 @@ FAKE_APERTIUM = """#!/bin/sh
 if [ "$1" = "-l" ]; then for m in $FAKE_MODES; do echo "$m"; done; exit 0; fi
 for mode; do :; done
 echo "$*" >> "$FAKE_LOG"
+[ -n "$FAKE_PIDS" ] && echo $$ >> "$FAKE_PIDS"
 [ "$mode" = "$FAKE_HANG" ] && sleep 60
 var=FAKE_$(echo "$mode" | tr '-' '_')
 eval "script=\\${$var:-}"
@@ -230,3 +231,29 @@ def test_marked_spans_come_from_the_pivot_that_wrote_the_english(
 )
 def test_tags_go_back_after_a_catalan_contraction(french: str, catalan: str, fixed: str) -> None:
     assert apertium.tags_after_contractions(french, catalan) == fixed
+
+
+def test_ctrl_c_leaves_no_pivot_process_behind(fake: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    pids = tmp_path / "pids"
+    script = (
+        "from translate_pipeline.engines import apertium\n"
+        "apertium.ApertiumTranslator.load().translate_batch(['Le chat.'])\n"
+    )
+    env = {**os.environ, "FAKE_HANG": "fra-cat", "FAKE_PIDS": str(pids)}
+    process = subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    # the three first steps (fr-es, fra-cat, fr-eo) have started; fra-cat hangs
+    while not (pids.exists() and len(pids.read_text().split()) == 3):
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+    assert process.returncode != 0
+    for pid in map(int, pids.read_text().split()):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

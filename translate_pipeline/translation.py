@@ -19,6 +19,7 @@ from translate_pipeline.engines import Translator
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
 from translate_pipeline.glossary import Term
+from translate_pipeline.literal_words import fix_literal_words
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
     Outcome,
@@ -88,8 +89,9 @@ def post_edit(
 ) -> Translation:
     """The engine's restored English made ready to publish, with what QA must know.
 
-    Apertium's marks are taken off (the marked words kept for QA), French
-    typography is made English in ``variant``, and capitals the engine invented
+    Apertium's marks are taken off (the marked words kept for QA), French words
+    translated word for word are put right (:mod:`translate_pipeline.literal_words`),
+    French typography is made English in ``variant``, and capitals the engine invented
     are lowered; an English identical to the French is left as it is. ``english``
     is what the memory keeps for a machine translation
     (see :attr:`Translation.engine_english`), so this is done again on every
@@ -111,7 +113,7 @@ def post_edit(
         # nothing to post-edit; QA flags what is left ("untranslated", typography).
         return Translation(english, results, origin=origin, engine_english=english)
     unmarked = strip_marks(english, french)
-    typeset = english_typography(unmarked.text, variant)
+    typeset = english_typography(fix_literal_words(french, unmarked.text), variant)
     names = [*inserted, *(r.span.expected for r in results if r.outcome is not Outcome.MISSING)]
     final = repair_capitals(engine_french or french, typeset, names)
     protected = [text for r in results for text in (r.span.source, r.span.expected)]

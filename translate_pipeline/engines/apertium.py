@@ -80,7 +80,8 @@ EXTRA_PACKAGES = tuple(
 # for the run 30.9 s, batches of 2000 30.0 s, batches of 500 33.8 s.
 DEFAULT_BATCH_SIZE = 2000
 # Time allowed per batch: a fixed part for start-up and dictionary loading, plus
-# a part per segment about 40 times what Apertium needs (0.0025 s per segment).
+# a part per segment about 40 times what Apertium needs with one pivot (0.0025 s
+# per segment), 4 times with all four (0.025 CPU-s, measured on a loaded machine).
 DEFAULT_TIMEOUT_SECONDS = 60.0
 SECONDS_PER_SEGMENT = 0.1
 
@@ -457,6 +458,9 @@ def _run_chains(text: str, chains: Sequence[Chain], limit: float | None) -> dict
     deadline = None if limit is None else time.monotonic() + limit
     data: dict[Chain, bytes] = {(): text.encode("utf-8")}
     started: list[subprocess.Popen[bytes]] = []
+    # Set before the started processes are stopped: a step starting after that
+    # (Ctrl-C during a step's start) stops its own process.
+    stopping = threading.Event()
     try:
         for depth in range(1, max(map(len, chains)) + 1):
             steps = list(dict.fromkeys(chain[:depth] for chain in chains if len(chain) >= depth))
@@ -465,6 +469,7 @@ def _run_chains(text: str, chains: Sequence[Chain], limit: float | None) -> dict
                 threading.Thread(
                     target=_run_step,
                     args=(step, data[step[:-1]], step in chains, deadline, started, results),
+                    kwargs={"stopping": stopping},
                     daemon=True,
                 )
                 for step in steps
@@ -479,6 +484,7 @@ def _run_chains(text: str, chains: Sequence[Chain], limit: float | None) -> dict
                     raise _for_chains(result, step, chains, text, limit)
                 data[step] = result
     finally:
+        stopping.set()
         _stop(started)
     return {chain: data[chain].decode("utf-8", "replace") for chain in chains}
 
@@ -494,6 +500,7 @@ def _run_step(
     deadline: float | None,
     started: list[subprocess.Popen[bytes]],
     results: dict[Chain, bytes | EngineError],
+    stopping: threading.Event | None = None,
 ) -> None:
     """Run the last mode of ``step`` on ``text``; put its output or error in ``results``."""
     command = ["apertium", step[-1]] if last else ["apertium", "-u", step[-1]]
@@ -509,6 +516,10 @@ def _run_step(
         results[step] = EngineError(f"cannot start apertium ({exc}). {INSTALL_HELP}")
         return
     started.append(process)
+    if stopping is not None and stopping.is_set():
+        _stop([process])
+        results[step] = EngineError(f"apertium {step[-1]} was stopped")
+        return
     remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
     try:
         out, err = process.communicate(text, timeout=remaining)
