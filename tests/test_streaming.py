@@ -179,3 +179,18 @@ def test_the_engine_is_loaded_once_for_all_chunks(
     assert loads == [1]
     # "Fin." is sent once, in the first chunk; the others find it in the memory.
     assert engine.calls == [2, 1, 1, 1]
+
+
+def test_an_article_translated_in_slices_gives_the_outputs_of_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "a.md"
+    source.write_text(FORMATTED_MARKDOWN + "\nUn. Deux. Trois. Quatre. Cinq.\n", encoding="utf-8")
+    whole = TaggingTranslator(calls=[], batch_size=2)
+    run(RunConfig((source,), tmp_path / "whole", memory=tmp_path / "w.sqlite"), engine=whole)
+    monkeypatch.setattr("translate_pipeline.pipeline.MISSES_PER_SLICE", 3)
+    sliced = TaggingTranslator(calls=[], batch_size=2)
+    run(RunConfig((source,), tmp_path / "sliced", memory=tmp_path / "s.sqlite"), engine=sliced)
+    # Slices of two whole batches: the engine gets the same batches.
+    assert sliced.calls == whole.calls and len(whole.calls) > 2
+    assert output_contents(tmp_path / "sliced") == output_contents(tmp_path / "whole")

@@ -62,6 +62,7 @@ from translate_pipeline.segmenter import (
 )
 from translate_pipeline.sources import SourceScan, find_sources
 from translate_pipeline.translation import (
+    DEFAULT_BATCH_SIZE,
     ProgressCallback,
     Translation,
     code_lost,
@@ -429,13 +430,14 @@ class _Job:
             share = int(self._chunk_bytes * self._translated / 2 + self._written_bytes / 2)
             self.progress(dataclasses.replace(self._done, bytes_done=self._done.bytes_done + share))
 
-    def _translating(self) -> ProgressCallback | None:
-        """A callback for the engine's batches, moving the chunk's bytes along."""
+    def _translating(self, offset: int, misses: int) -> ProgressCallback | None:
+        """A callback for the engine's batches of a slice of the chunk's ``misses``
+        starting at ``offset``, moving the chunk's bytes along."""
         if self.progress is None:
             return None
 
         def on_batch(done: int, total: int) -> None:
-            self._translated = done / total if total else 1.0
+            self._translated = (offset + done) / misses if misses else 1.0
             self._tell()
 
         return on_batch
@@ -536,18 +538,22 @@ class _Job:
             with watch.stage("load model"):
                 translator = choice.load()
             with watch.stage("translate"):
-                fresh = translate_protected(
-                    translator,
-                    misses,
-                    matcher,
-                    self._translating(),
-                    on_batch=save,
-                    variant=config.english,
-                    lexicon=lexicon,
-                    code=code,
-                )
-            translations.update(fresh)
-            self._code_lost_now.update(t for t, tr in fresh.items() if code_lost(tr))
+                # In slices of whole engine batches, so that the masked texts and
+                # other working state of one large article are never all held.
+                step = _slice_size(translator)
+                for start in range(0, len(misses), step):
+                    fresh = translate_protected(
+                        translator,
+                        misses[start : start + step],
+                        matcher,
+                        self._translating(start, len(misses)),
+                        on_batch=save,
+                        variant=config.english,
+                        lexicon=lexicon,
+                        code=code,
+                    )
+                    translations.update(fresh)
+                    self._code_lost_now.update(t for t, tr in fresh.items() if code_lost(tr))
         self._translated = 1.0
         with watch.stage("near matches"):
             near = _near_matches(self._reviewed_entries, translations, matcher)
@@ -601,6 +607,17 @@ class _Job:
             self._done, bytes_done=self._done.bytes_done + self._chunk_bytes
         )
         self._chunk_bytes, self._translated, self._written_bytes = 0, 0.0, 0
+
+
+# Texts given to translate_protected at once (rounded up to whole engine batches).
+MISSES_PER_SLICE = 2000
+
+
+def _slice_size(translator: Translator) -> int:
+    """How many misses to translate at once: whole engine batches, about
+    :data:`MISSES_PER_SLICE`, so that slicing never changes what a batch holds."""
+    batch = translator.batch_size or DEFAULT_BATCH_SIZE
+    return batch * max(1, -(-MISSES_PER_SLICE // batch))
 
 
 def _source_size(path: Path) -> int:
