@@ -17,6 +17,7 @@ from translate_pipeline.errors import OutputError, SourceError
 from translate_pipeline.pipeline import (
     OUTPUT_FORMAT,
     RunConfig,
+    RunProgress,
     RunReport,
     document_digest,
     run,
@@ -58,16 +59,32 @@ def test_duplicate_sentences_are_translated_once(tmp_path: Path) -> None:
     assert engine.calls == [1, 1]
 
 
-def test_progress_reports_every_batch(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("Un. Deux. Trois. Quatre. Cinq.", encoding="utf-8")
-    seen: list[tuple[int, int]] = []
+def test_progress_counts_articles_segments_and_bytes_batch_by_batch(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "a.txt").write_text("Un. Deux. Trois. Quatre. Cinq.", encoding="utf-8")
+    (source / "b.txt").write_text("Six. Sept.", encoding="utf-8")
+    a, b = (source / "a.txt").stat().st_size, (source / "b.txt").stat().st_size
+    seen: list[RunProgress] = []
     engine = TaggingTranslator(calls=[], batch_size=2)
     run(
-        RunConfig(sources=(tmp_path / "a.txt",), out_dir=tmp_path / "o"),
-        progress=lambda done, total: seen.append((done, total)),
+        RunConfig(sources=(source,), out_dir=tmp_path / "o", chunk_segments=5),
+        progress=seen.append,
         engine=engine,
     )
-    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    # Each article is a chunk; half of a chunk's bytes move along with its batches,
+    # the other half with its articles written.
+    assert [(p.articles_done, p.segments_done, p.bytes_done) for p in seen] == [
+        (0, 0, 0),
+        (0, 0, int(a * 2 / 5 / 2)),
+        (0, 0, int(a * 4 / 5 / 2)),
+        (0, 0, int(a / 2)),
+        (1, 5, a),
+        (1, 5, a),
+        (1, 5, a + int(b / 2)),
+        (2, 7, a + b),
+    ]
+    assert {(p.articles_total, p.bytes_total) for p in seen} == {(2, a + b)}
 
 
 def test_bad_article_is_reported_and_the_others_written(

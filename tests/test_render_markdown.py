@@ -281,3 +281,34 @@ def test_record_digest_is_the_digest_of_the_normalised_text(text: str) -> None:
     # the digest earlier runs recorded, or their files would read as edited.
     expected = hashlib.sha256(_normalised(text).encode()).hexdigest()
     assert _normalised_digest(text) == expected
+
+
+CARRIAGE_RETURN_DOC = Document(
+    doc_id="cr",
+    path=Path("cr.txt"),
+    blocks=(
+        Block(1, BlockKind.HEADING, "Titre\rcoupé", level=1),
+        Block(2, BlockKind.PARAGRAPH, "Une phrase\r\navec fin de ligne. Puis\u2028une autre."),
+        Block(3, BlockKind.LIST_ITEM, "Point un."),
+        Block(4, BlockKind.LIST_ITEM, "Point deux."),
+        Block(5, BlockKind.PARAGRAPH, "Fin."),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "document", [DOC, CARRIAGE_RETURN_DOC], ids=["plain", "carriage returns in cells"]
+)
+def test_files_written_row_by_row_hold_what_the_whole_text_holds(
+    tmp_path: Path, document: Document
+) -> None:
+    segments = segment_document(document, SentenceSplitter())
+    doc = align_document(document, segments, {s.text: f"EN {s.text}" for s in segments})
+    write_bilingual_markdown(doc, "fake (1)", tmp_path / "b.md")
+    assert (tmp_path / "b.md").read_bytes() == bilingual_markdown(doc, "fake (1)").encode()
+    assert markdown_was_edited(tmp_path / "b.md") is False
+    from translate_pipeline.formats.text import write_english
+
+    write_english(doc, tmp_path / "e.md")
+    assert (tmp_path / "e.md").read_bytes() == english_article(doc).encode()
+    assert not list(tmp_path.glob(".*.tmp"))

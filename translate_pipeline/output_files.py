@@ -5,8 +5,11 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from translate_pipeline.errors import OutputError
 
@@ -96,6 +99,46 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(
             path, f"cannot write ({exc.strerror or exc})", _write_advice(exc)
         ) from None
+
+
+@contextmanager
+def atomic_text_file(path: Path) -> Iterator[IO[str]]:
+    """A UTF-8 text file (line ends written as given) that becomes ``path`` when the
+    ``with`` block ends without error, as :func:`write_atomic` does with bytes.
+
+    For outputs too large to be built as one string first. On an error in the
+    block the temporary file is removed and ``path`` left as it was.
+
+    Raises:
+        OutputError: The file cannot be written.
+    """
+    tmp_name = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            newline="",
+            dir=path.parent,
+            prefix=f".{path.name}.",
+            suffix=".tmp",
+            delete=False,
+        ) as tmp:
+            tmp_name = tmp.name
+            yield tmp
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp_name, 0o666 & ~_current_umask())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise OutputError(
+            path, f"cannot write ({exc.strerror or exc})", _write_advice(exc)
+        ) from None
+    except BaseException:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+        raise
 
 
 def _write_advice(exc: OSError) -> str:

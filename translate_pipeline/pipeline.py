@@ -11,7 +11,7 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +49,7 @@ from translate_pipeline.protect import Outcome, TermMatcher, find_spans, merge_r
 from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
 from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
-from translate_pipeline.render_qa import write_qa_reports
+from translate_pipeline.render_qa import QaReportStream
 from translate_pipeline.reproject import Alignment, spans_needing_translation
 from translate_pipeline.segmenter import (
     KeepingWhole,
@@ -60,8 +60,9 @@ from translate_pipeline.segmenter import (
     segment_document,
     splittable_texts,
 )
-from translate_pipeline.sources import find_sources
+from translate_pipeline.sources import SourceScan, find_sources
 from translate_pipeline.translation import (
+    DEFAULT_BATCH_SIZE,
     ProgressCallback,
     Translation,
     code_lost,
@@ -71,6 +72,12 @@ from translate_pipeline.translation import (
     translate_spans,
 )
 from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
+
+# Segments per chunk of a run (see :func:`run`). A chunk of about 2,000 segments is
+# some 60 articles of the seeds' size: its documents, segments and translations
+# hold a few MB, one memory lookup serves it, and it fills one Apertium call (2,000
+# segments) or eight Argos batches (256), so chunking costs no engine throughput.
+DEFAULT_CHUNK_SEGMENTS = 2000
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class RunConfig:
         english: The English variant of dates, times and typography ("en-GB", "en-US").
         cluster: Translate on Ray actors: ``"local"`` starts Ray here, anything else is
             the address of a cluster to join; ``None`` translates in this process.
+        chunk_segments: About how many segments the run holds at once (see
+            :func:`run`); consecutive articles are taken together up to this many.
     """
 
     sources: tuple[Path, ...]
@@ -97,6 +106,7 @@ class RunConfig:
     memory: Path | None = None
     english: EnglishVariant = DEFAULT_VARIANT
     cluster: str | None = None
+    chunk_segments: int = DEFAULT_CHUNK_SEGMENTS
 
 
 @dataclass(frozen=True)
@@ -192,24 +202,61 @@ class RunReport:
         return (*documents, *self.qa_reports_current)
 
 
+@dataclass(frozen=True)
+class RunProgress:
+    """Where a run stands, for a progress bar.
+
+    The number of segments is only known once an article is read, so the whole
+    run is measured in source bytes: an article's bytes count as done once it is
+    written, and those of the chunk being translated as its batches finish.
+
+    Attributes:
+        articles_done: Articles written or failed.
+        articles_total: Articles found.
+        segments_done: Segments of the articles written.
+        bytes_done: Source bytes done (see above).
+        bytes_total: Source bytes of every article found.
+    """
+
+    articles_done: int
+    articles_total: int
+    segments_done: int
+    bytes_done: int
+    bytes_total: int
+
+
+RunProgressCallback = Callable[[RunProgress], None]
+
+
 def run(
     config: RunConfig,
-    progress: ProgressCallback | None = None,
+    progress: RunProgressCallback | None = None,
     engine: Translator | None = None,
     notice: Notice | None = None,
 ) -> RunReport:
     """Translate every article of ``config.sources`` and write its outputs.
 
+    The articles are taken in chunks of consecutive articles of about
+    ``config.chunk_segments`` segments: each chunk is read, segmented, looked up in
+    the memory, translated (the misses, each engine batch saved as it ends),
+    aligned and written, then forgotten, so memory does not grow with the number
+    of articles, and a killed run resumes where it stopped (its finished chunks
+    are in the memory and written). Only each article's short report and the QA
+    counts stay. A sentence of an earlier chunk is a memory hit in a later one; the
+    engine is loaded (and ``--cluster`` actors started) once, at the first chunk
+    that needs it.
+
     Args:
         config: What to translate and where to write it.
-        progress: Called with (segments done, segments to translate).
+        progress: Told where the run stands after each engine batch and each chunk.
         engine: An engine to use instead of loading ``config.engine``.
         notice: Told about waits the user should know of (a memory in use by
             another process).
 
     An article that cannot be read is reported and the others go on. A problem
     that concerns the whole run (no source, a broken glossary, an unwritable
-    output folder, no engine) raises before anything is translated.
+    output folder) raises before anything is translated; no engine raises at the
+    first chunk the memory cannot serve, the earlier chunks written.
 
     Raises:
         PipelineError: The run as a whole cannot proceed.
@@ -220,16 +267,18 @@ def run(
         scan = find_sources(config.sources, skip=(config.out_dir,))
         glossary = _load_glossary(config.glossary)
         prepare_output_folder(config.out_dir)
-    reports: dict[Path, DocumentReport] = {}
     memory_path = config.memory or default_memory_path()
-    with TranslationMemory.open(memory_path, on_wait=notice) as memory:
-        matcher = TermMatcher.build(glossary.terms)
-        with watch.stage("read and segment"):
-            readable = _read_sources(scan.files, reports, memory, matcher)
-        if not readable:
+    with (
+        TranslationMemory.open(memory_path, on_wait=notice) as memory,
+        QaReportStream() as qa,
+    ):
+        job = _Job(config, glossary, memory, engine, notice, watch, scan, progress)
+        for chunk in job.chunks():
+            job.translate_and_write(chunk, qa)
+        if job.label is None:
             # Every article failed to read: nothing to translate, no engine needed.
             return RunReport(
-                documents=tuple(reports[path] for path in scan.files),
+                documents=tuple(job.reports[path] for path in scan.files),
                 skipped=scan.skipped,
                 engine="",
                 engine_version="",
@@ -247,34 +296,220 @@ def run(
                 unreadable=scan.unreadable,
                 own_outputs=scan.own_outputs,
             )
-        texts = list(dict.fromkeys(s.text for _, segments in readable for s in segments))
-        with watch.stage("choose engine"):
-            try:
-                choice = (
-                    EngineChoice.of(engine)
-                    if engine
-                    else choose_engine(config.engine, config.engine_options)
-                )
-            except EngineError as missing:
-                # A reviewer's machine may have no engine: a run the memory serves
-                # entirely still writes every output.
-                choice, hits = _served_by_memory(memory, texts, config.engine, glossary, missing)
-            else:
-                hits = None
-                if config.cluster is not None:
-                    from translate_pipeline.cluster import on_cluster
+        summary = qa.summary()
+        with watch.stage("write documents"):
+            qa_files = qa.write(config.out_dir, summary, job.label, glossary.path, glossary.version)
+    ordered = tuple(job.reports[path] for path in scan.files)
+    name, version = job.engine_identity
+    return RunReport(
+        documents=ordered,
+        skipped=scan.skipped,
+        engine=name,
+        engine_version=version,
+        glossary=glossary.path,
+        glossary_version=glossary.version,
+        segments=sum(report.segments for report in ordered if not report.error),
+        translated=job.counts.translated,
+        memory=memory_path,
+        memory_hits=job.counts.memory_hits,
+        reviewed=job.counts.reviewed,
+        qa=summary,
+        qa_reports=qa_files.written,
+        qa_reports_current=qa_files.current,
+        seconds=watch.total(),
+        stage_seconds=watch.seconds,
+        unreadable=scan.unreadable,
+        own_outputs=scan.own_outputs,
+        near_matches=job.counts.near_matches,
+    )
 
-                    choice = on_cluster(choice, config, engine, notice)
+
+@dataclass
+class _Counts:
+    """The run's counts of distinct texts, summed over its chunks.
+
+    Each is counted over the distinct texts of one chunk: a text is sent to the
+    engine at most once per run (it is stored as soon as its batch ends), and a
+    text met again in a later chunk counts there as a memory hit.
+    """
+
+    translated: int = 0
+    memory_hits: int = 0
+    reviewed: int = 0
+    near_matches: int = 0
+
+
+Chunk = list[tuple[Document, tuple[Segment, ...]]]
+
+
+class _Job:
+    """One run's state across its chunks: the engine, the counts, the reports.
+
+    Nothing here grows with the corpus but the per-article reports (a path, an ID,
+    counts and the article's short lists) and the few texts whose inline code the
+    engine lost (see :meth:`_lookup`).
+    """
+
+    def __init__(
+        self,
+        config: RunConfig,
+        glossary: Glossary,
+        memory: TranslationMemory,
+        engine: Translator | None,
+        notice: Notice | None,
+        watch: Stopwatch,
+        scan: SourceScan,
+        progress: RunProgressCallback | None,
+    ) -> None:
+        self.config, self.glossary, self.memory = config, glossary, memory
+        self.engine, self.notice, self.watch, self.scan = engine, notice, watch, scan
+        self.progress = progress
+        self.reports: dict[Path, DocumentReport] = {}
+        self.counts = _Counts()
+        self.matcher = TermMatcher.build(glossary.terms)
+        self.reader = _ArticleReader(scan.files, memory, self.matcher)
+        # The label the outputs name the engine by; None until a chunk was read.
+        self.label: str | None = None
+        self.engine_identity = ("", "")
+        self._choice: EngineChoice | None = None
+        self._no_engine: EngineError | None = None
+        self._lexicon: EnglishLexicon | None = None
+        self._reviewed: list[tuple[str, str]] | None = None
+        # Texts this run translated whose inline code the engine lost anyway: a later
+        # chunk takes them from the memory rather than translating them again.
+        self._code_lost_now: set[str] = set()
+        self._sizes = {path: _source_size(path) for path in scan.files}
+        # Articles done, and the bytes of those done before the chunk at hand.
+        self._done = RunProgress(0, len(scan.files), 0, 0, sum(self._sizes.values()))
+        # The chunk at hand: its bytes, the share of its misses translated, and the
+        # bytes of its articles written.
+        self._chunk_bytes, self._translated, self._written_bytes = 0, 0.0, 0
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The readable articles, read and segmented, in chunks of about
+        ``chunk_segments`` segments (an article is never split between chunks)."""
+        limit = max(1, self.config.chunk_segments)
+        chunk: Chunk = []
+        segments = 0
+        for path in self.scan.files:
+            with self.watch.stage("read and segment"):
+                read = self.reader.read(path)
+            if isinstance(read, DocumentReport):
+                self.reports[path] = read
+                self._failed(path)
+                continue
+            chunk.append(read)
+            segments += len(read[1])
+            if segments >= limit:
+                with self.watch.stage("read and segment"):
+                    self.reader.save_spans()
+                yield chunk
+                chunk, segments = [], 0
+        if chunk:
+            with self.watch.stage("read and segment"):
+                self.reader.save_spans()
+            yield chunk
+
+    def _failed(self, path: Path) -> None:
+        """Count an article that could not be read as done."""
+        done = self._done
+        self._done = dataclasses.replace(
+            done,
+            articles_done=done.articles_done + 1,
+            bytes_done=done.bytes_done + self._sizes[path],
+        )
+        self._tell()
+
+    def _tell(self) -> None:
+        """Tell the progress callback where the run stands.
+
+        The bytes of the chunk at hand count half for its translation (batch by
+        batch) and half for its articles written (article by article).
+        """
+        if self.progress:
+            share = int(self._chunk_bytes * self._translated / 2 + self._written_bytes / 2)
+            self.progress(dataclasses.replace(self._done, bytes_done=self._done.bytes_done + share))
+
+    def _translating(self, offset: int, misses: int) -> ProgressCallback | None:
+        """A callback for the engine's batches of a slice of the chunk's ``misses``
+        starting at ``offset``, moving the chunk's bytes along."""
+        if self.progress is None:
+            return None
+
+        def on_batch(done: int, total: int) -> None:
+            self._translated = (offset + done) / misses if misses else 1.0
+            self._tell()
+
+        return on_batch
+
+    def _written(self, document: Document, segments: int) -> None:
+        """Count an article of the chunk at hand as done."""
+        done = self._done
+        self._done = dataclasses.replace(
+            done, articles_done=done.articles_done + 1, segments_done=done.segments_done + segments
+        )
+        self._written_bytes += self._sizes[document.path]
+        self._tell()
+
+    def _engine_for(self, texts: Sequence[str]) -> tuple[EngineChoice, dict[str, MemoryHit] | None]:
+        """The run's engine, chosen at its first chunk; with no engine at all, the
+        memory's translations of ``texts`` too (see :func:`_served_by_memory`)."""
+        config = self.config
+        if self._choice is None and self._no_engine is None:
+            with self.watch.stage("choose engine"):
+                try:
+                    choice = (
+                        EngineChoice.of(self.engine)
+                        if self.engine
+                        else choose_engine(config.engine, config.engine_options)
+                    )
+                except EngineError as missing:
+                    # A reviewer's machine may have no engine: a run the memory serves
+                    # entirely still writes every output.
+                    self._no_engine = missing
+                else:
+                    if config.cluster is not None:
+                        from translate_pipeline.cluster import on_cluster
+
+                        choice = on_cluster(choice, config, self.engine, self.notice)
+                    # Loaded (or the cluster's actors started) once, at the first need.
+                    self._choice = dataclasses.replace(
+                        choice, loader=functools.cache(choice.loader)
+                    )
+        if self._no_engine is not None:
+            with self.watch.stage("choose engine"):
+                return _served_by_memory(
+                    self.memory, texts, config.engine, self.glossary, self._no_engine
+                )
+        assert self._choice is not None
+        return self._choice, None
+
+    def _reviewed_entries(self) -> list[tuple[str, str]]:
+        """The memory's reviewed entries, read once per run (a run adds none)."""
+        if self._reviewed is None:
+            self._reviewed = self.memory.reviewed_entries()
+        return self._reviewed
+
+    def translate_and_write(self, chunk: Chunk, qa: QaReportStream) -> None:
+        """Look up, translate, align and write the articles of one chunk."""
+        config, memory, watch, matcher = self.config, self.memory, self.watch, self.matcher
+        texts = list(dict.fromkeys(s.text for _, segments in chunk for s in segments))
+        self._chunk_bytes = sum(self._sizes[document.path] for document, _ in chunk)
+        self._translated, self._written_bytes = 0.0, 0
+        choice, hits = self._engine_for(texts)
         label = f"{choice.name} ({choice.version})"
-        key = MachineKey(choice.name, choice.version, _made_with(glossary, config.english))
-        code = code_ranges((s.text, s.inlines) for _, segments in readable for s in segments)
+        if self.label is None:
+            self.label, self.engine_identity = label, (choice.name, choice.version)
+        key = MachineKey(choice.name, choice.version, _made_with(self.glossary, config.english))
+        code = code_ranges((s.text, s.inlines) for _, segments in chunk for s in segments)
         with watch.stage("memory lookup"):
             engine_at_hand = hits is None
             if hits is None:
                 hits = memory.lookup(texts, key)
-            matcher = TermMatcher.build(glossary.terms)
-            # Tells French words left in the English from words English shares.
-            lexicon = EnglishLexicon.start()
+            if self._lexicon is None:
+                # Tells French words left in the English from words English shares.
+                self._lexicon = EnglishLexicon.start()
+            lexicon = self._lexicon
             translations = {
                 t: from_memory(t, hit, matcher, config.english, lexicon, code.get(t, ()))
                 for t, hit in hits.items()
@@ -285,7 +520,10 @@ def run(
         stale = {
             t
             for t, tr in translations.items()
-            if engine_at_hand and tr.origin != REVIEWED and code_lost(tr)
+            if engine_at_hand
+            and tr.origin != REVIEWED
+            and t not in self._code_lost_now
+            and code_lost(tr)
         }
         hits = {t: hit for t, hit in hits.items() if t not in stale}
         misses = [text for text in texts if text not in hits]
@@ -300,38 +538,41 @@ def run(
             with watch.stage("load model"):
                 translator = choice.load()
             with watch.stage("translate"):
-                translations.update(
-                    translate_protected(
+                # In slices of whole engine batches, so that the masked texts and
+                # other working state of one large article are never all held.
+                step = _slice_size(translator)
+                for start in range(0, len(misses), step):
+                    fresh = translate_protected(
                         translator,
-                        misses,
+                        misses[start : start + step],
                         matcher,
-                        progress,
+                        self._translating(start, len(misses)),
                         on_batch=save,
                         variant=config.english,
                         lexicon=lexicon,
                         code=code,
                     )
-                )
+                    translations.update(fresh)
+                    self._code_lost_now.update(t for t, tr in fresh.items() if code_lost(tr))
+        self._translated = 1.0
         with watch.stage("near matches"):
-            near = _near_matches(memory, translations, matcher)
+            near = _near_matches(self._reviewed_entries, translations, matcher)
             translations.update(
                 {text: match.translation for text, match in near.items() if match.translation}
             )
+        self.counts.translated += len(misses)
+        self.counts.memory_hits += len(hits)
+        self.counts.reviewed += sum(1 for hit in hits.values() if hit.origin == REVIEWED)
+        self.counts.near_matches += len(near)
         # The formatting an editor gave a reviewed translation, where it was imported.
         reviewed_spans = memory.reviewed_spans.lookup(
             (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
         )
         with watch.stage("translate"):
-            if translator is None:
-                # Loaded at most once, for the spans' translations and alignments.
-                choice = dataclasses.replace(choice, loader=functools.cache(choice.loader))
-            span_english = _span_translations(choice, translator, readable, translations, matcher)
-            alignments = _span_alignments(choice, translator, readable, translations, span_english)
-        # Only what the QA report shows is kept of each article once it is written.
-        aligned_documents = []
+            span_english = _span_translations(choice, translator, chunk, translations, matcher)
+            alignments = _span_alignments(choice, translator, chunk, translations, span_english)
         notes = memory.notes.lookup(translations)
-        rows_checked = 0
-        for document, segments in readable:
+        for document, segments in chunk:
             with watch.stage("QA"):
                 aligned = _with_notes(
                     _align_checked(
@@ -345,13 +586,14 @@ def run(
                     ),
                     notes,
                 )
-            aligned_documents.append(_for_qa_report(aligned))
-            rows_checked += len(aligned.rows)
+                qa.add(
+                    aligned, (r for segment in segments for r in translations[segment.text].spans)
+                )
             with watch.stage("write documents"):
-                reports[document.path] = dataclasses.replace(
+                self.reports[document.path] = dataclasses.replace(
                     _write_document(
                         aligned,
-                        config.out_dir / scan.subfolder(document.path),
+                        config.out_dir / self.scan.subfolder(document.path),
                         label,
                         memory,
                         config.english,
@@ -359,43 +601,31 @@ def run(
                     kept_as_is=document.kept_as_is,
                     unrepresented=document.unrepresented,
                 )
+            del aligned
+            self._written(document, len(segments))
+        self._done = dataclasses.replace(
+            self._done, bytes_done=self._done.bytes_done + self._chunk_bytes
+        )
+        self._chunk_bytes, self._translated, self._written_bytes = 0, 0.0, 0
 
-    with watch.stage("QA"):
-        spans = [
-            result
-            for _, segments in readable
-            for segment in segments
-            for result in translations[segment.text].spans
-        ]
-        summary = dataclasses.replace(
-            QaSummary.build(aligned_documents, spans), segments=rows_checked
-        )
-    with watch.stage("write documents"):
-        qa_files = write_qa_reports(
-            config.out_dir, aligned_documents, summary, label, glossary.path, glossary.version
-        )
-    ordered = tuple(reports[path] for path in scan.files)
-    return RunReport(
-        documents=ordered,
-        skipped=scan.skipped,
-        engine=choice.name,
-        engine_version=choice.version,
-        glossary=glossary.path,
-        glossary_version=glossary.version,
-        segments=sum(report.segments for report in ordered if not report.error),
-        translated=len(misses),
-        memory=memory_path,
-        memory_hits=len(hits),
-        reviewed=sum(1 for hit in hits.values() if hit.origin == REVIEWED),
-        qa=summary,
-        qa_reports=qa_files.written,
-        qa_reports_current=qa_files.current,
-        seconds=watch.total(),
-        stage_seconds=watch.seconds,
-        unreadable=scan.unreadable,
-        own_outputs=scan.own_outputs,
-        near_matches=len(near),
-    )
+
+# Texts given to translate_protected at once (rounded up to whole engine batches).
+MISSES_PER_SLICE = 2000
+
+
+def _slice_size(translator: Translator) -> int:
+    """How many misses to translate at once: whole engine batches, about
+    :data:`MISSES_PER_SLICE`, so that slicing never changes what a batch holds."""
+    batch = translator.batch_size or DEFAULT_BATCH_SIZE
+    return batch * max(1, -(-MISSES_PER_SLICE // batch))
+
+
+def _source_size(path: Path) -> int:
+    """The size of ``path`` in bytes, for progress; 0 when it cannot be told."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 class Stopwatch:
@@ -464,7 +694,9 @@ class _NearMatchRow:
 
 
 def _near_matches(
-    memory: TranslationMemory, translations: Mapping[str, Translation], matcher: TermMatcher
+    reviewed_entries: Callable[[], list[tuple[str, str]]],
+    translations: Mapping[str, Translation],
+    matcher: TermMatcher,
 ) -> dict[str, _NearMatchRow]:
     """The reviewed near matches of every text that has no reviewed translation.
 
@@ -476,7 +708,7 @@ def _near_matches(
     pending = [text for text, t in translations.items() if t.origin != REVIEWED]
     if not pending:
         return {}
-    reviewed = memory.reviewed_entries()
+    reviewed = reviewed_entries()
     if not reviewed:
         return {}
     rows = {}
@@ -489,22 +721,30 @@ def _near_matches(
     return rows
 
 
-def _read_sources(
-    files: Sequence[Path],
-    reports: dict[Path, DocumentReport],
-    memory: TranslationMemory,
-    matcher: TermMatcher,
-) -> list[tuple[Document, tuple[Segment, ...]]]:
-    """Read and segment every article; record the ones that fail in ``reports``.
+class _ArticleReader:
+    """Reads and segments a run's articles one at a time.
 
     Sentence spans come from the memory when a paragraph was split before with the
-    same rules; pysbd (slow to load and to run) splits only the new ones. No
-    sentence is cut inside a protected span (a glossary term such as ".NET", a
-    URL, a number, inline code), whether its spans were cached or not.
+    same rules; pysbd (slow to load and to run) splits only the new ones, and is
+    loaded once per run. The new spans are kept for the next run at each chunk's
+    end (:meth:`save_spans`). No sentence is cut inside a protected span (a
+    glossary term such as ".NET", a URL, a number, inline code), whether its spans
+    were cached or not.
     """
-    documents = []
-    names = output_names(files)
-    for path in files:
+
+    def __init__(
+        self, files: Sequence[Path], memory: TranslationMemory, matcher: TermMatcher
+    ) -> None:
+        self.names = output_names(files)
+        self.memory, self.matcher = memory, matcher
+        self.fingerprint = rules_fingerprint()
+        self._splitter: SentenceSplitter | None = None
+        self._fresh: dict[str, list[tuple[int, int]]] = {}
+
+    def read(self, path: Path) -> tuple[Document, tuple[Segment, ...]] | DocumentReport:
+        """The article at ``path`` and its segments, or the report of why it cannot
+        be read."""
+        name = self.names[path]
         error = _read_problem(path)
         if error is None:
             try:
@@ -521,34 +761,39 @@ def _read_sources(
                     f"({str(exc) or type(exc).__name__}). Check that it is a {path.suffix} file; "
                     "save it again from its editor if it is"
                 )
-            else:
-                documents.append(dataclasses.replace(document, doc_id=names[path]))
         if error is not None:
-            reports[path] = DocumentReport(source=path, doc_id=names[path], error=error)
-    fingerprint = rules_fingerprint()
-    texts = splittable_texts(documents)
-    keys = {text: block_key(text, fingerprint) for text in texts}
-    cached = memory.cached_spans(list(keys.values()))
-    spans = {text: cached[key] for text, key in keys.items() if key in cached}
-    missing = [text for text in texts if text not in spans]
-    if missing:
-        splitter = SentenceSplitter()
-        fresh = {text: splitter.spans(text) for text in missing}
-        memory.store_spans({keys[text]: value for text, value in fresh.items()})
-        spans.update(fresh)
-    # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
-    block_code = code_ranges(
-        (block.text, block.inlines)
-        for document in documents
-        for block in document.translatable_blocks
-    )
-    known = KeepingWhole(
-        KnownSpans(spans),
-        lambda text: [
-            (p.start, p.end) for p in find_spans(text, matcher, block_code.get(text, ()))
-        ],
-    )
-    return [(document, segment_document(document, known)) for document in documents]
+            return DocumentReport(source=path, doc_id=name, error=error)
+        document = dataclasses.replace(document, doc_id=name)
+        return document, segment_document(document, self._span_finder(document))
+
+    def _span_finder(self, document: Document) -> KeepingWhole:
+        """Where each paragraph of ``document`` splits into sentences."""
+        texts = splittable_texts([document])
+        keys = {text: block_key(text, self.fingerprint) for text in texts}
+        cached = self.memory.cached_spans(list(keys.values()))
+        spans = {text: cached[key] for text, key in keys.items() if key in cached}
+        missing = [text for text in texts if text not in spans]
+        if missing:
+            if self._splitter is None:
+                self._splitter = SentenceSplitter()
+            for text in missing:
+                spans[text] = self._fresh[keys[text]] = self._splitter.spans(text)
+        # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
+        block_code = code_ranges(
+            (block.text, block.inlines) for block in document.translatable_blocks
+        )
+        return KeepingWhole(
+            KnownSpans(spans),
+            lambda text: [
+                (p.start, p.end) for p in find_spans(text, self.matcher, block_code.get(text, ()))
+            ],
+        )
+
+    def save_spans(self) -> None:
+        """Keep the sentence spans found since the last call, for the next run."""
+        if self._fresh:
+            self.memory.store_spans(self._fresh)
+            self._fresh = {}
 
 
 def _read_problem(path: Path) -> str | None:
@@ -764,20 +1009,6 @@ def _align_checked(
         span_english=span_english,
         known_english={s.text: _known_english(translations[s.text]) for s in segments},
         alignments=alignments,
-    )
-
-
-def _for_qa_report(aligned: AlignedDocument) -> AlignedDocument:
-    """What the QA report needs of a written article: its flagged rows, verbatim blocks.
-
-    Every article's rows, with their English and spans, would otherwise be held
-    until the end of the run. The row count is kept by the caller.
-    """
-    source = aligned.source
-    return dataclasses.replace(
-        aligned,
-        rows=tuple(row for row in aligned.rows if row.flags),
-        source=dataclasses.replace(source, blocks=source.verbatim_blocks) if source else None,
     )
 
 

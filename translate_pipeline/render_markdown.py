@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from typing import Any
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Inline, InlineKind
 from translate_pipeline.fuzzy import fuzzy_score
 from translate_pipeline.inline_runs import Mark, Piece, SpanBuilder, canonical, pieces
-from translate_pipeline.output_files import write_atomic
+from translate_pipeline.output_files import atomic_text_file
 from translate_pipeline.render_docx import kept_as_is_summary, ordered_items, shown_text_hash
 
 _ESCAPED = re.compile(r"\\([\\|])")
@@ -364,6 +364,23 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     after a ⚠. Blocks kept as they are have rows of their own, in place. The last
     line records what was written.
     """
+    fingerprints: dict[str, str] = {}
+    shown: dict[str, list[str]] = {}
+    body = "".join(
+        line + "\n" for line in _table_lines(document, engine_label, fingerprints, shown)
+    )
+    # A blank line first, so that no renderer reads the record as part of the table.
+    return body + "\n" + _record_line(_normalised_digest(body), fingerprints, shown) + "\n"
+
+
+def _table_lines(
+    document: AlignedDocument,
+    engine_label: str,
+    fingerprints: dict[str, str],
+    shown: dict[str, list[str]],
+) -> Iterator[str]:
+    """The lines of the bilingual file before its record, one at a time; what the
+    record keeps of each row is put in ``fingerprints`` and ``shown`` on the way."""
     meta = (
         f"Source: `{document.source_path.name}` · Engine: {engine_label} · "
         f"{len(document.rows)} segments"
@@ -371,16 +388,15 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     kept = kept_as_is_summary(document)
     if kept:
         meta += f" · kept as is: {escape_text(kept)}"
-    lines = [f"# {document.doc_id}: French | English", "", meta, ""]
+    yield from (f"# {document.doc_id}: French | English", "", meta, "")
     unrepresented = document.source.unrepresented if document.source else ()
     if unrepresented:
-        lines += ["Not represented (see the source): " + escape_text("; ".join(unrepresented)), ""]
-    lines += ["| ID | Français | English |", "| --- | --- | --- |"]
-    fingerprints: dict[str, str] = {}
-    shown: dict[str, list[str]] = {}
+        yield "Not represented (see the source): " + escape_text("; ".join(unrepresented))
+        yield ""
+    yield from ("| ID | Français | English |", "| --- | --- | --- |")
     for item in ordered_items(document):
         if isinstance(item, Block):
-            lines.append(_verbatim_row(item))
+            yield _verbatim_row(item)
             continue
         segment = item.segment
         heading = segment.kind is BlockKind.HEADING
@@ -398,16 +414,12 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
         if item.note:
             marker += f" 💬 {escape_cell(item.note)}"
         marker += "".join(f" ⚠ {escape_cell(str(flag))}" for flag in item.flags)
-        lines.append(f"| `{segment.segment_id}`{marker} | {french} | {english} |")
+        yield f"| `{segment.segment_id}`{marker} | {french} | {english} |"
         fingerprints[segment.segment_id] = cell_fingerprint(english)
         shown[segment.segment_id] = [
             shown_text_hash(parse_cell(french)[0]),
             shown_text_hash(parse_cell(english)[0]),
         ]
-    body = "\n".join(lines) + "\n"
-    lines.clear()  # a long article's rows are held once, not twice
-    # A blank line first, so that no renderer reads the record as part of the table.
-    return body + "\n" + _record_line(body, fingerprints, shown) + "\n"
 
 
 _DELIMITER = re.compile(r"^\s*(?:`{3,}|~{3,}|-{3,}\s*$|\+{3,}\s*$)")
@@ -445,15 +457,27 @@ def _normalised_digest(text: str) -> str:
     """``sha256(_normalised(text))``, hashed line by line (no copy of a long text)."""
     if "\r" in text:
         return hashlib.sha256(_normalised(text).encode()).hexdigest()
-    digest = hashlib.sha256()
-    started = False
-    blank = 0  # empty lines met since the last one written: kept only if more follow
+    return _lines_digest(_lines_of(text))
+
+
+def _lines_of(text: str) -> Iterator[str]:
+    """The lines of ``text`` split at "\\n", without copying the whole text."""
     position = 0
     while position <= len(text):
         end = text.find("\n", position)
         end = len(text) if end < 0 else end
-        line = text[position:end].rstrip()
+        yield text[position:end]
         position = end + 1
+
+
+def _lines_digest(lines: Iterable[str]) -> str:
+    """``sha256(_normalised(text))`` of the text made of ``lines`` (line ends
+    already normalised to "\\n"; a line may keep its "\\n")."""
+    digest = hashlib.sha256()
+    started = False
+    blank = 0  # empty lines met since the last one written: kept only if more follow
+    for raw in lines:
+        line = raw.rstrip()
         if not line:
             blank += 1
             continue
@@ -466,8 +490,7 @@ def _normalised_digest(text: str) -> str:
     return digest.hexdigest()
 
 
-def _record_line(body: str, fingerprints: dict[str, str], shown: dict[str, list[str]]) -> str:
-    digest = _normalised_digest(body)
+def _record_line(digest: str, fingerprints: dict[str, str], shown: dict[str, list[str]]) -> str:
     record = {"version": RECORD_VERSION, "digest": digest, "rows": fingerprints, "shown": shown}
     # No "-" in the JSON, so that nothing in it can end the comment early.
     payload = json.dumps(record, ensure_ascii=True, separators=(",", ":")).replace("-", "\\u002d")
@@ -509,5 +532,20 @@ def markdown_was_edited(path: Path) -> bool | None:
 
 
 def write_bilingual_markdown(document: AlignedDocument, engine_label: str, path: Path) -> None:
-    """Write the bilingual Markdown to ``path`` atomically."""
-    write_atomic(path, bilingual_markdown(document, engine_label).encode("utf-8"))
+    """Write the bilingual Markdown to ``path`` atomically, row by row.
+
+    The file is :func:`bilingual_markdown`'s text; the rows go to the temporary
+    file as they are made, and the record's digest is read back from it, so the
+    whole text (several times the article) is never held.
+    """
+    fingerprints: dict[str, str] = {}
+    shown: dict[str, list[str]] = {}
+    with atomic_text_file(path) as out:
+        for line in _table_lines(document, engine_label, fingerprints, shown):
+            out.write(line + "\n")
+        out.flush()
+        # Read back with universal newlines: the "\\r" a cell might hold counts
+        # as a line end, as _normalised has it.
+        with open(out.name, encoding="utf-8", newline=None) as written:
+            digest = _lines_digest(written)
+        out.write("\n" + _record_line(digest, fingerprints, shown) + "\n")

@@ -145,7 +145,7 @@ def run(
     overwritten: import it first with 'translate import'.
     """
     from translate_pipeline.engines import EngineOptions
-    from translate_pipeline.pipeline import RunConfig
+    from translate_pipeline.pipeline import RunConfig, RunProgress
     from translate_pipeline.pipeline import run as run_pipeline
     from translate_pipeline.typography import EnglishVariant
 
@@ -169,12 +169,19 @@ def run(
     show_progress = not (quiet or as_json) and sys.stderr.isatty()
     bar: Any = None
 
-    def progress(done: int, total: int) -> None:
+    def progress(state: RunProgress) -> None:
+        # The bar runs over the source bytes (known up front, unlike the segments),
+        # so its ETA holds for the whole run; the label counts articles and segments.
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(length=total, label="Translating", file=sys.stderr)
+            bar = click.progressbar(
+                length=max(1, state.bytes_total), file=sys.stderr, show_eta=True
+            )
             bar.__enter__()
-        bar.update(done - bar.pos)
+        bar.label = (
+            f"{state.articles_done}/{state.articles_total} articles, {state.segments_done} segments"
+        )
+        bar.update(state.bytes_done - bar.pos)
 
     try:
         with library_errors():

@@ -14,7 +14,7 @@ from pathlib import Path
 from translate_pipeline.align import english_blocks
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Document
 from translate_pipeline.errors import SourceError
-from translate_pipeline.output_files import write_atomic
+from translate_pipeline.output_files import atomic_text_file
 
 # A plain-text line is taken for a heading when it is short, has no final
 # punctuation and holds no URL: titles such as
@@ -134,24 +134,31 @@ def _text_blocks(text: str) -> Iterator[Block]:
 
 def english_article(document: AlignedDocument) -> str:
     """The English article as Markdown: headings, paragraphs and list items."""
-    parts: list[str] = []
+    return "".join(_english_pieces(document))
+
+
+def _english_pieces(document: AlignedDocument) -> Iterator[str]:
+    """The English article in pieces: headings, paragraphs and list items, each
+    with the line breaks before it (one between list items, else a blank line)."""
     previous_kind: BlockKind | None = None
     for first, text in english_blocks(document):
         if first.kind is BlockKind.HEADING:
-            parts.append(f"{'#' * max(1, first.level)} {text}")
+            piece = f"{'#' * max(1, first.level)} {text}"
         elif first.kind is BlockKind.LIST_ITEM:
-            item = f"- {text}"
-            if previous_kind is BlockKind.LIST_ITEM:
-                parts[-1] += "\n" + item
-                previous_kind = first.kind
-                continue
-            parts.append(item)
+            piece = f"- {text}"
         else:
-            parts.append(text)
+            piece = text
+        if previous_kind is not None:
+            together = first.kind is BlockKind.LIST_ITEM and previous_kind is BlockKind.LIST_ITEM
+            yield "\n" if together else "\n\n"
+        yield piece
         previous_kind = first.kind
-    return "\n\n".join(parts) + "\n"
+    yield "\n"
 
 
 def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
-    """Write the English article of a plain-text source, as Markdown, atomically."""
-    write_atomic(path, english_article(document).encode("utf-8"))
+    """Write the English article of a plain-text source, as Markdown, atomically
+    (piece by piece: the whole article is never held as one string)."""
+    with atomic_text_file(path) as out:
+        for piece in _english_pieces(document):
+            out.write(piece)

@@ -11,50 +11,54 @@ that may have changed since it was translated.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from translate_pipeline.document import AlignedDocument, AlignedRow, Block, Inline
 from translate_pipeline.formats.markdown.front_matter import scalar
 from translate_pipeline.formats.markdown.inline import render_inline
 from translate_pipeline.formats.markdown.reader import read_markdown_document
-from translate_pipeline.output_files import write_atomic
+from translate_pipeline.output_files import atomic_text_file
 
 
 def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
-    """Write the English article of a Markdown source, atomically."""
-    write_atomic(path, english_markdown(document).encode("utf-8"))
+    """Write the English article of a Markdown source, atomically (block by block:
+    the whole article is never held as one string)."""
+    with atomic_text_file(path) as out:
+        for piece in _english_pieces(document):
+            out.write(piece)
 
 
 def english_markdown(document: AlignedDocument) -> str:
     """The whole English article: the source's skeleton around the English blocks."""
+    return "".join(_english_pieces(document))
+
+
+def _english_pieces(document: AlignedDocument) -> Iterator[str]:
+    """The English article in pieces, in the source's file form (its line ends, its BOM)."""
     source = document.source or read_markdown_document(document.source_path)
     rows: dict[int, list[AlignedRow]] = {}
     for row in document.rows:
         rows.setdefault(row.segment.block_index, []).append(row)
-    out: list[str] = []
-    for block in source.blocks:
-        anchor = json.loads(block.anchor) if block.anchor else {}
-        out.append(anchor.get("lead", ""))
-        if not block.translatable:
-            out.append(block.text)
-        else:
-            text, inlines = english_block(block, rows.get(block.index, []))
-            if "front" in anchor:
-                # A front matter value: a YAML or TOML scalar, not Markdown.
-                out.append(scalar(text, anchor["front"]))
-            else:
-                breaks = anchor.get("breaks", [])
-                out.append(_with_prefixes(block, render_inline(text, inlines), breaks))
-        out.append(anchor.get("tail", ""))
-    article = "".join(out)
     # The source's file form, which reading normalised (see the reader).
     form = json.loads(source.blocks[0].anchor) if source.blocks and source.blocks[0].anchor else {}
-    if form.get("newline"):
-        article = article.replace("\n", form["newline"])
+    newline = form.get("newline")
     if form.get("bom"):
-        article = "\ufeff" + article
-    return article
+        yield "\ufeff"
+    for block in source.blocks:
+        anchor = json.loads(block.anchor) if block.anchor else {}
+        if not block.translatable:
+            text = block.text
+        else:
+            english, inlines = english_block(block, rows.get(block.index, []))
+            if "front" in anchor:
+                # A front matter value: a YAML or TOML scalar, not Markdown.
+                text = scalar(english, anchor["front"])
+            else:
+                breaks = anchor.get("breaks", [])
+                text = _with_prefixes(block, render_inline(english, inlines), breaks)
+        piece = anchor.get("lead", "") + text + anchor.get("tail", "")
+        yield piece.replace("\n", newline) if newline else piece
 
 
 def english_block(block: Block, rows: Sequence[AlignedRow]) -> tuple[str, tuple[Inline, ...]]:
