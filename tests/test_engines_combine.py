@@ -51,6 +51,26 @@ def test_choose_keeps_the_agreed_english_that_kept_every_placeholder(
     assert choose(source, candidates).index == chosen
 
 
+def test_words_english_does_not_know_count_against_a_candidate() -> None:
+    from translate_pipeline.engines.combine import unknown_english_words
+    from translate_pipeline.english_lexicon import EnglishLexicon
+
+    lexicon = EnglishLexicon.start()
+    if lexicon is None:
+        pytest.skip("Apertium's English analyser is not installed")
+    try:
+        candidates = ["The report of the court.", "The informe of the court."]
+        unknown = [unknown_english_words(english, lexicon) for english in candidates]
+    finally:
+        lexicon.close()
+    # names (capitalised) and marks aside, "informe" is the one word English lacks
+    assert unknown == [0, 1]
+    assert unknown_english_words("The *informe of Gripen.", None) == 0
+    # two candidates agree with each other alike: the one English knows every word of wins
+    assert choose("Le rapport du tribunal.", candidates, unknown=unknown).index == 0
+    assert choose("Le rapport du tribunal.", candidates[::-1], unknown=unknown[::-1]).index == 1
+
+
 @pytest.mark.parametrize(
     ("hypothesis", "reference"),
     [

@@ -32,7 +32,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from translate_pipeline.engines.combine import choose, chrf
+from translate_pipeline.engines.combine import choose, chrf, unknown_english_words
+from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
 
 # A chain of Apertium modes from French to English, run one after the other.
@@ -215,12 +216,23 @@ class ApertiumTranslator:
                     return _run_chains(text, (chain,), limit)[chain]
 
                 candidates.append(_translate_checked(texts, run_chain, self.timeout_seconds))
-        return [
-            candidates[choose(text, english).index][number]
-            for number, (text, english) in enumerate(
-                zip(texts, zip(*candidates, strict=True), strict=True)
-            )
-        ]
+        lexicon = EnglishLexicon.start()
+        try:
+            return [
+                candidates[
+                    choose(
+                        text,
+                        english,
+                        unknown=[unknown_english_words(each, lexicon) for each in english],
+                    ).index
+                ][number]
+                for number, (text, english) in enumerate(
+                    zip(texts, zip(*candidates, strict=True), strict=True)
+                )
+            ]
+        finally:
+            if lexicon is not None:
+                lexicon.close()
 
     def translate_marked(self, texts: Sequence[str]) -> list[str]:
         """Translate HTML fragments with Apertium's own format handling (``-f html``).
