@@ -11,7 +11,7 @@ every underscore into a space, which would break URLs and names.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,15 @@ def thread_layout(threads: int) -> tuple[int, int]:
     total = threads or os.cpu_count() or 1
     workers = min(total, MAX_WORKERS)
     return workers, max(1, total // workers)
+
+
+def max_decoding_length(source_lengths: Iterable[int]) -> int:
+    """The length cap of one ``translate_batch`` call, in tokens.
+
+    A guard against a model that loops: no English sentence needs twice the
+    French one's tokens plus ten, and the call is capped by its longest source.
+    """
+    return 2 * max(source_lengths) + 10
 
 
 @dataclass(frozen=True)
@@ -264,9 +273,7 @@ class ArgosTranslator:
             batch_type="tokens",
             replace_unknowns=True,
             length_penalty=0.2,
-            # Guard against a model that loops: no English sentence needs twice
-            # the French one's tokens plus ten.
-            max_decoding_length=2 * max(len(t) for t in tokens) + 10,
+            max_decoding_length=max_decoding_length(len(t) for t in tokens),
         )
         outputs = []
         for result in results:
