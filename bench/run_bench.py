@@ -42,9 +42,10 @@ ARGOS_VENV_PYTHON = BENCH / ".venv-argos" / "bin" / "python"
 SIZES = {
     "tiny": TinyModelSpec(),
     # Argos's fr->en models are Transformer-base sized. Random weights either loop
-    # or stop at once; an end-of-sentence bias of 4.5 gives 27 output tokens on
-    # average for 53 input tokens, fewer than a real model writes, so compute is
-    # understated and overhead ratios err on the pessimistic side.
+    # or stop at once, even with an end-of-sentence bias of 4.5: on seeds x4 at
+    # beam 4, 183 of 212 sentences stop within 10 tokens and 10 loop for about 200,
+    # which decode 2,110 of 2,924 tokens (12,917 source tokens). Compute is
+    # understated, and batching gains less than with a trained model.
     "base": TinyModelSpec(layers=6, heads=8, d_model=512, d_ff=2048, vocab_size=2000, eos_bias=4.5),
 }
 
