@@ -66,6 +66,25 @@ def test_thread_layout_runs_sub_batches_in_parallel(
     assert thread_layout(threads) == layout
 
 
+@pytest.mark.parametrize(
+    ("source_lengths", "cap"),
+    [
+        ([1], 12),
+        ([30], 70),
+        # A call is capped by its longest source: the benchmark gives
+        # argostranslate's per-paragraph calls these same caps.
+        ([5, 61, 12], 132),
+        (iter([145, 3]), 300),
+    ],
+)
+def test_a_looping_model_is_stopped_at_twice_the_longest_source_plus_ten(
+    source_lengths: list[int], cap: int
+) -> None:
+    from translate_pipeline.engines.argos import max_decoding_length
+
+    assert max_decoding_length(source_lengths) == cap
+
+
 GPU_TYPES = frozenset({"float32", "float16", "int8_float16", "int8"})
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,6 +97,15 @@ def thread_layout(threads: int) -> tuple[int, int]:
     total = threads or os.cpu_count() or 1
     workers = min(total, MAX_WORKERS)
     return workers, max(1, total // workers)
+
+
+def max_decoding_length(source_lengths: Iterable[int]) -> int:
+    """The length cap of one ``translate_batch`` call, in tokens.
+
+    A guard against a model that loops: no English sentence needs twice the
+    French one's tokens plus ten, and the call is capped by its longest source.
+    """
+    return 2 * max(source_lengths) + 10
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
+from translate_pipeline.engines.argos import max_decoding_length
 from translate_pipeline.errors import DamagedModelError, EngineError
 
 # What the child's stderr tail shows in an error about its death (characters).
@@ -334,7 +335,7 @@ def _translate(model: LoadedModel, texts: Sequence[str], beam_size: int) -> list
         length_penalty=0.2,
         # Guard against a model that loops: no English sentence needs twice
         # the French one's tokens plus ten.
-        max_decoding_length=2 * max(len(t) for t in tokens) + 10,
+        max_decoding_length=max_decoding_length(len(t) for t in tokens),
     )
     outputs = []
     for result in results:
