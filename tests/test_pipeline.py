@@ -169,7 +169,7 @@ def test_second_run_uses_cached_sentence_spans(
     def no_pysbd(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("pysbd was used although every paragraph was cached")
 
-    monkeypatch.setattr("translate_pipeline.pipeline.SentenceSplitter", no_pysbd)
+    monkeypatch.setattr("translate_pipeline.pipeline.reading.SentenceSplitter", no_pysbd)
     second = run(config, engine=tagging_engine)
     assert second.segments == first.segments
 

@@ -8,58 +8,43 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
-import json
+import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate_pipeline.align import align_document
-from translate_pipeline.document import AlignedDocument, Document, Inline, InlineKind, Segment
+from translate_pipeline.document import Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.english_lexicon import EnglishLexicon
-from translate_pipeline.errors import (
-    EngineError,
-    MemoryFileError,
-    PipelineError,
-    SourceError,
-    describe_os_error,
-    display_path,
-)
-from translate_pipeline.formats import format_of, read_document
-from translate_pipeline.fuzzy import NearMatch, find_near_matches
+from translate_pipeline.errors import EngineError
+from translate_pipeline.fuzzy import find_near_matches
 from translate_pipeline.glossary import Glossary, empty_glossary, load_glossary
-from translate_pipeline.inline_runs import reviewed_inlines
 from translate_pipeline.memory import (
     MACHINE,
     REVIEWED,
     MachineKey,
     MemoryHit,
     Notice,
-    OutputState,
-    SegmentRecord,
     TranslationMemory,
     default_memory_path,
 )
-from translate_pipeline.output_files import OutputPaths, office_lock_file, prepare_output_folder
-from translate_pipeline.project import default_glossary_path
-from translate_pipeline.protect import Outcome, TermMatcher, find_spans, merge_ranges
-from translate_pipeline.qa import QaSummary, SegmentCheck, check_segment
-from translate_pipeline.render_docx import write_bilingual_docx
-from translate_pipeline.render_markdown import write_bilingual_markdown
-from translate_pipeline.render_qa import QaReportStream
-from translate_pipeline.reproject import Alignment, spans_needing_translation
-from translate_pipeline.segmenter import (
-    KeepingWhole,
-    KnownSpans,
-    SentenceSplitter,
-    block_key,
-    rules_fingerprint,
-    segment_document,
-    splittable_texts,
+from translate_pipeline.output_files import prepare_output_folder
+from translate_pipeline.pipeline.aligning import (
+    _align_checked,
+    _NearMatchRow,
+    _span_alignments,
+    _span_translations,
+    _with_notes,
 )
+from translate_pipeline.pipeline.reading import ArticleReader, code_ranges, output_names
+from translate_pipeline.pipeline.reports import DocumentReport
+from translate_pipeline.pipeline.writing import OUTPUT_FORMAT, document_digest, write_document
+from translate_pipeline.project import default_glossary_path
+from translate_pipeline.protect import TermMatcher
+from translate_pipeline.qa import QaSummary
+from translate_pipeline.render_qa import QaReportStream
 from translate_pipeline.sources import SourceScan, find_sources
 from translate_pipeline.translation import (
     DEFAULT_BATCH_SIZE,
@@ -67,17 +52,30 @@ from translate_pipeline.translation import (
     Translation,
     code_lost,
     from_memory,
-    span_alignments,
     translate_protected,
-    translate_spans,
 )
 from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
-# Segments per chunk of a run (see :func:`run`). A chunk of about 2,000 segments is
-# some 60 articles of the seeds' size: its documents, segments and translations
-# hold a few MB, one memory lookup serves it, and it fills one Apertium call (2,000
-# segments) or eight Argos batches (256), so chunking costs no engine throughput.
-DEFAULT_CHUNK_SEGMENTS = 2000
+__all__ = [
+    "DEFAULT_CHUNK_SEGMENTS",
+    "MEMORY_ONLY",
+    "OUTPUT_FORMAT",
+    "DocumentReport",
+    "RunConfig",
+    "RunProgress",
+    "RunReport",
+    "Stopwatch",
+    "code_ranges",
+    "document_digest",
+    "output_names",
+    "run",
+]
+
+# Segments per chunk of a run (see :func:`run`). About 15 articles of the seeds'
+# size: measured with bench/scale.py, peak memory at 256x the seeds stays within
+# 1.2x of that at 16x (a chunk of 2,000 gave 1.75x with Apertium), while an
+# Apertium call of 500 segments still costs little more than its process start.
+DEFAULT_CHUNK_SEGMENTS = 500
 
 
 @dataclass(frozen=True)
@@ -110,29 +108,6 @@ class RunConfig:
 
 
 @dataclass(frozen=True)
-class DocumentReport:
-    """What happened to one article: its outputs, or the error that stopped it.
-
-    Attributes:
-        outputs: The article's three files, when they are complete and current.
-        written: Those this run wrote (the others already held the same content).
-        kept_as_is: The blocks carried over untranslated, each with its place
-            ("code block (line 12)").
-        unrepresented: What the reader met and could not represent, with its place;
-            it is left as it was in the source, never dropped silently.
-    """
-
-    source: Path
-    doc_id: str
-    segments: int = 0
-    outputs: tuple[Path, ...] = ()
-    written: tuple[Path, ...] = ()
-    error: str | None = None
-    kept_as_is: tuple[str, ...] = ()
-    unrepresented: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class RunReport:
     """The outcome of a run, for the summary and ``--json``.
 
@@ -144,11 +119,15 @@ class RunReport:
         glossary: The glossary file used, if any.
         glossary_version: Digest of its terms.
         segments: Segments in the written documents.
-        translated: Distinct segment texts sent to the engine (memory misses).
+        translated: Distinct segment texts sent to the engine (memory misses); each
+            at most once per run.
         memory: The translation memory file.
-        memory_hits: Distinct segment texts found in the memory (machine or reviewed).
+        memory_hits: Distinct segment texts found in the memory (machine or reviewed),
+            counted per chunk and summed: a text met in several chunks counts in
+            each, one translated by an earlier chunk counts as found (see :func:`run`).
         reviewed: Of those, how many were reviewed translations.
-        near_matches: Distinct segment texts with a reviewed near match (see ``fuzzy``).
+        near_matches: Distinct segment texts with a reviewed near match (see ``fuzzy``),
+            per chunk and summed.
         qa: Flag and protected-span counts.
         qa_reports: The QA report files written.
         qa_reports_current: The QA report files left as they were, because they
@@ -275,6 +254,12 @@ def run(
         job = _Job(config, glossary, memory, engine, notice, watch, scan, progress)
         for chunk in job.chunks():
             job.translate_and_write(chunk, qa)
+            # Emptied here: the generator still holds the list until it reads on.
+            chunk.clear()
+            # Writing a DOCX leaves reference cycles (python-docx and lxml objects)
+            # that only a full collection frees; without it the peak crept up chunk
+            # after chunk (measured: 80.7 MB at 64x the seeds, 70.7 MB with it).
+            gc.collect()
         if job.label is None:
             # Every article failed to read: nothing to translate, no engine needed.
             return RunReport(
@@ -367,7 +352,7 @@ class _Job:
         self.reports: dict[Path, DocumentReport] = {}
         self.counts = _Counts()
         self.matcher = TermMatcher.build(glossary.terms)
-        self.reader = _ArticleReader(scan.files, memory, self.matcher)
+        self.reader = ArticleReader(scan.files, memory, self.matcher)
         # The label the outputs name the engine by; None until a chunk was read.
         self.label: str | None = None
         self.engine_identity = ("", "")
@@ -591,7 +576,7 @@ class _Job:
                 )
             with watch.stage("write documents"):
                 self.reports[document.path] = dataclasses.replace(
-                    _write_document(
+                    write_document(
                         aligned,
                         config.out_dir / self.scan.subfolder(document.path),
                         label,
@@ -685,14 +670,6 @@ def _served_by_memory(
     return EngineChoice(name, version, refuse), hits
 
 
-@dataclass(frozen=True)
-class _NearMatchRow:
-    """A near match, and the translation its row shows when its English was patched."""
-
-    match: NearMatch
-    translation: Translation | None
-
-
 def _near_matches(
     reviewed_entries: Callable[[], list[tuple[str, str]]],
     translations: Mapping[str, Translation],
@@ -719,497 +696,6 @@ def _near_matches(
             shown = dataclasses.replace(checked, origin=match.origin)
         rows[text] = _NearMatchRow(match, shown)
     return rows
-
-
-class _ArticleReader:
-    """Reads and segments a run's articles one at a time.
-
-    Sentence spans come from the memory when a paragraph was split before with the
-    same rules; pysbd (slow to load and to run) splits only the new ones, and is
-    loaded once per run. The new spans are kept for the next run at each chunk's
-    end (:meth:`save_spans`). No sentence is cut inside a protected span (a
-    glossary term such as ".NET", a URL, a number, inline code), whether its spans
-    were cached or not.
-    """
-
-    def __init__(
-        self, files: Sequence[Path], memory: TranslationMemory, matcher: TermMatcher
-    ) -> None:
-        self.names = output_names(files)
-        self.memory, self.matcher = memory, matcher
-        self.fingerprint = rules_fingerprint()
-        self._splitter: SentenceSplitter | None = None
-        self._fresh: dict[str, list[tuple[int, int]]] = {}
-
-    def read(self, path: Path) -> tuple[Document, tuple[Segment, ...]] | DocumentReport:
-        """The article at ``path`` and its segments, or the report of why it cannot
-        be read."""
-        name = self.names[path]
-        error = _read_problem(path)
-        if error is None:
-            try:
-                document = read_document(path)
-            except SourceError as exc:
-                error = str(exc)
-            except Exception as exc:
-                # Readers parse hostile bytes with zip, XML and Markdown libraries,
-                # which fail in more ways than any list foresees (python-docx raises
-                # ValueError for an .xlsx renamed .docx); whatever it is, it is this
-                # article's error and the others are still written.
-                error = (
-                    f"{display_path(path)}: cannot be read as {format_of(path).name} "
-                    f"({str(exc) or type(exc).__name__}). Check that it is a {path.suffix} file; "
-                    "save it again from its editor if it is"
-                )
-        if error is not None:
-            return DocumentReport(source=path, doc_id=name, error=error)
-        document = dataclasses.replace(document, doc_id=name)
-        return document, segment_document(document, self._span_finder(document))
-
-    def _span_finder(self, document: Document) -> KeepingWhole:
-        """Where each paragraph of ``document`` splits into sentences."""
-        texts = splittable_texts([document])
-        keys = {text: block_key(text, self.fingerprint) for text in texts}
-        cached = self.memory.cached_spans(list(keys.values()))
-        spans = {text: cached[key] for text, key in keys.items() if key in cached}
-        missing = [text for text in texts if text not in spans]
-        if missing:
-            if self._splitter is None:
-                self._splitter = SentenceSplitter()
-            for text in missing:
-                spans[text] = self._fresh[keys[text]] = self._splitter.spans(text)
-        # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
-        block_code = code_ranges(
-            (block.text, block.inlines) for block in document.translatable_blocks
-        )
-        return KeepingWhole(
-            KnownSpans(spans),
-            lambda text: [
-                (p.start, p.end) for p in find_spans(text, self.matcher, block_code.get(text, ()))
-            ],
-        )
-
-    def save_spans(self) -> None:
-        """Keep the sentence spans found since the last call, for the next run."""
-        if self._fresh:
-            self.memory.store_spans(self._fresh)
-            self._fresh = {}
-
-
-def _read_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be read, found before its reader is called; ``None`` if none."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        # Its outputs, segment IDs and memory rows would all carry the stray bytes.
-        return (
-            f"{display_path(path)}: the file name is not valid UTF-8. Rename it, for "
-            "example with: convmv -f latin1 -t utf-8 --notest FILE"
-        )
-    try:
-        with path.open("rb"):
-            pass
-    except OSError as exc:
-        fix = (
-            "Give yourself read permission (chmod u+r) or run as its owner"
-            if isinstance(exc, PermissionError)
-            else "Check the file"
-        )
-        return f"{display_path(path)}: cannot be read ({describe_os_error(exc)}). {fix}"
-    return None
-
-
-def output_names(files: Sequence[Path]) -> dict[Path, str]:
-    """The document ID of each article: its stem, made unique within the run.
-
-    The ID names the article's outputs and starts its segment IDs, so two
-    articles with the same stem would overwrite each other's files. Articles
-    that share a stem but not an extension (``a.txt`` and ``a.md``) get their
-    extension added (``a-txt``, ``a-md``); those that share the whole name
-    (``x/a.txt`` and ``y/a.txt``) get their folder's name in front (``x-a``,
-    ``y-a``); anything still equal gets ``-2``, ``-3``. Names compare without
-    case, as on a case-insensitive disk.
-    """
-    ids = {path: path.stem for path in files}
-
-    def clashing() -> dict[str, list[Path]]:
-        groups: dict[str, list[Path]] = {}
-        for path, value in ids.items():
-            groups.setdefault(value.casefold(), []).append(path)
-        return {key: paths for key, paths in groups.items() if len(paths) > 1}
-
-    for paths in clashing().values():
-        suffixes = {path.suffix.lower() for path in paths}
-        for path in paths:
-            if len(suffixes) > 1:
-                ids[path] = f"{ids[path]}-{path.suffix.lstrip('.').lower()}"
-    for paths in clashing().values():
-        for path in paths:
-            ids[path] = f"{path.parent.name or 'root'}-{ids[path]}"
-    for paths in clashing().values():
-        for number, path in enumerate(paths[1:], start=2):
-            ids[path] = f"{ids[path]}-{number}"
-    return ids
-
-
-# Inline spans whose text is code: kept byte-identical, never translated.
-_CODE_KINDS = frozenset({InlineKind.CODE, InlineKind.OTHER_CODE})
-
-
-def code_ranges(
-    pieces: Iterable[tuple[str, Iterable[Inline]]],
-) -> dict[str, tuple[tuple[int, int], ...]]:
-    """Where inline code is in each distinct French text.
-
-    Protection works per distinct text, so the ranges of every piece (segment
-    or block) with the same text are pooled (one article's cell may mark as code
-    what another's sentence does not: both keep it). Standalone codes hold no text.
-
-    Args:
-        pieces: ``(text, inlines)`` of each segment or block.
-    """
-    found: dict[str, list[tuple[int, int]]] = {}
-    for text, inlines in pieces:
-        for span in inlines:
-            if span.kind in _CODE_KINDS and not span.standalone:
-                found.setdefault(text, []).append((span.start, span.end))
-    return {text: tuple(merge_ranges(ranges, len(text))) for text, ranges in found.items()}
-
-
-def _known_english(translation: Translation) -> tuple[tuple[int, int, str], ...]:
-    """The French ranges whose English protection put in the text.
-
-    Inline code, terms, URLs and numbers: the CODE span of a segment is placed on
-    its code's exact place in the English through these.
-    """
-    return tuple(
-        (result.span.start, result.span.end, result.span.expected)
-        for result in translation.spans
-        if result.outcome is not Outcome.MISSING
-    )
-
-
-def _span_translations(
-    choice: EngineChoice,
-    translator: Translator | None,
-    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
-    translations: dict[str, Translation],
-    matcher: TermMatcher,
-) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Candidate Englishes of the inline spans the simple rules cannot place.
-
-    The engine is loaded for them when the memory served every sentence, so a
-    rerun places formatting as the first run did; with no engine at all (or one
-    that fails here), those spans are flagged ``formatting-lost``.
-    """
-    rows, known = _rows_with_spans(readable, translations)
-    if not spans_needing_translation(rows, known):
-        return {}
-    try:
-        return translate_spans(translator or choice.load(), rows, matcher, known)
-    except EngineError:
-        # The sentences are translated already; the spans left unplaced are
-        # flagged formatting-lost on their rows, never dropped silently.
-        return {}
-
-
-def _rows_with_spans(
-    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
-    translations: dict[str, Translation],
-) -> tuple[list[tuple[str, tuple[Inline, ...], str]], dict[str, tuple[tuple[int, int, str], ...]]]:
-    """``(french, inlines, english)`` of each segment with spans, and the French
-    ranges whose English protection put in (see :func:`_known_english`)."""
-    rows = [
-        (segment.text, segment.inlines, translations[segment.text].english)
-        for _, segments in readable
-        for segment in segments
-        if segment.inlines
-    ]
-    return rows, {text: _known_english(translations[text]) for text, _, _ in rows}
-
-
-def _span_alignments(
-    choice: EngineChoice,
-    translator: Translator | None,
-    readable: Sequence[tuple[Document, tuple[Segment, ...]]],
-    translations: dict[str, Translation],
-    span_english: Mapping[str, Mapping[str, Sequence[str]]],
-) -> dict[str, Alignment]:
-    """Word alignments (an Argos model's attention) for spans nothing else places.
-
-    Asked only when some span needed more than the simple rules, of the engine
-    :func:`_span_translations` used; with none (or one that fails here), those
-    spans stay flagged ``formatting-lost``.
-    """
-    rows, known = _rows_with_spans(readable, translations)
-    if not spans_needing_translation(rows, known):
-        return {}
-    try:
-        return span_alignments(translator or choice.load(), rows, span_english, known)
-    except EngineError:
-        return {}
-
-
-def _with_notes(aligned: AlignedDocument, notes: Mapping[str, str]) -> AlignedDocument:
-    """Give each row the reviewer's note on its sentence, if there is one."""
-    if not notes:
-        return aligned
-    rows = tuple(
-        dataclasses.replace(row, note=notes[row.segment.text]) if row.segment.text in notes else row
-        for row in aligned.rows
-    )
-    return dataclasses.replace(aligned, rows=rows)
-
-
-def _align_checked(
-    document: Document,
-    segments: Sequence[Segment],
-    translations: dict[str, Translation],
-    reviewed_spans: Mapping[str, tuple[Inline, ...]] | None = None,
-    span_english: dict[str, dict[str, tuple[str, ...]]] | None = None,
-    near: Mapping[str, _NearMatchRow] | None = None,
-    alignments: Mapping[str, Alignment] | None = None,
-) -> AlignedDocument:
-    """Pair segments with their English, its spans and QA flags.
-
-    A row with a reviewed near match is flagged ``fuzzy-match`` first of all.
-
-    A reviewed translation imported with its formatting keeps that formatting
-    (with the data the bilingual file could not show, such as an image's source,
-    taken from the French); the others' spans are projected from the French.
-    """
-    flags = {
-        s.text: check_segment(
-            SegmentCheck(
-                s.text,
-                translations[s.text].english,
-                translations[s.text].spans,
-                marked_words=tuple(w.describe() for w in translations[s.text].marked_words),
-            )
-        )
-        for s in segments
-    }
-    for text, row in (near or {}).items():
-        if text in flags:
-            flags[text] = (row.match.flag(), *flags[text])
-    reviewed = reviewed_spans or {}
-    known: dict[str, tuple[Inline, ...]] = {}
-    for s in segments:
-        if s.text in reviewed and s.text not in known:
-            english = translations[s.text].english
-            known[s.text], lost = reviewed_inlines(reviewed[s.text], s.text, s.inlines, english)
-            flags[s.text] += (lost,) if lost else ()
-    return align_document(
-        document,
-        segments,
-        {s.text: translations[s.text].english for s in segments},
-        origins={s.text: translations[s.text].origin for s in segments},
-        flags=flags,
-        english_inlines=known,
-        span_english=span_english,
-        known_english={s.text: _known_english(translations[s.text]) for s in segments},
-        alignments=alignments,
-    )
-
-
-# Bumped whenever a renderer changes what it writes, so outputs are rewritten.
-OUTPUT_FORMAT = "4"
-
-
-def document_digest(aligned: AlignedDocument, label: str) -> str:
-    """What an article's three output files show, and nothing else.
-
-    (Renderers tell reviewed rows from the others, but not memory from machine.)
-
-    The SHA-256 of the JSON list ``[OUTPUT_FORMAT, label, source name, rows,
-    skeleton]``, fed to the hash row by row as ``json.dumps`` would write it, so
-    that the whole article's JSON (several times its size) is never held at once.
-    """
-    digest = hashlib.sha256()
-
-    def put(value: object) -> None:
-        digest.update(json.dumps(value, ensure_ascii=False).encode())
-
-    digest.update(b"[")
-    for value in (OUTPUT_FORMAT, label, aligned.source_path.name):
-        put(value)
-        digest.update(b", ")
-    digest.update(b"[")
-    for number, row in enumerate(aligned.rows):
-        if number:
-            digest.update(b", ")
-        put(
-            (
-                row.segment.segment_id,
-                row.segment.kind.value,
-                row.segment.level,
-                row.segment.text,
-                row.english,
-                row.origin == REVIEWED,
-                [str(flag) for flag in row.flags],
-                repr(row.segment.inlines),
-                repr(row.english_inlines),
-                # (Only when there is one, so that outputs without notes keep their digest.)
-                *([row.note] if row.note else []),
-            )
-        )
-    # The source's skeleton too (the repr of its blocks, as one JSON string): a
-    # changed code block or table layout changes the English article even when no
-    # sentence changed. JSON escapes character by character, so the string can be
-    # written piece by piece.
-    digest.update(b'], "')
-    for piece in _repr_pieces(aligned.source.blocks if aligned.source else None):
-        digest.update(json.dumps(piece, ensure_ascii=False)[1:-1].encode())
-    digest.update(b'"]')
-    return digest.hexdigest()
-
-
-def _repr_pieces(blocks: Sequence[object] | None) -> Iterator[str]:
-    """``repr(blocks)`` in pieces, one per block ("" for ``None``)."""
-    if blocks is None:
-        return
-    if not isinstance(blocks, tuple) or len(blocks) < 2:
-        yield repr(blocks)
-        return
-    yield "("
-    for number, block in enumerate(blocks):
-        yield (", " if number else "") + repr(block)
-    yield ")"
-
-
-def _write_document(
-    aligned: AlignedDocument,
-    out_dir: Path,
-    label: str,
-    memory: TranslationMemory,
-    english: str = "en-GB",
-) -> DocumentReport:
-    """Write one article's three files and remember what they show.
-
-    ``english`` ("en-GB" or "en-US") is the language the English is tagged with.
-
-    A file already holding exactly this content is left as it is. A file changed
-    since this tool wrote it (an editor's corrections not yet imported) is never
-    overwritten: the article is reported instead.
-    """
-    source_format = format_of(aligned.source_path)
-    paths = OutputPaths.for_document(out_dir, aligned.doc_id, source_format.english_suffix)
-    try:
-        # An article of a sub-folder has its outputs in the same sub-folder of --out.
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return DocumentReport(
-            source=aligned.source_path,
-            doc_id=aligned.doc_id,
-            segments=len(aligned.rows),
-            error=f"{display_path(out_dir)}: cannot create the folder "
-            f"({describe_os_error(exc)}). Fix its permissions, or move away what stands there",
-        )
-    # The English variant tags the English in the DOCX files: part of what they hold.
-    digest = document_digest(aligned, f"{label} {english}")
-    states = {path: memory.output_state(path) for path in paths.all()}
-    locks = {path: office_lock_file(path) for path in paths.all() if path.exists()}
-    held = [(path, lock) for path, lock in locks.items() if lock is not None]
-    if held:
-        path, lock = held[0]
-        return DocumentReport(
-            source=aligned.source_path,
-            doc_id=aligned.doc_id,
-            segments=len(aligned.rows),
-            error=f"{path}: open in an office suite (lock file {lock.name}), so none of this "
-            "article's outputs was written; close it there (import your corrections first) "
-            "and run again, or delete the lock file if nothing has it open",
-        )
-    edited = [path for path, state in states.items() if _edited_since_written(path, state)]
-    if edited:
-        # An English article in Markdown or DOCX can be imported too (issue 11 item 7).
-        importable = edited[0] != paths.english or edited[0].name.lower().endswith(
-            (".en.md", ".en.docx")
-        )
-        advice = (
-            f"import the corrections first (translate import {edited[0]}), or move the file "
-            "away to have it written again"
-            if importable
-            else "move it away to have it written again"
-        )
-        return DocumentReport(
-            source=aligned.source_path,
-            doc_id=aligned.doc_id,
-            segments=len(aligned.rows),
-            error=f"{edited[0]}: changed since translate wrote it, so it was not overwritten; "
-            + advice,
-        )
-    writers = (
-        (
-            paths.bilingual_docx,
-            lambda: write_bilingual_docx(
-                aligned, label, paths.bilingual_docx, english_language=english
-            ),
-        ),
-        (paths.bilingual_md, lambda: write_bilingual_markdown(aligned, label, paths.bilingual_md)),
-        (paths.english, lambda: source_format.write_english(aligned, paths.english, english)),
-    )
-    written = []
-    try:
-        for path, write in writers:
-            state = states[path]
-            if path.exists() and state is not None and state.digest == digest:
-                continue
-            write()
-            memory.record_output(path, digest)
-            written.append(path)
-    except MemoryFileError:
-        raise  # the memory concerns the whole run
-    except PipelineError as exc:
-        return DocumentReport(
-            source=aligned.source_path,
-            doc_id=aligned.doc_id,
-            segments=len(aligned.rows),
-            error=str(exc),
-        )
-    except (OSError, ValueError) as exc:
-        # A renderer met something it cannot write (a name or character its
-        # format refuses): this article's error, not the run's.
-        return DocumentReport(
-            source=aligned.source_path,
-            doc_id=aligned.doc_id,
-            segments=len(aligned.rows),
-            error=f"{display_path(path)}: cannot be written ({type(exc).__name__}: {exc}). "
-            "Report this with the source file",
-        )
-    memory.record_segments(
-        (
-            SegmentRecord(
-                row.segment.segment_id, row.segment.text, row.english, row.segment.kind.value
-            )
-            for row in aligned.rows
-        ),
-        document=aligned.doc_id,
-    )
-    return DocumentReport(
-        source=aligned.source_path,
-        doc_id=aligned.doc_id,
-        segments=len(aligned.rows),
-        outputs=paths.all(),
-        written=tuple(written),
-    )
-
-
-def _edited_since_written(path: Path, state: OutputState | None) -> bool:
-    """Whether an editor changed ``path`` since this tool wrote it.
-
-    The memory's record (size and time) answers when it has one; without it (the
-    memory deleted, moved, or another one), the file's own record of what it held
-    does, so an editor's corrections are never overwritten for want of a memory.
-    """
-    if not path.exists():
-        return False
-    if state is None:
-        from translate_pipeline.review_import import output_was_edited
-
-        return output_was_edited(path) is True
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns) != (state.size, state.mtime_ns)
 
 
 def _made_with(glossary: Glossary, english: EnglishVariant) -> str:
