@@ -429,8 +429,22 @@ def french_analyser_available(path: str = FRENCH_ANALYSER) -> bool:
 def analyse_french(words: list[str], path: str = FRENCH_ANALYSER) -> dict[str, set[str]]:
     """The lemmas Apertium's French analyser gives each of ``words``.
 
-    One ``lt-proc`` process for all words, one word a line. An unknown word
-    gets an empty set.
+    An unknown word gets an empty set.
+
+    Raises:
+        GlossaryError: lt-proc failed or timed out.
+    """
+    return {
+        word: {reading.split("<", 1)[0] for reading in readings}
+        for word, readings in french_readings(words, path).items()
+    }
+
+
+def french_readings(words: list[str], path: str = FRENCH_ANALYSER) -> dict[str, list[str]]:
+    """Every reading Apertium's French analyser gives each of ``words`` ("ONU<n><acr><f><sg>").
+
+    One ``lt-proc`` process for all words, one word a line; the lookup is
+    case-sensitive. An unknown word gets no reading.
 
     Raises:
         GlossaryError: lt-proc failed or timed out.
@@ -454,13 +468,11 @@ def analyse_french(words: list[str], path: str = FRENCH_ANALYSER) -> dict[str, s
         raise GlossaryError(
             path, (GlossaryProblem(0, f"the French analyser lt-proc failed ({exc})"),)
         ) from exc
-    lemmas: dict[str, set[str]] = {}
+    readings: dict[str, list[str]] = {}
     for word, line in zip(words, result.stdout.split("\n"), strict=False):
-        found: set[str] = set()
+        found: list[str] = []
         for unit in _ANALYSIS.findall(line):
-            _, *readings = unit.split("/")
-            found.update(
-                reading.split("<", 1)[0] for reading in readings if not reading.startswith("*")
-            )
-        lemmas[word] = found
-    return lemmas
+            _, *analyses = unit.split("/")
+            found.extend(analysis for analysis in analyses if not analysis.startswith("*"))
+        readings[word] = found
+    return readings

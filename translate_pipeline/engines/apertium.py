@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from translate_pipeline.engines import acronyms
 from translate_pipeline.engines.combine import choose, chrf, unknown_english_words
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
@@ -197,9 +198,18 @@ class ApertiumTranslator:
         if not texts:
             return []
         cleaned = [" ".join(text.split()) for text in texts]
+        masked = acronyms.mask(cleaned)
+        english = self._translate([item.text for item in masked])
+        restored = [item.restore(output) for item, output in zip(masked, english, strict=True)]
+        # A segment whose acronym token did not come back is translated unmasked.
+        lost = [number for number, output in enumerate(restored) if output is None]
+        again = iter(self._translate([cleaned[number] for number in lost]) if lost else [])
+        return [output if output is not None else next(again) for output in restored]
+
+    def _translate(self, texts: list[str]) -> list[str]:
         if self.pivots == (PIVOT,):
-            return _translate_checked(cleaned, _run_pipeline, self.timeout_seconds)
-        return self._translate_combined(cleaned)
+            return _translate_checked(texts, _run_pipeline, self.timeout_seconds)
+        return self._translate_combined(texts)
 
     def _translate_combined(self, texts: list[str]) -> list[str]:
         """Every chain's English of ``texts``, run side by side; the consensus of each kept."""

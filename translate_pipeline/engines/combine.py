@@ -42,8 +42,8 @@ UNKNOWN_PENALTY = 5.0
 # (not glued to a letter before them, so an e-mail address is no mark).
 _MARK = re.compile(r"(?<![^\W\d_])[*@#]+(?=\w)")
 # The pipeline's placeholders: protect.py's ZQX0QZ (ZQXX0QZ when the French
-# holds that shape) and typography.py's ZQXT0QZ.
-_PLACEHOLDER = re.compile(r"ZQX+T?\d+QZ")
+# holds that shape), typography.py's ZQXT0QZ and acronyms.py's ZQXA0QZ.
+_PLACEHOLDER = re.compile(r"ZQX+[TA]?\d+QZ")
 
 
 @dataclass(frozen=True)
