@@ -437,3 +437,23 @@ def test_english_variant_tags_the_english_in_both_docx_outputs(
 
     assert variant in languages(out / "article.en.docx")
     assert languages(out / "article.bilingual.docx") >= {"fr-FR", variant}
+
+
+@pytest.mark.usefixtures("require_apertium")
+def test_pivots_spanish_runs_apertium_through_spanish_alone(
+    seeds_copy: Path, tmp_path: Path
+) -> None:
+    from translate_pipeline.engines.apertium import PIVOTS, _installed_modes
+
+    versions = {}
+    for pivots in ("spanish", "all"):
+        result = invoke(
+            "run", str(seeds_copy), "--out", str(tmp_path / pivots), "--engine", "apertium",
+            "--pivots", pivots, "--memory", str(tmp_path / f"{pivots}.sqlite"), "--json",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        versions[pivots] = json.loads(result.stdout)["engine_version"]
+    # The memory keys machine translations by this version: it names the pivots used.
+    assert "pivots" not in versions["spanish"]
+    others_installed = all(mode in _installed_modes() for p in PIVOTS[1:] for mode in p.modes)
+    assert ("pivots fr-es|spa-eng + " in versions["all"]) == others_installed

@@ -21,7 +21,7 @@ from translate_pipeline.cli.options import (
     memory_option,
     notice,
 )
-from translate_pipeline.engines import DEVICES, ENGINE_NAMES
+from translate_pipeline.engines import DEVICES, ENGINE_NAMES, PIVOT_CHOICES
 from translate_pipeline.errors import display_path
 
 MAX_THREADS = 1024
@@ -94,6 +94,14 @@ def _not_nan(param: click.Parameter, value: float | None) -> float | None:
     "(int8_float16, larger batches), else the CPU.",
 )
 @click.option(
+    "--pivots",
+    type=click.Choice(PIVOT_CHOICES),
+    default="all",
+    show_default=True,
+    help="Apertium's pivot languages: all installed ones, each sentence's English chosen "
+    "among them (better English, about 6 times the CPU), or spanish alone (fastest).",
+)
+@click.option(
     "--english",
     type=click.Choice(["en-GB", "en-US"]),
     default="en-GB",
@@ -124,6 +132,7 @@ def run(
     batch_size: int | None,
     beam_size: int,
     device: str,
+    pivots: str,
     english: str,
     cluster: str | None,
     glossary_path: Path | None,
@@ -159,6 +168,7 @@ def run(
             batch_size=batch_size,
             device=device,
             timeout_seconds=engine_timeout,
+            pivots=pivots,
         ),
         glossary=glossary_path,
         memory=memory_path,
