@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import errno
+import filecmp
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from translate_pipeline.errors import OutputError
 
@@ -81,64 +80,82 @@ def write_atomic(path: Path, data: bytes) -> None:
     Raises:
         OutputError: The file cannot be written.
     """
-    tmp_name = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # NamedTemporaryFile creates 0600; give the file the mode open() would.
-        os.chmod(tmp_name, 0o666 & ~_current_umask())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
-        raise OutputError(
-            path, f"cannot write ({exc.strerror or exc})", _write_advice(exc)
-        ) from None
+    with AtomicFile(path, text=False) as out:
+        out.write(data)
 
 
-@contextmanager
-def atomic_text_file(path: Path) -> Iterator[IO[str]]:
-    """A UTF-8 text file (line ends written as given) that becomes ``path`` when the
-    ``with`` block ends without error, as :func:`write_atomic` does with bytes.
+class AtomicFile:
+    """A temporary file beside ``path``, renamed onto it when the ``with`` block ends.
 
-    For outputs too large to be built as one string first. On an error in the
-    block the temporary file is removed and ``path`` left as it was.
+    For outputs too large to be built in memory first (see :func:`write_atomic`
+    for bytes at hand). Entering gives the open file (text, UTF-8, line ends as written, or binary).
+    On leaving without error it is synced and renamed into place, with the mode
+    ``open()`` would give it; with ``unless_same``, a ``path`` that already holds
+    exactly those bytes is left as it is (``written`` says which). On an error
+    the temporary file is removed and ``path`` left as it was.
 
     Raises:
-        OutputError: The file cannot be written.
+        OutputError: The file cannot be written (an ``OSError`` in the block too).
     """
-    tmp_name = None
+
+    def __init__(self, path: Path, *, text: bool = True, unless_same: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.unless_same = unless_same
+        self.written = False
+        self._file: IO[Any] | None = None
+
+    def __enter__(self) -> IO[Any]:
+        try:
+            self._file = tempfile.NamedTemporaryFile(
+                "w" if self.text else "wb",
+                encoding="utf-8" if self.text else None,
+                newline="" if self.text else None,
+                dir=self.path.parent,
+                prefix=f".{self.path.name}.",
+                suffix=".tmp",
+                delete=False,
+            )
+        except OSError as exc:
+            raise self._error(exc) from None
+        return self._file
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _: object
+    ) -> None:
+        assert self._file is not None
+        tmp = Path(self._file.name)
+        try:
+            if kind is None:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            self._file.close()
+            if kind is None:
+                if self.unless_same and _same_bytes(self.path, tmp):
+                    tmp.unlink()
+                    return
+                os.chmod(tmp, 0o666 & ~_current_umask())
+                os.replace(tmp, self.path)
+                self.written = True
+                return
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise self._error(exc) from None
+        tmp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise self._error(error) from None
+
+    def _error(self, exc: OSError) -> OutputError:
+        return OutputError(self.path, f"cannot write ({exc.strerror or exc})", _write_advice(exc))
+
+
+def _same_bytes(path: Path, other: Path) -> bool:
+    """Whether ``path`` is a file holding exactly what ``other`` holds."""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            newline="",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".tmp",
-            delete=False,
-        ) as tmp:
-            tmp_name = tmp.name
-            yield tmp
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o666 & ~_current_umask())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
-        raise OutputError(
-            path, f"cannot write ({exc.strerror or exc})", _write_advice(exc)
-        ) from None
-    except BaseException:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
-        raise
+        return path.is_file() and filecmp.cmp(path, other, shallow=False)
+    except OSError:
+        # Unreadable: written again, and the write says what is wrong.
+        return False
 
 
 def _write_advice(exc: OSError) -> str:

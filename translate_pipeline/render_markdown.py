@@ -24,7 +24,7 @@ from typing import Any
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Inline, InlineKind
 from translate_pipeline.fuzzy import fuzzy_score
 from translate_pipeline.inline_runs import Mark, Piece, SpanBuilder, canonical, pieces
-from translate_pipeline.output_files import atomic_text_file
+from translate_pipeline.output_files import AtomicFile
 from translate_pipeline.render_docx import kept_as_is_summary, ordered_items, shown_text_hash
 
 _ESCAPED = re.compile(r"\\([\\|])")
@@ -540,7 +540,7 @@ def write_bilingual_markdown(document: AlignedDocument, engine_label: str, path:
     """
     fingerprints: dict[str, str] = {}
     shown: dict[str, list[str]] = {}
-    with atomic_text_file(path) as out:
+    with AtomicFile(path) as out:
         for line in _table_lines(document, engine_label, fingerprints, shown):
             out.write(line + "\n")
         out.flush()

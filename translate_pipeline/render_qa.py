@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import shutil
@@ -14,8 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from translate_pipeline.document import AlignedDocument, AlignedRow
-from translate_pipeline.errors import OutputError
-from translate_pipeline.output_files import _write_advice
+from translate_pipeline.output_files import AtomicFile
 from translate_pipeline.protect import Outcome, SpanResult
 from translate_pipeline.qa import QaSummary
 from translate_pipeline.render_markdown import escape_cell
@@ -295,52 +293,18 @@ def _write_unless_held(path: Path, parts: Sequence[str | IO[str]]) -> bool:
     """Write ``parts`` (strings, or temporary files read from their start) to ``path``,
     unless it already holds exactly that; whether it was written.
 
-    The content goes to a temporary file beside ``path`` first, compared with
-    ``path`` and then renamed into place or removed.
-
     Raises:
         OutputError: The file cannot be written.
     """
-    tmp_name = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".tmp",
-            delete=False,
-        ) as tmp:
-            tmp_name = tmp.name
-            for part in parts:
-                if isinstance(part, str):
-                    tmp.write(part)
-                else:
-                    part.seek(0)
-                    shutil.copyfileobj(part, tmp)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        if _same_bytes(path, Path(tmp_name)):
-            Path(tmp_name).unlink()
-            return False
-        os.chmod(tmp_name, 0o666 & ~_current_umask())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
-        # The same advice as for every other output (write_atomic's).
-        advice = _write_advice(exc)
-        raise OutputError(path, f"cannot write ({exc.strerror or exc})", advice) from None
-    return True
-
-
-def _same_bytes(path: Path, other: Path) -> bool:
-    """Whether ``path`` is a file holding exactly what ``other`` holds."""
-    try:
-        return path.is_file() and filecmp.cmp(path, other, shallow=False)
-    except OSError:
-        # Unreadable: written again, and the write says what is wrong.
-        return False
+    target = AtomicFile(path, unless_same=True)
+    with target as out:
+        for part in parts:
+            if isinstance(part, str):
+                out.write(part)
+            else:
+                part.seek(0)
+                shutil.copyfileobj(part, out)
+    return target.written
 
 
 def _current_umask() -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 from translate_pipeline.align import english_blocks
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Document
 from translate_pipeline.errors import SourceError
-from translate_pipeline.output_files import atomic_text_file
+from translate_pipeline.output_files import AtomicFile
 
 # A plain-text line is taken for a heading when it is short, has no final
 # punctuation and holds no URL: titles such as
@@ -159,6 +159,6 @@ def _english_pieces(document: AlignedDocument) -> Iterator[str]:
 def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
     """Write the English article of a plain-text source, as Markdown, atomically
     (piece by piece: the whole article is never held as one string)."""
-    with atomic_text_file(path) as out:
+    with AtomicFile(path) as out:
         for piece in _english_pieces(document):
             out.write(piece)

@@ -18,13 +18,13 @@ from translate_pipeline.document import AlignedDocument, AlignedRow, Block, Inli
 from translate_pipeline.formats.markdown.front_matter import scalar
 from translate_pipeline.formats.markdown.inline import render_inline
 from translate_pipeline.formats.markdown.reader import read_markdown_document
-from translate_pipeline.output_files import atomic_text_file
+from translate_pipeline.output_files import AtomicFile
 
 
 def write_english(document: AlignedDocument, path: Path, english: str = "en-GB") -> None:
     """Write the English article of a Markdown source, atomically (block by block:
     the whole article is never held as one string)."""
-    with atomic_text_file(path) as out:
+    with AtomicFile(path) as out:
         for piece in _english_pieces(document):
             out.write(piece)
 
