@@ -27,7 +27,10 @@ from tests.docx_articles import build_rich_article
 from translate_pipeline.cluster import ClusterPlan, plan_actors
 from translate_pipeline.engines import EngineOptions
 from translate_pipeline.errors import EngineError
+from translate_pipeline.formats import read_document
+from translate_pipeline.memory import TranslationMemory
 from translate_pipeline.pipeline import RunConfig, run
+from translate_pipeline.segmenter import block_key, rules_fingerprint, splittable_texts
 
 GLOSSARY = ROOT / "glossary" / "terms.csv"
 RAY_ENV = {"RAY_DISABLE_USAGE_STATS": "1", "RAY_AUTH_MODE": "token"}
@@ -322,6 +325,7 @@ import sys
 from click.testing import CliRunner
 from translate_pipeline.cli import main
 from translate_pipeline.pipeline import RunConfig, run
+from translate_pipeline.segmenter import block_key, rules_fingerprint, splittable_texts
 from tests.conftest import TaggingTranslator
 assert CliRunner().invoke(main, ["run", "--help"]).exit_code == 0
 run(RunConfig((__import__("pathlib").Path({str(tmp_path / "a.txt")!r}),),
@@ -355,3 +359,65 @@ def test_a_cluster_run_finds_the_local_runs_sentences_without_starting_ray(
     assert local.translated > 0
     assert (again.translated, again.memory_hits) == (0, local.translated)
     assert output_contents(tmp_path / "cluster") == output_contents(tmp_path / "local")
+
+
+@pytest.mark.usefixtures("require_apertium", "require_ray")
+def test_articles_after_the_first_chunk_are_read_by_ray_tasks(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One article per chunk: the first is read here (Ray starts with the engine), the
+    # others by Ray tasks from the bytes the driver sends, a broken one among them.
+    import ray
+
+    from translate_pipeline.pipeline.reading import ArticleReader
+
+    articles = tmp_path / "articles"
+    shutil.copytree(corpus, articles)
+    (articles / "zz-casse.docx").write_bytes(b"PK\x03\x04 not a zip archive")
+
+    def configured(out: str, cluster: str | None) -> RunConfig:
+        return RunConfig(
+            (articles,),
+            tmp_path / out,
+            engine="apertium",
+            glossary=GLOSSARY,
+            memory=tmp_path / f"{out}.sqlite",
+            cluster=cluster,
+            chunk_segments=1,
+        )
+
+    local = run(configured("local", None))
+    # ArticleReader.read is the driver's own reading; Ray's workers import the module
+    # afresh, so this count sees only what the driver read itself.
+    read_here: list[Path] = []
+    driver_read = ArticleReader.read
+    monkeypatch.setattr(
+        ArticleReader, "read", lambda self, path: read_here.append(path) or driver_read(self, path)
+    )
+    notices: list[str] = []
+    ray.init(
+        address="local",
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=80 * 1024 * 1024,
+        log_to_driver=False,
+    )
+    try:
+        clustered = run(configured("cluster", "local"), notice=notices.append)
+    finally:
+        ray.shutdown()
+    assert [p.name for p in read_here] == ["000_a5270921bb6c39f4.txt"]
+    assert "Ray cluster: the 4 articles left are read and segmented as Ray tasks" in notices
+    assert [(r.source, r.segments, r.error) for r in clustered.documents] == [
+        (r.source, r.segments, r.error) for r in local.documents
+    ]
+    assert [r.source.name for r in clustered.failed] == ["zz-casse.docx"]
+    assert str(articles / "zz-casse.docx") in (clustered.failed[0].error or "")
+    assert output_contents(tmp_path / "cluster") == output_contents(tmp_path / "local")
+    assert clustered.segments == local.segments > 0
+    # The sentence spans the tasks found are kept in the driver's memory, as a local
+    # run keeps its own, for the next run.
+    riche = read_document(articles / "riche.docx")
+    keys = [block_key(text, rules_fingerprint()) for text in splittable_texts([riche])]
+    with TranslationMemory.open(tmp_path / "cluster.sqlite") as memory:
+        assert keys and set(memory.cached_spans(keys)) == set(keys)

@@ -2,10 +2,11 @@
 
 ``translate run --cluster`` starts a Ray instance on this machine;
 ``--cluster ADDRESS`` joins an existing cluster (``ray start --head`` on one
-machine, ``ray start --address HEAD:PORT`` on the others). Everything but the
-engine calls stays on the driver, which reads, segments, looks sentences up in
-the translation memory, masks protected spans, saves each finished batch and
-writes the outputs, exactly as a local run does. Only the memory's misses
+machine, ``ray start --address HEAD:PORT`` on the others). Once the engine's
+actors have started, Ray tasks read and segment the articles left, from the bytes
+the driver sends (:func:`read_on_cluster`). Everything else stays on the driver,
+which looks sentences up in the translation memory, masks protected spans, saves
+each finished batch and writes the outputs, exactly as a local run does. Only the memory's misses
 travel: each engine call of the local run is cut into the engine's own batches,
 which a pool of Ray actors (each holding one loaded engine) translates in
 parallel; the outputs come back in order. So a cluster run gives the same
@@ -21,13 +22,32 @@ from __future__ import annotations
 import functools
 import logging
 import socket
-from collections.abc import Callable, Sequence
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate_pipeline.document import Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, load_engine
-from translate_pipeline.errors import EngineError, PipelineError
+from translate_pipeline.errors import EngineError, PipelineError, display_path
+from translate_pipeline.pipeline.reading import (
+    ArticleReader,
+    cannot_open,
+    keeping_protected_whole,
+    parse_article,
+    read_problem,
+)
+from translate_pipeline.pipeline.reports import DocumentReport
+from translate_pipeline.protect import TermMatcher
+from translate_pipeline.segmenter import (
+    SentenceSplitter,
+    block_key,
+    rules_fingerprint,
+    segment_document,
+    splittable_texts,
+)
 
 if TYPE_CHECKING:
     from translate_pipeline.memory import Notice
@@ -320,6 +340,112 @@ class MarkedClusterTranslator(ClusterTranslator):
     def translate_marked(self, texts: Sequence[str]) -> list[str]:
         """The engine's ``translate_marked``, spread over the actors in order."""
         return self._spread("translate_marked", texts)
+
+
+# Reading tasks submitted ahead of the article the driver is at, per CPU of the
+# cluster: they read the next articles while the driver translates and writes.
+READS_AHEAD_PER_CPU = 2
+
+ArticleRead = tuple[Document, tuple[Segment, ...]] | DocumentReport
+
+
+def read_on_cluster(
+    ray: Any, files: Sequence[Path], reader: ArticleReader, matcher: TermMatcher
+) -> Iterator[tuple[Path, ArticleRead]]:
+    """Each of ``files`` read and segmented by a Ray task, in order.
+
+    The driver opens each file and sends its bytes (a task on another node cannot
+    read the driver's disk); the task reads and segments it (see
+    :func:`read_article_bytes`) and its new sentence spans come back to the
+    driver's memory through ``reader``. Up to :data:`READS_AHEAD_PER_CPU` tasks per
+    CPU of the cluster run ahead, so the next articles are read while the driver
+    translates and writes the chunk at hand.
+
+    Raises:
+        EngineError: A reading task was lost (its node or worker died).
+    """
+    # No CPU reserved: the engine actors hold every CPU of the cluster, and reading
+    # is short work between their batches; the window below bounds it.
+    task = ray.remote(num_cpus=0)(read_article_bytes)
+    shared_matcher = ray.put(matcher)
+    ahead = max(2, READS_AHEAD_PER_CPU * int(ray.cluster_resources().get("CPU", 1)))
+    pending: deque[tuple[Path, Any]] = deque()
+    queue = iter(files)
+
+    def submit() -> None:
+        for path in queue:
+            name = reader.names[path]
+            problem = read_problem(path)
+            if problem is None:
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    problem = cannot_open(path, exc)
+            if problem is not None:
+                pending.append((path, DocumentReport(source=path, doc_id=name, error=problem)))
+            else:
+                pending.append((path, task.remote(path, name, data, shared_matcher)))
+            if len(pending) >= ahead:
+                return
+
+    submit()
+    while pending:
+        path, waiting = pending.popleft()
+        if isinstance(waiting, DocumentReport):
+            read: ArticleRead = waiting
+        else:
+            try:
+                outcome = ray.get(waiting)
+            except ray.exceptions.RayError as exc:
+                raise EngineError(
+                    f"{display_path(path)}: its reading task on the Ray cluster was lost "
+                    f"({_last_line(exc)}); every chunk written before is in the translation "
+                    "memory: run the same command again to resume"
+                ) from None
+            if isinstance(outcome, str):
+                read = DocumentReport(source=path, doc_id=reader.names[path], error=outcome)
+            else:
+                document, segments, spans = outcome
+                reader.keep_spans(spans)
+                read = (document, segments)
+        submit()
+        yield path, read
+
+
+def read_article_bytes(
+    path: Path, name: str, data: bytes, matcher: TermMatcher
+) -> tuple[Document, tuple[Segment, ...], dict[str, list[tuple[int, int]]]] | str:
+    """The article whose file at ``path`` (on the driver) holds ``data``, read and
+    segmented as a local run does, or why it cannot be read.
+
+    Run as a Ray task: the bytes are written under the file's own name in a
+    temporary folder and read there; the document and the messages name ``path``.
+    The sentence spans are all found here (the memory's cached spans are on the
+    driver; the same rules give the same spans) and returned by block key.
+    """
+    with tempfile.TemporaryDirectory(prefix="translate-read-") as folder:
+        copy = Path(folder) / path.name
+        copy.write_bytes(data)
+        read = parse_article(copy)
+        if isinstance(read, str):
+            return read.replace(display_path(copy), display_path(path))
+    document = replace(read, path=path, doc_id=name)
+    fingerprint = rules_fingerprint()
+    splitter = _splitter()
+    spans = {text: splitter.spans(text) for text in splittable_texts([document])}
+    segments = segment_document(document, keeping_protected_whole(document, spans, matcher))
+    return (
+        document,
+        segments,
+        {block_key(text, fingerprint): found for text, found in spans.items()},
+    )
+
+
+@functools.cache
+def _splitter() -> SentenceSplitter:
+    # Loaded once per Ray worker process (pysbd is slow to load), as a local run
+    # loads it once per run.
+    return SentenceSplitter()
 
 
 def _last_line(exc: BaseException) -> str:

@@ -363,6 +363,8 @@ class _Job:
         # Texts this run translated whose inline code the engine lost anyway: a later
         # chunk takes them from the memory rather than translating them again.
         self._code_lost_now: set[str] = set()
+        # Whether this cluster run's engine actors have started (Ray is connected).
+        self._cluster_started = False
         self._sizes = {path: _source_size(path) for path in scan.files}
         # Articles done, and the bytes of those done before the chunk at hand.
         self._done = RunProgress(0, len(scan.files), 0, 0, sum(self._sizes.values()))
@@ -376,9 +378,13 @@ class _Job:
         limit = max(1, self.config.chunk_segments)
         chunk: Chunk = []
         segments = 0
-        for path in self.scan.files:
+        reads = self._reads()
+        while True:
             with self.watch.stage("read and segment"):
-                read = self.reader.read(path)
+                item = next(reads, None)
+            if item is None:
+                break
+            path, read = item
             if isinstance(read, DocumentReport):
                 self.reports[path] = read
                 self._failed(path)
@@ -394,6 +400,27 @@ class _Job:
             with self.watch.stage("read and segment"):
                 self.reader.save_spans()
             yield chunk
+
+    def _reads(
+        self,
+    ) -> Iterator[tuple[Path, tuple[Document, tuple[Segment, ...]] | DocumentReport]]:
+        """Each article read and segmented, in order: here, or, in a cluster run once
+        its engine actors have started, by Ray tasks (Ray starts only for the
+        engine, so a run the memory serves entirely never starts it)."""
+        files = self.scan.files
+        for index, path in enumerate(files):
+            if self._cluster_started:
+                from translate_pipeline.cluster import import_ray, read_on_cluster
+
+                if self.notice:
+                    left = len(files) - index
+                    self.notice(
+                        f"Ray cluster: the {left} article{'s' if left > 1 else ''} left "
+                        "are read and segmented as Ray tasks"
+                    )
+                yield from read_on_cluster(import_ray(), files[index:], self.reader, self.matcher)
+                return
+            yield path, self.reader.read(path)
 
     def _failed(self, path: Path) -> None:
         """Count an article that could not be read as done."""
@@ -522,6 +549,7 @@ class _Job:
 
             with watch.stage("load model"):
                 translator = choice.load()
+            self._cluster_started = config.cluster is not None
             with watch.stage("translate"):
                 # In slices of whole engine batches, so that the masked texts and
                 # other working state of one large article are never all held.

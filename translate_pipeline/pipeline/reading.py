@@ -51,25 +51,10 @@ class ArticleReader:
         """The article at ``path`` and its segments, or the report of why it cannot
         be read."""
         name = self.names[path]
-        error = read_problem(path)
-        if error is None:
-            try:
-                document = read_document(path)
-            except SourceError as exc:
-                error = str(exc)
-            except Exception as exc:
-                # Readers parse hostile bytes with zip, XML and Markdown libraries,
-                # which fail in more ways than any list foresees (python-docx raises
-                # ValueError for an .xlsx renamed .docx); whatever it is, it is this
-                # article's error and the others are still written.
-                error = (
-                    f"{display_path(path)}: cannot be read as {format_of(path).name} "
-                    f"({str(exc) or type(exc).__name__}). Check that it is a {path.suffix} file; "
-                    "save it again from its editor if it is"
-                )
-        if error is not None:
-            return DocumentReport(source=path, doc_id=name, error=error)
-        document = dataclasses.replace(document, doc_id=name)
+        read = read_problem(path) or parse_article(path)
+        if isinstance(read, str):
+            return DocumentReport(source=path, doc_id=name, error=read)
+        document = dataclasses.replace(read, doc_id=name)
         return document, segment_document(document, self._span_finder(document))
 
     def _span_finder(self, document: Document) -> KeepingWhole:
@@ -84,22 +69,51 @@ class ArticleReader:
                 self._splitter = SentenceSplitter()
             for text in missing:
                 spans[text] = self._fresh[keys[text]] = self._splitter.spans(text)
-        # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
-        block_code = code_ranges(
-            (block.text, block.inlines) for block in document.translatable_blocks
-        )
-        return KeepingWhole(
-            KnownSpans(spans),
-            lambda text: [
-                (p.start, p.end) for p in find_spans(text, self.matcher, block_code.get(text, ()))
-            ],
-        )
+        return keeping_protected_whole(document, spans, self.matcher)
+
+    def keep_spans(self, found: dict[str, list[tuple[int, int]]]) -> None:
+        """Keep sentence spans found elsewhere (by a cluster's reading tasks), by
+        block key, to be saved with this reader's own at :meth:`save_spans`."""
+        self._fresh.update(found)
 
     def save_spans(self) -> None:
         """Keep the sentence spans found since the last call, for the next run."""
         if self._fresh:
             self.memory.store_spans(self._fresh)
             self._fresh = {}
+
+
+def parse_article(path: Path) -> Document | str:
+    """The article at ``path`` read by its format's reader, or why it cannot be."""
+    try:
+        return read_document(path)
+    except SourceError as exc:
+        return str(exc)
+    except Exception as exc:
+        # Readers parse hostile bytes with zip, XML and Markdown libraries,
+        # which fail in more ways than any list foresees (python-docx raises
+        # ValueError for an .xlsx renamed .docx); whatever it is, it is this
+        # article's error and the others are still written.
+        return (
+            f"{display_path(path)}: cannot be read as {format_of(path).name} "
+            f"({str(exc) or type(exc).__name__}). Check that it is a {path.suffix} file; "
+            "save it again from its editor if it is"
+        )
+
+
+def keeping_protected_whole(
+    document: Document, spans: dict[str, list[tuple[int, int]]], matcher: TermMatcher
+) -> KeepingWhole:
+    """The sentence ``spans`` of each paragraph of ``document``, never cutting a
+    protected span (a glossary term, a URL, a number, inline code)."""
+    # Inline code is never cut either ("`fig.show(). Puis`" is one piece of code).
+    block_code = code_ranges((block.text, block.inlines) for block in document.translatable_blocks)
+    return KeepingWhole(
+        KnownSpans(spans),
+        lambda text: [
+            (p.start, p.end) for p in find_spans(text, matcher, block_code.get(text, ()))
+        ],
+    )
 
 
 def read_problem(path: Path) -> str | None:
@@ -116,13 +130,18 @@ def read_problem(path: Path) -> str | None:
         with path.open("rb"):
             pass
     except OSError as exc:
-        fix = (
-            "Give yourself read permission (chmod u+r) or run as its owner"
-            if isinstance(exc, PermissionError)
-            else "Check the file"
-        )
-        return f"{display_path(path)}: cannot be read ({describe_os_error(exc)}). {fix}"
+        return cannot_open(path, exc)
     return None
+
+
+def cannot_open(path: Path, exc: OSError) -> str:
+    """Why ``path`` could not be opened, and what to do about it."""
+    fix = (
+        "Give yourself read permission (chmod u+r) or run as its owner"
+        if isinstance(exc, PermissionError)
+        else "Check the file"
+    )
+    return f"{display_path(path)}: cannot be read ({describe_os_error(exc)}). {fix}"
 
 
 def output_names(files: Sequence[Path]) -> dict[Path, str]:
