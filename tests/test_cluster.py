@@ -19,6 +19,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -421,3 +422,65 @@ def test_articles_after_the_first_chunk_are_read_by_ray_tasks(
     keys = [block_key(text, rules_fingerprint()) for text in splittable_texts([riche])]
     with TranslationMemory.open(tmp_path / "cluster.sqlite") as memory:
         assert keys and set(memory.cached_spans(keys)) == set(keys)
+
+
+class _PivotEngine:
+    """An engine with both ways of marked translation, telling which one ran."""
+
+    def translate_marked(self, texts: list[str]) -> list[str]:
+        return [f"first pivot: {text}" for text in texts]
+
+    def translate_marked_matching(self, texts: list[str], english: list[str]) -> list[str]:
+        return [f"{text} as in {wanted}" for text, wanted in zip(texts, english, strict=True)]
+
+
+class _Call:
+    def __init__(self, method: Any) -> None:
+        self.remote = method
+
+
+class _InlinePool:
+    """Stands for Ray's ActorPool: runs each chunk on the one actor, in order."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+
+    def map(self, submit: Any, chunks: list[Any]) -> list[Any]:
+        return [submit(self.actor, chunk) for chunk in chunks]
+
+
+@pytest.mark.usefixtures("require_ray")
+def test_cluster_places_spans_with_the_pivot_that_wrote_each_english() -> None:
+    # A local run asks the engine for the marked translation of the pivot that wrote
+    # each segment's English; a cluster run must ask its actors the same, in order,
+    # across the actors' chunks.
+    from translate_pipeline.cluster import EngineActor, MarkedClusterTranslator
+
+    actor = EngineActor(_PivotEngine)
+
+    class Remote:
+        def __getattr__(self, method: str) -> _Call:
+            return _Call(getattr(actor, method))
+
+    translator = MarkedClusterTranslator(
+        name="apertium",
+        version="v",
+        batch_size=4,
+        uses_placeholders=True,
+        plan=ClusterPlan("local", 2, 1, 0),
+        nodes=1,
+        actor_batch_size=2,
+        _pool=_InlinePool(Remote()),
+        _actors=(),
+    )
+    texts, english = ["a", "b", "c"], ["A", "B", "C"]
+    assert translator.translate_marked_matching(texts, english) == [
+        "a as in A",
+        "b as in B",
+        "c as in C",
+    ]
+    assert translator.translate_marked(texts) == [
+        "first pivot: a",
+        "first pivot: b",
+        "first pivot: c",
+    ]

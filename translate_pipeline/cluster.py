@@ -224,6 +224,14 @@ class EngineActor:
         """The engine's ``translate_marked`` (Apertium's HTML-aware translation)."""
         return self.engine.translate_marked(texts)  # type: ignore[union-attr]
 
+    def translate_marked_matching(self, texts: list[str], english: list[str]) -> list[str]:
+        """The engine's ``translate_marked_matching`` (the pivot that wrote each English),
+        or its ``translate_marked`` where it has one way only."""
+        matching = getattr(self.engine, "translate_marked_matching", None)
+        if matching is None:
+            return self.translate_marked(texts)
+        return list(matching(texts, english))
+
 
 def start_actors(
     ray: Any,
@@ -310,15 +318,21 @@ class ClusterTranslator:
         """Translate ``texts`` on the actors, in order."""
         return self._spread("translate", texts)
 
-    def _spread(self, method: str, texts: Sequence[str]) -> list[str]:
+    def _spread(self, method: str, texts: Sequence[str], *more: Sequence[str]) -> list[str]:
+        """``method`` of the actors over ``texts`` (and lists beside them), in order."""
         if not texts:
             return []
         import ray
 
         size = self.actor_batch_size or len(texts)
-        chunks = [list(texts[start : start + size]) for start in range(0, len(texts), size)]
+        chunks = [
+            [list(column[start : start + size]) for column in (texts, *more)]
+            for start in range(0, len(texts), size)
+        ]
         try:
-            done = self._pool.map(lambda actor, chunk: getattr(actor, method).remote(chunk), chunks)
+            done = self._pool.map(
+                lambda actor, chunk: getattr(actor, method).remote(*chunk), chunks
+            )
             return [english for outputs in done for english in outputs]
         except ray.exceptions.RayTaskError as exc:
             cause = exc.cause
@@ -340,6 +354,11 @@ class MarkedClusterTranslator(ClusterTranslator):
     def translate_marked(self, texts: Sequence[str]) -> list[str]:
         """The engine's ``translate_marked``, spread over the actors in order."""
         return self._spread("translate_marked", texts)
+
+    def translate_marked_matching(self, texts: Sequence[str], english: Sequence[str]) -> list[str]:
+        """The engine's ``translate_marked_matching``, spread over the actors in order, so
+        that spans are placed by the pivot that wrote each English, as in a local run."""
+        return self._spread("translate_marked_matching", texts, english)
 
 
 # Reading tasks submitted ahead of the article the driver is at, per CPU of the
