@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,3 +186,16 @@ def require_apertium() -> Iterator[None]:
             pytest.fail("Apertium must be installed in CI (apt-get install apertium-fr-es ...)")
         pytest.skip("apertium is not installed here")
     yield
+
+
+def output_contents(folder: Path) -> dict[str, object]:
+    """Every output file's bytes; a .docx as its parts' bytes (the zip stamps each part
+    with the time it was written, so two runs' archives differ in those bytes only)."""
+    contents: dict[str, object] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as archive:
+                contents[path.name] = {name: archive.read(name) for name in archive.namelist()}
+        else:
+            contents[path.name] = path.read_bytes()
+    return contents

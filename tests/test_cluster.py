@@ -16,14 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS, TaggingTranslator
+from tests.conftest import ROOT, SEEDS, TaggingTranslator, output_contents
 from tests.docx_articles import build_rich_article
 from translate_pipeline.cluster import ClusterPlan, plan_actors
 from translate_pipeline.engines import EngineOptions
@@ -86,19 +85,6 @@ def local_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     )
     assert not report.failed and report.translated > 0
     return out / "out"
-
-
-def output_contents(folder: Path) -> dict[str, object]:
-    """Every output file's bytes; a .docx as its parts' bytes (the zip stamps each part
-    with the time it was written, so two runs' archives differ in those bytes only)."""
-    contents: dict[str, object] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".docx":
-            with zipfile.ZipFile(path) as archive:
-                contents[path.name] = {name: archive.read(name) for name in archive.namelist()}
-        else:
-            contents[path.name] = path.read_bytes()
-    return contents
 
 
 @pytest.mark.usefixtures("require_apertium", "require_ray", "installed_tiny_model")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,7 @@ from translate_pipeline.engines.apertium import PIVOTS, ApertiumTranslator
 from translate_pipeline.errors import EngineError
 from translate_pipeline.pipeline import RunConfig, RunReport, run
 
-from .conftest import ROOT, SEEDS, TaggingTranslator, apertium_available
+from .conftest import ROOT, SEEDS, TaggingTranslator, apertium_available, output_contents
 from .docx_articles import build_rich_article
 
 GLOSSARY = ROOT / "glossary" / "terms.csv"
@@ -42,19 +41,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "nucleaire.md").write_text(FORMATTED_MARKDOWN, encoding="utf-8")
     (folder / "repris.md").write_text(FORMATTED_MARKDOWN.replace("# Le", "# Encore le"), "utf-8")
     return folder
-
-
-def output_contents(folder: Path) -> dict[str, object]:
-    """Every output file's bytes; a .docx as its parts' bytes (the zip stamps each part
-    with the time it was written, so two runs' archives differ in those bytes only)."""
-    contents: dict[str, object] = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix == ".docx":
-            with zipfile.ZipFile(path) as archive:
-                contents[path.name] = {name: archive.read(name) for name in archive.namelist()}
-        else:
-            contents[path.name] = path.read_bytes()
-    return contents
 
 
 def _engine(name: str) -> TaggingTranslator | ApertiumTranslator:
