@@ -251,8 +251,14 @@ def main() -> None:
                 f"peak RSS {result['peak_rss_mb']:>8.1f} MB  {result['seconds']:>7.1f} s",
                 flush=True,
             )
+            # A stage met many times (once per slice of a large article) is shown
+            # once, with the highest peak after it and how often it ran.
+            highest: dict[str, tuple[float, int]] = {}
             for name, mb in result.get("peak_after_stage_mb", []):  # type: ignore[union-attr]
-                print(f"        after {name:<18} {mb:>8.1f} MB")
+                peak, times = highest.get(name, (0.0, 0))
+                highest[name] = (max(peak, mb), times + 1)
+            for name, (mb, times) in highest.items():
+                print(f"        after {name:<18} {mb:>8.1f} MB  ({times}x)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
         json.dumps(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from translate_pipeline.document import AlignedRow
 from translate_pipeline.engines.apertium import PIVOTS, ApertiumTranslator
 from translate_pipeline.errors import EngineError
 from translate_pipeline.pipeline import RunConfig, RunReport, run
+from translate_pipeline.pipeline.spool import RowSpool
 
 from .conftest import ROOT, SEEDS, TaggingTranslator, apertium_available, output_contents
 from .docx_articles import build_rich_article
@@ -88,7 +91,9 @@ def test_a_run_in_one_chunk_per_article_writes_what_a_run_in_one_chunk_writes(
     assert many.memory_hits > one.memory_hits == 0
     if engine_name == "tagging":
         assert sum(engines[1].calls) == sum(engines[0].calls) == one.translated
-        assert len(engines[1].calls) == 5 and len(engines[0].calls) == 1
+        # Each article is larger than a chunk of one segment, so it is taken a slice
+        # of whole blocks at a time: one call per slice with something new to send.
+        assert len(engines[0].calls) == 1 and len(engines[1].calls) > 5
 
 
 @dataclass
@@ -185,3 +190,38 @@ def test_an_article_translated_in_slices_gives_the_outputs_of_one_pass(
     # Slices of two whole batches: the engine gets the same batches.
     assert sliced.calls == whole.calls and len(whole.calls) > 2
     assert output_contents(tmp_path / "sliced") == output_contents(tmp_path / "whole")
+
+
+def test_an_article_larger_than_a_chunk_is_translated_and_written_slice_by_slice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    # Twelve paragraphs of two sentences, one with formatting and code, then a small
+    # article: the first is taken in slices of two whole paragraphs (4 segments).
+    paragraphs = [f"Phrase {n} du texte. Suite {n} ici." for n in range(12)]
+    paragraphs[4] = "Le **nucléaire** revient avec `make test` ici. Suite 4 ici."
+    (source / "a.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    (source / "b.txt").write_text("Phrase 3 du texte. Autre chose.", encoding="utf-8")
+    spooled: list[int] = []
+
+    class CountingSpool(RowSpool):
+        def __iter__(self) -> Iterator[AlignedRow]:
+            spooled.append(len(self))
+            yield from super().__iter__()
+
+    monkeypatch.setattr("translate_pipeline.pipeline.RowSpool", CountingSpool)
+    sliced = TaggingTranslator(calls=[])
+    config = RunConfig((source,), tmp_path / "sliced", memory=tmp_path / "s.sqlite")
+    report = run(dataclasses.replace(config, chunk_segments=4), engine=sliced)
+    whole = TaggingTranslator(calls=[])
+    config = RunConfig((source,), tmp_path / "whole", memory=tmp_path / "w.sqlite")
+    expected = run(config, engine=whole)
+    assert not report.failed
+    assert sliced.calls == [4, 4, 4, 4, 4, 4, 1] and whole.calls == [25]
+    assert output_contents(tmp_path / "sliced") == output_contents(tmp_path / "whole")
+    assert (report.segments, report.qa) == (expected.segments, expected.qa)
+    assert report.segments == 26
+    # The large article's rows were written from the spool (the digest, the three
+    # writers and the memory's record each went through them); the small one's never.
+    assert len(spooled) >= 4 and set(spooled) == {24}

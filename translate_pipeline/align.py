@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from translate_pipeline.document import (
     AlignedDocument,
     AlignedRow,
+    Block,
     Document,
     FlagCode,
     Inline,
@@ -109,3 +110,30 @@ def english_blocks(document: AlignedDocument) -> list[tuple[Segment, str]]:
         else:
             blocks.append((row.segment, [row.english]))
     return [(first, " ".join(part for part in parts if part)) for first, parts in blocks]
+
+
+def rows_by_block(
+    document: AlignedDocument, blocks: Sequence[Block]
+) -> Iterator[tuple[Block | None, list[AlignedRow]]]:
+    """Each of ``blocks`` (the source's, in order) with its rows, going through
+    ``document.rows`` once, so that rows read back from disk are never all held.
+
+    A verbatim block comes with no rows. Rows come in the order of their blocks,
+    as segmentation made them; a row whose block is not met in that order (never
+    expected) is kept, never dropped: all such rows come last, with ``None``.
+    """
+    rows = iter(document.rows)
+    pending = next(rows, None)
+    stray: list[AlignedRow] = []
+    for block in blocks:
+        mine: list[AlignedRow] = []
+        if block.translatable:
+            while pending is not None and pending.segment.block_index <= block.index:
+                (mine if pending.segment.block_index == block.index else stray).append(pending)
+                pending = next(rows, None)
+        yield block, mine
+    if pending is not None:
+        stray.append(pending)
+    stray.extend(rows)
+    if stray:
+        yield None, stray

@@ -7,6 +7,7 @@ reaches back into an earlier one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -345,9 +346,12 @@ class AlignedDocument:
 
     ``source`` is the document the rows came from, so that writers can rebuild the
     article around them (verbatim blocks, structure, the format's own skeleton).
+    ``rows`` is a tuple, or for an article too large to hold at once a sequence
+    read back from disk (``pipeline.spool.RowSpool``): writers go through it in
+    order, once or a few times, and never keep it whole.
     """
 
     doc_id: str
     source_path: Path
-    rows: tuple[AlignedRow, ...]
+    rows: Sequence[AlignedRow]
     source: Document | None = None

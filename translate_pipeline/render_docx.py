@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from translate_pipeline.align import rows_by_block
 from translate_pipeline.document import (
     AlignedDocument,
     AlignedRow,
@@ -255,17 +256,12 @@ def ordered_items(document: AlignedDocument) -> Iterator[AlignedRow | Block]:
     if document.source is None:
         yield from document.rows
         return
-    by_block: dict[int, list[AlignedRow]] = {}
-    for row in document.rows:
-        by_block.setdefault(row.segment.block_index, []).append(row)
-    for block in document.source.blocks:
-        if not block.translatable:
+    # Rows of blocks the source does not list (never expected) come last, never dropped.
+    for block, rows in rows_by_block(document, document.source.blocks):
+        if block is not None and not block.translatable:
             yield block
         else:
-            yield from by_block.pop(block.index, [])
-    # Rows of blocks the source does not list (never expected): kept, never dropped.
-    for rest in by_block.values():
-        yield from rest
+            yield from rows
 
 
 def _row_template(table: Any, widths: list[Any]) -> Any:

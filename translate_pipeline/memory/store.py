@@ -5,6 +5,7 @@ What the memory is for, and its rules, are in the package docstring.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from translate_pipeline.errors import MemoryFileError
 from translate_pipeline.memory.admin import MemoryAdministration
@@ -352,26 +354,39 @@ class TranslationMemory(MemoryAdministration):
                 it), its IDs that are not among them are forgotten: they no longer
                 stand for anything in the article (it lost paragraphs).
         """
-        records = list(records)
-        stale: list[str] = []
-        if document is not None:
-            current = {r.segment_id for r in records}
-            stale = [i for i in self._document_ids(document) if i not in current]
-        if self.read_only and not stale:
-            known = self.segments(r.segment_id for r in records)
-            if all(known.get(r.segment_id) == r for r in records):
-                return
+        # In batches, so that the records of a large article are never all held.
+        batches = _batches(iter(records), 500)
+        if self.read_only:
+            # Refused below at the first record it does not hold, or the first stale ID.
+            current: set[str] = set()
+            for batch in batches:
+                current.update(r.segment_id for r in batch)
+                known = self.segments(r.segment_id for r in batch)
+                if any(known.get(r.segment_id) != r for r in batch):
+                    break
+            else:
+                if document is None or all(i in current for i in self._document_ids(document)):
+                    return
+            with self._writing():
+                pass  # raises: the memory is read-only
         now = _now()
+        current = set()
         with self._writing():
-            self._db.executemany("DELETE FROM segments WHERE segment_id = ?", [(i,) for i in stale])
-            self._db.executemany(
-                """INSERT INTO segments (segment_id, source, target, kind, updated_at)
-                   VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (segment_id) DO UPDATE SET source = excluded.source,
-                       target = excluded.target, kind = excluded.kind,
-                       updated_at = excluded.updated_at""",
-                [(r.segment_id, r.source, r.target, r.kind, now) for r in records],
-            )
+            for batch in batches:
+                current.update(r.segment_id for r in batch)
+                self._db.executemany(
+                    """INSERT INTO segments (segment_id, source, target, kind, updated_at)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (segment_id) DO UPDATE SET source = excluded.source,
+                           target = excluded.target, kind = excluded.kind,
+                           updated_at = excluded.updated_at""",
+                    [(r.segment_id, r.source, r.target, r.kind, now) for r in batch],
+                )
+            if document is not None:
+                stale = [i for i in self._document_ids(document) if i not in current]
+                self._db.executemany(
+                    "DELETE FROM segments WHERE segment_id = ?", [(i,) for i in stale]
+                )
 
     @_guarded
     def segments(self, segment_ids: Iterable[str]) -> dict[str, SegmentRecord]:
@@ -543,3 +558,12 @@ def _writable(path: Path) -> bool:
 def _path_key(path: Path) -> str:
     """How an output path is keyed: absolute, with any byte that is not UTF-8 escaped."""
     return os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")
+
+
+T = TypeVar("T")
+
+
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    while batch := list(itertools.islice(items, size)):
+        yield batch

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate_pipeline.document import Document, Segment
+from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
@@ -40,11 +40,13 @@ from translate_pipeline.pipeline.aligning import (
 )
 from translate_pipeline.pipeline.reading import ArticleReader, code_ranges, output_names
 from translate_pipeline.pipeline.reports import DocumentReport
+from translate_pipeline.pipeline.spool import RowSpool
 from translate_pipeline.pipeline.writing import OUTPUT_FORMAT, document_digest, write_document
 from translate_pipeline.project import default_glossary_path
 from translate_pipeline.protect import TermMatcher
 from translate_pipeline.qa import QaSummary
 from translate_pipeline.render_qa import QaReportStream
+from translate_pipeline.reproject import Alignment
 from translate_pipeline.sources import SourceScan, find_sources
 from translate_pipeline.translation import (
     DEFAULT_BATCH_SIZE,
@@ -389,8 +391,16 @@ class _Job:
                 self.reports[path] = read
                 self._failed(path)
                 continue
+            if chunk and len(read[1]) > limit:
+                # An article larger than a chunk goes alone (it is taken in slices).
+                with self.watch.stage("read and segment"):
+                    self.reader.save_spans()
+                yield chunk
+                chunk, segments = [], 0
             chunk.append(read)
             segments += len(read[1])
+            # Only the chunk holds the article, which translate_and_write may let go.
+            item = read = None
             if segments >= limit:
                 with self.watch.stage("read and segment"):
                     self.reader.save_spans()
@@ -442,14 +452,19 @@ class _Job:
             share = int(self._chunk_bytes * self._translated / 2 + self._written_bytes / 2)
             self.progress(dataclasses.replace(self._done, bytes_done=self._done.bytes_done + share))
 
-    def _translating(self, offset: int, misses: int) -> ProgressCallback | None:
-        """A callback for the engine's batches of a slice of the chunk's ``misses``
-        starting at ``offset``, moving the chunk's bytes along."""
+    def _translating(
+        self, offset: int, misses: int, share: tuple[int, int]
+    ) -> ProgressCallback | None:
+        """A callback for the engine's batches of a part of the ``misses`` of slice
+        ``share`` (its number and the chunk's count of slices), the part starting
+        at ``offset``, moving the chunk's bytes along."""
         if self.progress is None:
             return None
+        number, count = share
 
         def on_batch(done: int, total: int) -> None:
-            self._translated = (offset + done) / misses if misses else 1.0
+            within = (offset + done) / misses if misses else 1.0
+            self._translated = (number + within) / count
             self._tell()
 
         return on_batch
@@ -503,17 +518,60 @@ class _Job:
         return self._reviewed
 
     def translate_and_write(self, chunk: Chunk, qa: QaReportStream) -> None:
-        """Look up, translate, align and write the articles of one chunk."""
-        config, memory, watch, matcher = self.config, self.memory, self.watch, self.matcher
-        texts = list(dict.fromkeys(s.text for _, segments in chunk for s in segments))
+        """Look up, translate, align and write the articles of one chunk.
+
+        An article of more than ``chunk_segments`` segments (alone in its chunk, see
+        :meth:`chunks`) is taken in slices of whole blocks of about that many
+        segments, each looked up, translated, aligned and checked in turn, its rows
+        kept in a temporary file (:class:`RowSpool`) until the article is written,
+        so that its translations and rows are never all held at once.
+        """
         self._chunk_bytes = sum(self._sizes[document.path] for document, _ in chunk)
         self._translated, self._written_bytes = 0.0, 0
+        limit = max(1, self.config.chunk_segments)
+        if len(chunk) == 1 and len(chunk[0][1]) > limit:
+            document, segments = chunk[0]
+            slices = block_slices(segments, limit)
+            # The chunk's copy is let go: the rows in the spool hold the segments.
+            chunk[0] = (document, ())
+            del segments
+            labels = set()
+            with RowSpool() as spool:
+                for number, piece in enumerate(slices):
+                    slices[number] = ()
+                    done = self._translate([(document, piece)], (number, len(slices)))
+                    spool.extend(self._checked(document, piece, done, qa).rows)
+                    labels.add(done.label)
+                    del done
+                aligned = AlignedDocument(document.doc_id, document.path, spool, document)
+                label = labels.pop() if len(labels) == 1 else f"{MEMORY_ONLY} (no engine loaded)"
+                self._write(document, aligned, len(spool), label)
+        else:
+            done = self._translate(chunk, (0, 1))
+            for document, segments in chunk:
+                aligned = self._checked(document, segments, done, qa)
+                self._write(document, aligned, len(segments), done.label)
+                del aligned
+        self._done = dataclasses.replace(
+            self._done, bytes_done=self._done.bytes_done + self._chunk_bytes
+        )
+        self._chunk_bytes, self._translated, self._written_bytes = 0, 0.0, 0
+
+    def _translate(self, pairs: Chunk, share: tuple[int, int]) -> _Translated:
+        """The English of every segment of ``pairs`` (a chunk, or one slice of an
+        article), from the memory or the engine, with what aligning needs.
+
+        ``share`` is ``(number, count)``: the slice's place among the chunk's
+        slices, for progress.
+        """
+        config, memory, watch, matcher = self.config, self.memory, self.watch, self.matcher
+        texts = list(dict.fromkeys(s.text for _, segments in pairs for s in segments))
         choice, hits = self._engine_for(texts)
         label = f"{choice.name} ({choice.version})"
         if self.label is None:
             self.label, self.engine_identity = label, (choice.name, choice.version)
         key = MachineKey(choice.name, choice.version, _made_with(self.glossary, config.english))
-        code = code_ranges((s.text, s.inlines) for _, segments in chunk for s in segments)
+        code = code_ranges((s.text, s.inlines) for _, segments in pairs for s in segments)
         with watch.stage("memory lookup"):
             engine_at_hand = hits is None
             if hits is None:
@@ -540,6 +598,7 @@ class _Job:
         hits = {t: hit for t, hit in hits.items() if t not in stale}
         misses = [text for text in texts if text not in hits]
         translator: Translator | None = None
+        number, count = share
         if misses:
 
             def save(done: dict[str, Translation]) -> None:
@@ -559,7 +618,7 @@ class _Job:
                         translator,
                         misses[start : start + step],
                         matcher,
-                        self._translating(start, len(misses)),
+                        self._translating(start, len(misses), share),
                         on_batch=save,
                         variant=config.english,
                         lexicon=lexicon,
@@ -567,7 +626,7 @@ class _Job:
                     )
                     translations.update(fresh)
                     self._code_lost_now.update(t for t, tr in fresh.items() if code_lost(tr))
-        self._translated = 1.0
+        self._translated = (number + 1) / count
         with watch.stage("near matches"):
             near = _near_matches(self._reviewed_entries, translations, matcher)
             translations.update(
@@ -582,44 +641,99 @@ class _Job:
             (text, t.english) for text, t in translations.items() if t.origin == REVIEWED
         )
         with watch.stage("translate"):
-            span_english = _span_translations(choice, translator, chunk, translations, matcher)
-            alignments = _span_alignments(choice, translator, chunk, translations, span_english)
-        notes = memory.notes.lookup(translations)
-        for document, segments in chunk:
-            with watch.stage("QA"):
-                aligned = _with_notes(
-                    _align_checked(
-                        document,
-                        segments,
-                        translations,
-                        reviewed_spans,
-                        span_english,
-                        near,
-                        alignments,
-                    ),
-                    notes,
-                )
-                qa.add(
-                    aligned, (r for segment in segments for r in translations[segment.text].spans)
-                )
-            with watch.stage("write documents"):
-                self.reports[document.path] = dataclasses.replace(
-                    write_document(
-                        aligned,
-                        config.out_dir / self.scan.subfolder(document.path),
-                        label,
-                        memory,
-                        config.english,
-                    ),
-                    kept_as_is=document.kept_as_is,
-                    unrepresented=document.unrepresented,
-                )
-            del aligned
-            self._written(document, len(segments))
-        self._done = dataclasses.replace(
-            self._done, bytes_done=self._done.bytes_done + self._chunk_bytes
+            span_english = _span_translations(choice, translator, pairs, translations, matcher)
+            alignments = _span_alignments(choice, translator, pairs, translations, span_english)
+        return _Translated(
+            label=label,
+            translations=translations,
+            reviewed_spans=reviewed_spans,
+            span_english=span_english,
+            near=near,
+            alignments=alignments,
+            notes=memory.notes.lookup(translations),
         )
-        self._chunk_bytes, self._translated, self._written_bytes = 0, 0.0, 0
+
+    def _checked(
+        self,
+        document: Document,
+        segments: Sequence[Segment],
+        done: _Translated,
+        qa: QaReportStream,
+    ) -> AlignedDocument:
+        """``segments`` of ``document`` paired with their English, spans and flags,
+        and counted in the QA report."""
+        translations = done.translations
+        with self.watch.stage("QA"):
+            aligned = _with_notes(
+                _align_checked(
+                    document,
+                    segments,
+                    translations,
+                    done.reviewed_spans,
+                    done.span_english,
+                    done.near,
+                    done.alignments,
+                ),
+                done.notes,
+            )
+            qa.add(aligned, (r for segment in segments for r in translations[segment.text].spans))
+        return aligned
+
+    def _write(
+        self, document: Document, aligned: AlignedDocument, segments: int, label: str
+    ) -> None:
+        """Write one article's outputs, naming the engine ``label``, and keep its report."""
+        with self.watch.stage("write documents"):
+            self.reports[document.path] = dataclasses.replace(
+                write_document(
+                    aligned,
+                    self.config.out_dir / self.scan.subfolder(document.path),
+                    label,
+                    self.memory,
+                    self.config.english,
+                ),
+                kept_as_is=document.kept_as_is,
+                unrepresented=document.unrepresented,
+            )
+        self._written(document, segments)
+
+
+@dataclass(frozen=True)
+class _Translated:
+    """What :meth:`_Job._translate` found for a chunk or slice, for aligning it.
+
+    Attributes:
+        label: The engine named in the outputs.
+        translations: The English of each distinct French text.
+        reviewed_spans: The formatting an editor gave a reviewed translation.
+        span_english: Candidate Englishes of spans the simple rules cannot place.
+        near: Reviewed near matches.
+        alignments: Word alignments for spans nothing else places.
+        notes: Reviewers' notes, by French text.
+    """
+
+    label: str
+    translations: dict[str, Translation]
+    reviewed_spans: Mapping[str, tuple[Inline, ...]]
+    span_english: dict[str, dict[str, tuple[str, ...]]]
+    near: dict[str, _NearMatchRow]
+    alignments: Mapping[str, Alignment]
+    notes: Mapping[str, str]
+
+
+def block_slices(segments: Sequence[Segment], limit: int) -> list[Sequence[Segment]]:
+    """``segments`` cut into runs of whole blocks of about ``limit`` segments each
+    (a run ends at the first block end at or past ``limit``; a block is never cut)."""
+    slices: list[Sequence[Segment]] = []
+    start = 0
+    for index in range(1, len(segments) + 1):
+        at_block_end = (
+            index == len(segments) or segments[index].block_index != segments[index - 1].block_index
+        )
+        if at_block_end and (index - start >= limit or index == len(segments)):
+            slices.append(segments[start:index])
+            start = index
+    return slices
 
 
 # Texts given to translate_protected at once (rounded up to whole engine batches).

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from translate_pipeline.align import rows_by_block
 from translate_pipeline.document import AlignedDocument, AlignedRow, Block, Inline
 from translate_pipeline.formats.markdown.front_matter import scalar
 from translate_pipeline.formats.markdown.inline import render_inline
@@ -37,20 +38,20 @@ def english_markdown(document: AlignedDocument) -> str:
 def _english_pieces(document: AlignedDocument) -> Iterator[str]:
     """The English article in pieces, in the source's file form (its line ends, its BOM)."""
     source = document.source or read_markdown_document(document.source_path)
-    rows: dict[int, list[AlignedRow]] = {}
-    for row in document.rows:
-        rows.setdefault(row.segment.block_index, []).append(row)
     # The source's file form, which reading normalised (see the reader).
     form = json.loads(source.blocks[0].anchor) if source.blocks and source.blocks[0].anchor else {}
     newline = form.get("newline")
     if form.get("bom"):
         yield "\ufeff"
-    for block in source.blocks:
+    for block, rows in rows_by_block(document, source.blocks):
+        if block is None:
+            # Rows of no block of the source (never expected) have no place here.
+            continue
         anchor = json.loads(block.anchor) if block.anchor else {}
         if not block.translatable:
             text = block.text
         else:
-            english, inlines = english_block(block, rows.get(block.index, []))
+            english, inlines = english_block(block, rows)
             if "front" in anchor:
                 # A front matter value: a YAML or TOML scalar, not Markdown.
                 text = scalar(english, anchor["front"])
