@@ -26,6 +26,7 @@ from translate_pipeline.fuzzy import fuzzy_score
 from translate_pipeline.inline_runs import Mark, Piece, SpanBuilder, canonical, pieces
 from translate_pipeline.output_files import AtomicFile
 from translate_pipeline.render_docx import kept_as_is_summary, ordered_items, shown_text_hash
+from translate_pipeline.row_record import RowRecord
 
 _ESCAPED = re.compile(r"\\([\\|])")
 KEPT_AS_IS = "*kept as is*"
@@ -364,23 +365,19 @@ def bilingual_markdown(document: AlignedDocument, engine_label: str) -> str:
     after a ⚠. Blocks kept as they are have rows of their own, in place. The last
     line records what was written.
     """
-    fingerprints: dict[str, str] = {}
-    shown: dict[str, list[str]] = {}
-    body = "".join(
-        line + "\n" for line in _table_lines(document, engine_label, fingerprints, shown)
-    )
-    # A blank line first, so that no renderer reads the record as part of the table.
-    return body + "\n" + _record_line(_normalised_digest(body), fingerprints, shown) + "\n"
+    with RowRecord() as record:
+        body = "".join(line + "\n" for line in _table_lines(document, engine_label, record))
+        # A blank line first, so that no renderer reads the record as part of the table.
+        return body + "\n" + "".join(_record_line(_normalised_digest(body), record)) + "\n"
 
 
 def _table_lines(
     document: AlignedDocument,
     engine_label: str,
-    fingerprints: dict[str, str],
-    shown: dict[str, list[str]],
+    record: RowRecord,
 ) -> Iterator[str]:
     """The lines of the bilingual file before its record, one at a time; what the
-    record keeps of each row is put in ``fingerprints`` and ``shown`` on the way."""
+    record keeps of each row is added to ``record`` on the way."""
     meta = (
         f"Source: `{document.source_path.name}` · Engine: {engine_label} · "
         f"{len(document.rows)} segments"
@@ -415,11 +412,11 @@ def _table_lines(
             marker += f" 💬 {escape_cell(item.note)}"
         marker += "".join(f" ⚠ {escape_cell(str(flag))}" for flag in item.flags)
         yield f"| `{segment.segment_id}`{marker} | {french} | {english} |"
-        fingerprints[segment.segment_id] = cell_fingerprint(english)
-        shown[segment.segment_id] = [
-            shown_text_hash(parse_cell(french)[0]),
-            shown_text_hash(parse_cell(english)[0]),
-        ]
+        record.add(
+            segment.segment_id,
+            cell_fingerprint(english),
+            [shown_text_hash(parse_cell(french)[0]), shown_text_hash(parse_cell(english)[0])],
+        )
 
 
 _DELIMITER = re.compile(r"^\s*(?:`{3,}|~{3,}|-{3,}\s*$|\+{3,}\s*$)")
@@ -490,11 +487,13 @@ def _lines_digest(lines: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _record_line(digest: str, fingerprints: dict[str, str], shown: dict[str, list[str]]) -> str:
-    record = {"version": RECORD_VERSION, "digest": digest, "rows": fingerprints, "shown": shown}
-    # No "-" in the JSON, so that nothing in it can end the comment early.
-    payload = json.dumps(record, ensure_ascii=True, separators=(",", ":")).replace("-", "\\u002d")
-    return f"{RECORD_PREFIX}{payload}{RECORD_SUFFIX}"
+def _record_line(digest: str, record: RowRecord) -> Iterator[str]:
+    """The record line, in pieces: ``{"version", "digest", "rows", "shown"}`` as JSON."""
+    yield RECORD_PREFIX
+    for piece in record.json_pieces({"version": RECORD_VERSION, "digest": digest}):
+        # No "-" in the JSON, so that nothing in it can end the comment early.
+        yield piece.replace("-", "\\u002d")
+    yield RECORD_SUFFIX
 
 
 def split_record(text: str) -> tuple[str, dict[str, Any] | None]:
@@ -538,14 +537,15 @@ def write_bilingual_markdown(document: AlignedDocument, engine_label: str, path:
     file as they are made, and the record's digest is read back from it, so the
     whole text (several times the article) is never held.
     """
-    fingerprints: dict[str, str] = {}
-    shown: dict[str, list[str]] = {}
-    with AtomicFile(path) as out:
-        for line in _table_lines(document, engine_label, fingerprints, shown):
+    with RowRecord() as record, AtomicFile(path) as out:
+        for line in _table_lines(document, engine_label, record):
             out.write(line + "\n")
         out.flush()
         # Read back with universal newlines: the "\\r" a cell might hold counts
         # as a line end, as _normalised has it.
         with open(out.name, encoding="utf-8", newline=None) as written:
             digest = _lines_digest(written)
-        out.write("\n" + _record_line(digest, fingerprints, shown) + "\n")
+        out.write("\n")
+        for piece in _record_line(digest, record):
+            out.write(piece)
+        out.write("\n")
