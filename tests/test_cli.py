@@ -12,9 +12,9 @@ import docx
 import pytest
 from click.testing import CliRunner
 
+from translate_pipeline.bilingual_docx import qn, segment_id_from_cell
 from translate_pipeline.cli import main
 from translate_pipeline.formats import read_document
-from translate_pipeline.render_docx import qn, segment_id_from_cell
 from translate_pipeline.render_markdown import unescape_cell
 from translate_pipeline.review_import import read_reviewed_file
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
