@@ -12,9 +12,9 @@ import docx
 import pytest
 from click.testing import CliRunner
 
+from translate_pipeline.bilingual_docx import qn, segment_id_from_cell
 from translate_pipeline.cli import main
 from translate_pipeline.formats import read_document
-from translate_pipeline.render_docx import qn, segment_id_from_cell
 from translate_pipeline.render_markdown import unescape_cell
 from translate_pipeline.review_import import read_reviewed_file
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
@@ -443,7 +443,7 @@ def test_english_variant_tags_the_english_in_both_docx_outputs(
 def test_pivots_spanish_runs_apertium_through_spanish_alone(
     seeds_copy: Path, tmp_path: Path
 ) -> None:
-    from translate_pipeline.engines.apertium import PIVOTS, _installed_modes
+    from translate_pipeline.engines.apertium import PIVOTS, installed_modes
 
     versions = {}
     for pivots in ("spanish", "all"):
@@ -455,5 +455,5 @@ def test_pivots_spanish_runs_apertium_through_spanish_alone(
         versions[pivots] = json.loads(result.stdout)["engine_version"]
     # The memory keys machine translations by this version: it names the pivots used.
     assert "pivots" not in versions["spanish"]
-    others_installed = all(mode in _installed_modes() for p in PIVOTS[1:] for mode in p.modes)
+    others_installed = all(mode in installed_modes() for p in PIVOTS[1:] for mode in p.modes)
     assert ("pivots fr-es|spa-eng + " in versions["all"]) == others_installed

@@ -2,7 +2,7 @@
 
 The engine tests run a fake ``apertium`` (a shell script first on PATH) whose
 modes rewrite the text with sed as each test says, so what each chain gives is
-known; the real engine is tested in ``test_engines_apertium.py``.
+known; the real engine is tested in ``test_engines_apertium_*.py``.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from translate_pipeline.align import align_document
+from translate_pipeline.bilingual_docx import FUZZY_FILL, bilingual_docx_bytes
 from translate_pipeline.document import Block, BlockKind, Document, FlagCode, QaFlag
 from translate_pipeline.fuzzy import (
     find_near_matches,
@@ -21,7 +22,6 @@ from translate_pipeline.fuzzy import (
     patch_numbers,
     word_differences,
 )
-from translate_pipeline.render_docx import FUZZY_FILL, bilingual_docx_bytes
 from translate_pipeline.render_markdown import bilingual_markdown
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 

@@ -372,11 +372,11 @@ def test_issue10_item7_ctrl_c_during_a_hung_argos_call_exits_130(
 def test_issue10_item8_default_batches_are_bounded(
     tmp_path: Path, fake_apertium: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from translate_pipeline.engines import apertium
+    from translate_pipeline.engines.apertium import translator
 
-    assert 0 < apertium.DEFAULT_BATCH_SIZE <= 2000
+    assert 0 < translator.DEFAULT_BATCH_SIZE <= 2000
     # A smaller default keeps the article short; what is tested is that it applies.
-    monkeypatch.setattr(apertium, "DEFAULT_BATCH_SIZE", 40)
+    monkeypatch.setattr(translator, "DEFAULT_BATCH_SIZE", 40)
     sentences = [f"La phrase numéro {n} est là." for n in range(40 * 2 + 10)]
     article = write_article(tmp_path / "src", "a.txt", " ".join(sentences))
     memory = tmp_path / "memory.sqlite"

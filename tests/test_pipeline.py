@@ -24,8 +24,8 @@ from translate_pipeline.pipeline import (
 )
 from translate_pipeline.translation import translate_texts
 
+from .bilingual_articles import rich_document
 from .conftest import IdentityTranslator, TaggingTranslator
-from .test_render_docx import rich_document
 
 
 def test_run_writes_three_files_per_article(

@@ -7,14 +7,14 @@ from pathlib import Path
 import docx
 import pytest
 
+from translate_pipeline.bilingual_docx import qn, write_bilingual_docx
 from translate_pipeline.document import AlignedDocument
 from translate_pipeline.errors import ReviewImportError
 from translate_pipeline.memory import SegmentRecord, TranslationMemory
-from translate_pipeline.render_docx import qn, write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 from translate_pipeline.review_import import import_reviews, output_was_edited, read_reviewed
 
-from .test_render_docx import ENGLISH, ENGLISH_SPANS, rich_document
+from .bilingual_articles import ENGLISH, ENGLISH_SPANS, rich_document
 
 
 def written(tmp_path: Path, suffix: str) -> tuple[Path, AlignedDocument]:

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
+from translate_pipeline.bilingual_docx import CODE_FONT, qn
 from translate_pipeline.cli import main
 from translate_pipeline.memory import TranslationMemory
-from translate_pipeline.render_docx import CODE_FONT, qn
 from translate_pipeline.review_import import output_was_edited, read_reviewed_file
 
 STEM = "003_2115df51cde3f6b7"

@@ -20,8 +20,8 @@ from lxml import etree
 from translate.storage.tmx import tmxfile
 
 from tests.test_review_loop import STEM, first_run, invoke, run_json
+from translate_pipeline.bilingual_docx import qn
 from translate_pipeline.memory import TranslationMemory
-from translate_pipeline.render_docx import qn
 
 __all__ = ["first_run"]  # the fixture, used by name
 

@@ -21,11 +21,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from translate_pipeline.bilingual_docx import kept_as_is_summary, ordered_items, shown_text_hash
 from translate_pipeline.document import AlignedDocument, Block, BlockKind, Inline, InlineKind
 from translate_pipeline.fuzzy import fuzzy_score
 from translate_pipeline.inline_runs import Mark, Piece, SpanBuilder, canonical, pieces
 from translate_pipeline.output_files import AtomicFile
-from translate_pipeline.render_docx import kept_as_is_summary, ordered_items, shown_text_hash
 from translate_pipeline.row_record import RowRecord
 
 _ESCAPED = re.compile(r"\\([\\|])")

@@ -2,7 +2,7 @@
 
 A bilingual file (DOCX or Markdown) records what the tool wrote in it: a digest,
 and for each segment row a fingerprint of its English and hashes of the texts it
-showed (see ``render_markdown`` and ``render_docx``). For a large article that is
+showed (see ``render_markdown`` and ``bilingual_docx``). For a large article that is
 tens of thousands of entries; as dictionaries they took about 400 bytes a row, so
 :class:`RowRecord` writes each entry as JSON text to a temporary file as the row is
 made, and gives the whole record back as pieces of the JSON text.

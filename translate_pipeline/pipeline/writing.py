@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from translate_pipeline.bilingual_docx import write_bilingual_docx
 from translate_pipeline.document import AlignedDocument
 from translate_pipeline.errors import (
     MemoryFileError,
@@ -23,7 +24,6 @@ from translate_pipeline.memory import (
 )
 from translate_pipeline.output_files import OutputPaths, office_lock_file
 from translate_pipeline.pipeline.reports import DocumentReport
-from translate_pipeline.render_docx import write_bilingual_docx
 from translate_pipeline.render_markdown import write_bilingual_markdown
 
 # Bumped whenever a renderer changes what it writes, so outputs are rewritten.

@@ -19,6 +19,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate_pipeline.bilingual_docx import (
+    docx_comments,
+    docx_was_edited,
+    external_links,
+    read_record,
+    row_fingerprint,
+    shown_text_hash,
+    table_rows,
+)
 from translate_pipeline.document import Inline, InlineKind
 from translate_pipeline.errors import ReviewImportError
 from translate_pipeline.memory import (
@@ -28,15 +37,6 @@ from translate_pipeline.memory import (
     SetAsideEdit,
     TranslationMemory,
     normalise_source,
-)
-from translate_pipeline.render_docx import (
-    docx_comments,
-    docx_was_edited,
-    external_links,
-    read_record,
-    row_fingerprint,
-    shown_text_hash,
-    table_rows,
 )
 from translate_pipeline.render_markdown import (
     KEPT_AS_IS,

@@ -1,11 +1,11 @@
-"""The Apertium engine, run for real (CI installs Debian's apertium packages)."""
+"""The Apertium translator, run for real (CI installs Debian's apertium packages)."""
 
 from __future__ import annotations
 
 import pytest
 
 from translate_pipeline.engines import apertium
-from translate_pipeline.errors import EngineError
+from translate_pipeline.engines.apertium import translator
 
 pytestmark = pytest.mark.usefixtures("require_apertium")
 
@@ -30,7 +30,7 @@ def test_every_pivot_translates_and_the_english_comes_from_one_of_them() -> None
     engine = apertium.ApertiumTranslator.load()
     texts = ["Le chat est noir.", "Le gouvernement a annoncé une hausse des impôts."]
     combined = engine.translate_batch(texts)
-    alone = apertium._run_chains("\n\n".join(texts), engine.pivots, None)
+    alone = apertium.run_chains("\n\n".join(texts), engine.pivots, None)
     assert combined[0] == "The cat is black."
     for number, english in enumerate(combined):
         assert english in [" ".join(out.split("\n\n")[number].split()) for out in alone.values()]
@@ -39,13 +39,13 @@ def test_every_pivot_translates_and_the_english_comes_from_one_of_them() -> None
 
 def test_one_pipeline_for_the_whole_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = apertium._run_pipeline
+    real = translator.run_pipeline
 
     def counting(text: str, limit: float | None = None) -> str:
         calls.append(text)
         return real(text, limit)
 
-    monkeypatch.setattr(apertium, "_run_pipeline", counting)
+    monkeypatch.setattr(translator, "run_pipeline", counting)
     texts = [f"Le chat numéro {n} est noir." for n in range(300)]
     out = apertium.ApertiumTranslator.load(pivots=apertium.PIVOTS[:1]).translate_batch(texts)
     assert len(calls) == 1
@@ -66,32 +66,3 @@ def test_boundaries_hold_with_headings_and_special_characters() -> None:
     assert out[0] == "Title without full stop"
     assert out[3] == "The black cat"
     assert all("\n" not in text and "  " not in text for text in out)
-
-
-def test_missing_apertium_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PATH", str(tmp_path))
-    assert not apertium.is_available()
-    with pytest.raises(EngineError, match="sudo apt-get install apertium apertium-fr-es"):
-        apertium.ApertiumTranslator.load()
-
-
-def test_marked_spans_travel_with_their_words() -> None:
-    from translate_pipeline.document import Inline, InlineKind
-    from translate_pipeline.reproject import mark_spans_html, read_marked_html
-
-    french = "La maison est rouge.", "Selon l'AI Act, le texte.", "Le chat dort."
-    inlines = (
-        (Inline(InlineKind.BOLD, 3, 9), Inline(InlineKind.CODE, 14, 19)),
-        (Inline(InlineKind.ITALIC, 8, 14),),
-        (Inline(InlineKind.FOOTNOTE_REF, 13, 13),),
-    )
-    engine = apertium.ApertiumTranslator.load(pivots=apertium.PIVOTS[:1])
-    outputs = engine.translate_marked(
-        [mark_spans_html(f, i) for f, i in zip(french, inlines, strict=True)]
-    )
-    house, act, cat = (read_marked_html(o, len(i)) for o, i in zip(outputs, inlines, strict=True))
-    assert [house.text[a:b] for a, b in house.ranges if a is not None] == ["house", "rouge"]
-    # 'l'AI Act' comes back split in two ('HAVE it Act'): no range, never a wrong one
-    assert act.ranges == (None,)
-    # a code at the end of a segment keeps the segments apart and stays at the end
-    assert cat.text.startswith("The cat") and cat.ranges == ((len(cat.text), len(cat.text)),)
