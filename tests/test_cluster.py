@@ -7,6 +7,7 @@ whose dev group installs it.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -24,13 +25,14 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS, TaggingTranslator, output_contents
 from tests.docx_articles import build_rich_article
-from translate_pipeline.cluster import ClusterPlan, plan_actors
+from translate_pipeline.cluster import ClusterPlan, ClusterTranslator, plan_actors
 from translate_pipeline.engines import EngineOptions
 from translate_pipeline.errors import EngineError
 from translate_pipeline.formats import read_document
 from translate_pipeline.memory import TranslationMemory
 from translate_pipeline.pipeline import RunConfig, run
 from translate_pipeline.segmenter import block_key, rules_fingerprint, splittable_texts
+from translate_pipeline.typography import DEFAULT_VARIANT
 
 GLOSSARY = ROOT / "glossary" / "terms.csv"
 RAY_ENV = {"RAY_DISABLE_USAGE_STATS": "1", "RAY_AUTH_MODE": "token"}
@@ -89,15 +91,29 @@ def local_outputs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 @pytest.mark.usefixtures("require_apertium", "require_ray", "installed_tiny_model")
 def test_local_ray_with_two_actors_writes_the_local_outputs(
-    corpus: Path, local_outputs: Path, tmp_path: Path
+    corpus: Path, local_outputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Apertium, and the tiny Argos model (installed before Ray starts, so that the
     # actors' processes see its ARGOS_PACKAGES_DIR), each against a local run.
     import ray
 
+    from translate_pipeline import translation
+
     argos_local = run(
         RunConfig((SEEDS,), tmp_path / "argos-local", engine="argos", memory=tmp_path / "a.sqlite")
     )
+    # Masking and post-editing on the driver are recorded from here on; Ray's worker
+    # processes import the module afresh, so this sees only what the driver does.
+    on_driver: list[str] = []
+    for name in ("find_spans", "mask", "post_edit"):
+        spied = getattr(translation, name)
+        monkeypatch.setattr(
+            translation,
+            name,
+            functools.partial(
+                lambda spied, name, *a, **k: on_driver.append(name) or spied(*a, **k), spied, name
+            ),
+        )
     notices: list[str] = []
     ray.init(
         address="local",
@@ -140,6 +156,12 @@ def test_local_ray_with_two_actors_writes_the_local_outputs(
     assert reports[1].translated == argos_local.translated > 0
     assert output_contents(tmp_path / "out") == output_contents(local_outputs)
     assert output_contents(tmp_path / "argos-cluster") == output_contents(tmp_path / "argos-local")
+    # Every sentence was a miss, its spans masked, restored and post-edited as in the
+    # local run (the outputs are equal), and none of it was done on the driver: the
+    # actors did it.
+    assert reports[0].translated > 0
+    assert reports[0].qa.spans["term"]["kept"] > 0
+    assert on_driver == []
 
 
 def free_port() -> int:
@@ -313,6 +335,7 @@ from click.testing import CliRunner
 from translate_pipeline.cli import main
 from translate_pipeline.pipeline import RunConfig, run
 from translate_pipeline.segmenter import block_key, rules_fingerprint, splittable_texts
+from translate_pipeline.typography import DEFAULT_VARIANT
 from tests.conftest import TaggingTranslator
 assert CliRunner().invoke(main, ["run", "--help"]).exit_code == 0
 run(RunConfig((__import__("pathlib").Path({str(tmp_path / "a.txt")!r}),),
@@ -470,3 +493,138 @@ def test_cluster_places_spans_with_the_pivot_that_wrote_each_english() -> None:
         "first pivot: b",
         "first pivot: c",
     ]
+
+
+class _RoundRobinPool:
+    """Stands for Ray's ActorPool over several actors: each chunk on the next actor,
+    results in order."""
+
+    def __init__(self, actors: list[Any]) -> None:
+        self.actors = actors
+
+    def map(self, submit: Any, chunks: list[Any]) -> Iterator[Any]:
+        for index, chunk in enumerate(chunks):
+            yield submit(self.actors[index % len(self.actors)], chunk)
+
+
+class _Remote:
+    """An actor handle whose ``method.remote(...)`` runs the method at once."""
+
+    def __init__(self, actor: Any) -> None:
+        self.actor = actor
+
+    def __getattr__(self, method: str) -> _Call:
+        return _Call(getattr(self.actor, method))
+
+
+# Sentences that differ only in a masked number or date are one engine input: a
+# local run translates them once, and cuts its engine batches over distinct inputs.
+COLLIDING = [
+    "Le taux atteint 3,5 % cette année.",
+    "La Commission européenne a tranché.",
+    "Le taux atteint 4,2 % cette année.",
+    "`mistral-large-2`",
+    "Le vote aura lieu le 3 mars 2025 à Paris.",
+    "OpenAI signe un NDA avec les testeurs.",
+    "Le vote aura lieu le 14 juillet 2026 à Paris.",
+    "Le taux atteint 9,9 % cette année.",
+    "Une phrase de plus pour finir.",
+]
+COLLIDING_CODE = {"`mistral-large-2`": ((0, 17),)}
+
+
+@pytest.mark.usefixtures("require_ray")
+def test_actors_mask_and_translate_in_the_local_runs_batches() -> None:
+    # The whole of translate_protected (masking, engine, restoring, post-editing) on
+    # two actors gives the local call's translations, in its order, from exactly the
+    # engine batches the local engine got, each handed on (to be saved) in order.
+    import pickle
+
+    from translate_pipeline.cluster import EngineActor
+    from translate_pipeline.glossary import load_glossary
+    from translate_pipeline.protect import TermMatcher
+    from translate_pipeline.translation import translate_protected
+
+    matcher = TermMatcher.build(load_glossary(GLOSSARY).terms)
+    local_engine = TaggingTranslator(calls=[], batch_size=2)
+    local_batches: list[dict[str, Any]] = []
+    local_progress: list[tuple[int, int]] = []
+    local = translate_protected(
+        local_engine,
+        COLLIDING,
+        matcher,
+        lambda done, total: local_progress.append((done, total)),
+        local_batches.append,
+        code=COLLIDING_CODE,
+    )
+    engines = [TaggingTranslator(calls=[], batch_size=2) for _ in range(2)]
+    actors = [_Remote(EngineActor(functools.partial(lambda e: e, e))) for e in engines]
+    translator = ClusterTranslator(
+        name="tagging",
+        version="1",
+        batch_size=2,
+        uses_placeholders=True,
+        plan=ClusterPlan("local", 2, 1, 0),
+        nodes=1,
+        actor_batch_size=2,
+        _pool=_RoundRobinPool(actors),
+        _actors=tuple(actors),
+    )
+    batches: list[dict[str, Any]] = []
+    progress: list[tuple[int, int]] = []
+    clustered = translate_protected(
+        translator,
+        COLLIDING,
+        matcher,
+        lambda done, total: progress.append((done, total)),
+        batches.append,
+        code=COLLIDING_CODE,
+    )
+    assert list(clustered.items()) == list(local.items())
+    assert [list(batch) for batch in batches] == [list(batch) for batch in local_batches]
+    assert progress == local_progress == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    # Both actors translated, and together they got the local engine's batches.
+    assert all(engine.calls for engine in engines)
+    assert sorted(engines[0].calls + engines[1].calls) == sorted(local_engine.calls) == [1, 2, 2]
+    assert pickle.loads(pickle.dumps(clustered)) == clustered
+    # The glossary went to each actor once, with its first call, not with every call.
+    assert sorted(translator._sent) == [(id(actor), 0) for actor in sorted(actors, key=id)]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "size", "groups"),
+    [
+        (["a", "b", "c"], 2, [(("t0", "t1"), 2), (("t2",), 2 - 1)]),
+        # t2 repeats t0's input: translated with it, and the next batch starts later.
+        (["a", "b", "a", "c", "d"], 2, [(("t0", "t1", "t2"), 2), (("t3", "t4"), 2)]),
+        ([None, "a", None, "a"], 2, [(("t0", "t2"), 0), (("t1", "t3"), 1)]),
+        ([None], 5, [(("t0",), 0)]),
+        ([], 5, []),
+    ],
+)
+def test_engine_batches_follow_distinct_inputs(
+    inputs: list[str | None], size: int, groups: list[tuple[tuple[str, ...], int]]
+) -> None:
+    from translate_pipeline.cluster import EngineBatch, engine_batches
+
+    texts = [f"t{index}" for index in range(len(inputs))]
+    assert engine_batches(texts, inputs, size) == [EngineBatch(t, n) for t, n in groups]
+
+
+@pytest.mark.usefixtures("require_ray")
+def test_an_actor_without_the_drivers_english_analyser_stops_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from translate_pipeline.cluster import EngineActor, Protection
+    from translate_pipeline.english_lexicon import EnglishLexicon
+    from translate_pipeline.protect import TermMatcher
+
+    monkeypatch.setattr(EnglishLexicon, "start", classmethod(lambda cls, analyser=None: None))
+    actor = EngineActor(lambda: TaggingTranslator(calls=[]))
+    with pytest.raises(EngineError, match=r"install apertium-eng-spa on every node"):
+        actor.translate_protected(0, Protection(TermMatcher(()), DEFAULT_VARIANT, True), ["a"], {})
+    # A driver without it asks none of the actors.
+    done = actor.translate_protected(
+        1, Protection(TermMatcher(()), DEFAULT_VARIANT, False), ["Une phrase."], {}
+    )
+    assert done["Une phrase."].english == "EN: Une phrase."

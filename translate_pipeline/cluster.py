@@ -4,14 +4,15 @@
 ``--cluster ADDRESS`` joins an existing cluster (``ray start --head`` on one
 machine, ``ray start --address HEAD:PORT`` on the others). Once the engine's
 actors have started, Ray tasks read and segment the articles left, from the bytes
-the driver sends (:func:`read_on_cluster`). Everything else stays on the driver,
-which looks sentences up in the translation memory, masks protected spans, saves
-each finished batch and writes the outputs, exactly as a local run does. Only the memory's misses
-travel: each engine call of the local run is cut into the engine's own batches,
-which a pool of Ray actors (each holding one loaded engine) translates in
-parallel; the outputs come back in order. So a cluster run gives the same
-outputs as a local run, shares the memory with it, and a killed cluster run
-resumes from the memory like a local one.
+the driver sends (:func:`read_on_cluster`). The driver looks sentences up in the
+translation memory, saves each finished batch and writes the outputs, exactly as
+a local run does. Only the memory's misses travel: a pool of Ray actors, each
+holding one loaded engine, masks their protected spans, translates them, restores
+and checks the spans and post-edits the English
+(:meth:`ClusterTranslator.translate_protected`), in the batches the local run
+gives its engine; the translations come back in order. So a cluster run gives
+the same outputs as a local run, shares the memory with it, and a killed cluster
+run resumes from the memory like a local one.
 
 Ray is an optional extra (``pip install 'translate-pipeline[cluster]'``),
 imported only here and only when ``--cluster`` is given.
@@ -24,13 +25,15 @@ import logging
 import socket
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate_pipeline.document import Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, load_engine
+from translate_pipeline.english_lexicon import ANALYSER, EnglishLexicon
 from translate_pipeline.errors import EngineError, PipelineError, display_path
 from translate_pipeline.pipeline.reading import (
     ArticleReader,
@@ -48,8 +51,18 @@ from translate_pipeline.segmenter import (
     segment_document,
     splittable_texts,
 )
+from translate_pipeline.translation import (
+    DEFAULT_BATCH_SIZE,
+    CodeRanges,
+    ProgressCallback,
+    Translation,
+    engine_inputs,
+    translate_protected,
+)
+from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
 if TYPE_CHECKING:
+    from translate_pipeline.glossary import Term
     from translate_pipeline.memory import Notice
     from translate_pipeline.pipeline import RunConfig
 
@@ -188,6 +201,24 @@ def _given(engine: Translator) -> Translator:
     return engine
 
 
+@dataclass(frozen=True)
+class Protection:
+    """What an actor needs to mask, restore and post-edit as the driver would.
+
+    Sent to each actor with its first call that needs it, then named by number.
+
+    Attributes:
+        matcher: The glossary's terms, compiled.
+        variant: The English variant.
+        lexicon: Whether the driver checks words with Apertium's English analyser
+            (then every actor must, or QA would depend on the node).
+    """
+
+    matcher: TermMatcher
+    variant: EnglishVariant
+    lexicon: bool
+
+
 class EngineActor:
     """One loaded engine on a node of the cluster (made a Ray actor by :func:`start_actors`)."""
 
@@ -198,6 +229,8 @@ class EngineActor:
             self.engine = loader()
         except PipelineError as exc:
             self.problem = str(exc)
+        self._protections: dict[int, tuple[TermMatcher, EnglishVariant, EnglishLexicon | None]] = {}
+        self._lexicon: EnglishLexicon | None = None
 
     def describe(self) -> dict[str, Any]:
         """The loaded engine's identity and where it runs, or why it could not load."""
@@ -231,6 +264,57 @@ class EngineActor:
         if matching is None:
             return self.translate_marked(texts)
         return list(matching(texts, english))
+
+    def engine_inputs(
+        self,
+        number: int,
+        protection: Protection | None,
+        texts: list[str],
+        code: dict[str, CodeRanges],
+    ) -> list[str | None]:
+        """What :func:`translate_protected` would give the engine for each text
+        (see :func:`translate_pipeline.translation.engine_inputs`)."""
+        assert self.engine is not None
+        matcher, variant, _ = self._protection(number, protection)
+        return engine_inputs(self.engine, texts, matcher, variant, code)
+
+    def translate_protected(
+        self,
+        number: int,
+        protection: Protection | None,
+        texts: list[str],
+        code: dict[str, CodeRanges],
+    ) -> dict[str, Translation]:
+        """:func:`translate_protected` of ``texts`` with this actor's engine: spans
+        masked, translated, restored and checked, the English post-edited.
+
+        ``number`` names the protection (glossary, variant) to use; ``protection``
+        comes with the first call of each actor that uses it.
+        """
+        assert self.engine is not None
+        matcher, variant, lexicon = self._protection(number, protection)
+        return translate_protected(
+            self.engine, texts, matcher, variant=variant, lexicon=lexicon, code=code
+        )
+
+    def _protection(
+        self, number: int, protection: Protection | None
+    ) -> tuple[TermMatcher, EnglishVariant, EnglishLexicon | None]:
+        if protection is not None:
+            lexicon = None
+            if protection.lexicon:
+                if self._lexicon is None:
+                    self._lexicon = EnglishLexicon.start()
+                if self._lexicon is None:
+                    raise EngineError(
+                        f"on node {socket.gethostname()}: Apertium's English analyser "
+                        f"({ANALYSER}, run by lt-proc) is missing there, but the driver uses "
+                        "it to flag French words left in the English; install apertium-eng-spa "
+                        "on every node, so that QA does not depend on the node"
+                    )
+                lexicon = self._lexicon
+            self._protections[number] = (protection.matcher, protection.variant, lexicon)
+        return self._protections[number]
 
 
 def start_actors(
@@ -285,7 +369,7 @@ def start_actors(
     return kind(
         name=choice.name,
         version=choice.version,
-        batch_size=first["batch_size"] * plan.actors if first["batch_size"] else None,
+        batch_size=first["batch_size"],
         uses_placeholders=first["uses_placeholders"],
         plan=plan,
         nodes=len(nodes),
@@ -299,9 +383,11 @@ def start_actors(
 class ClusterTranslator:
     """An engine whose calls are spread over a pool of Ray actors.
 
-    One call carries ``actor_batch_size`` segments per actor, cut into the engine's
-    own batches in order, so each actor sees exactly the batches a local run would
-    give the engine; the pipeline saves each call to the memory as it ends.
+    :meth:`translate_protected` does on the actors all that
+    :func:`translate_pipeline.translation.translate_protected` does, in the batches
+    a local run gives its engine; the pipeline saves each batch to the memory as it
+    comes back. ``batch_size`` is the engine's own, so the pipeline hands over the
+    same slices of misses as in a local run.
     """
 
     name: str
@@ -313,27 +399,118 @@ class ClusterTranslator:
     actor_batch_size: int | None
     _pool: Any
     _actors: tuple[Any, ...]
+    # The protections numbered so far, by (terms object, variant, lexicon), the terms
+    # kept so that their id is never reused; and which actor has been sent which.
+    _protections: dict[tuple[int, EnglishVariant, bool], tuple[object, int, Protection]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _sent: set[tuple[int, int]] = field(default_factory=set, compare=False, repr=False)
 
     def translate_batch(self, texts: Sequence[str]) -> list[str]:
         """Translate ``texts`` on the actors, in order."""
         return self._spread("translate", texts)
 
+    def translate_protected(
+        self,
+        texts: Sequence[str],
+        terms: TermMatcher | Sequence[Term],
+        progress: ProgressCallback | None = None,
+        on_batch: Callable[[dict[str, Translation]], None] | None = None,
+        variant: EnglishVariant = DEFAULT_VARIANT,
+        lexicon: EnglishLexicon | None = None,
+        code: Mapping[str, CodeRanges] | None = None,
+    ) -> dict[str, Translation]:
+        """:func:`translate_pipeline.translation.translate_protected`, run on the actors.
+
+        First the actors find what the engine gets for each text (its spans
+        masked), so that the texts can be cut into the very batches of a local
+        run: texts with the same engine input go together, and each batch holds
+        the engine's batch size of distinct inputs. Then each batch is masked,
+        translated, restored, checked and post-edited by one actor; the batches
+        come back in order, each handed to ``on_batch`` (the pipeline saves it to
+        the memory) and counted by ``progress`` as it comes.
+
+        The glossary and variant go to each actor once (see :class:`Protection`);
+        of ``lexicon``, only whether there is one: each actor starts its own.
+        Each call carries the inline-code ranges of its own texts only.
+        """
+        key = (id(terms), variant, lexicon is not None)
+        if key not in self._protections:
+            matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
+            protection = Protection(matcher, variant, lexicon is not None)
+            self._protections[key] = (terms, len(self._protections), protection)
+        _, number, protection = self._protections[key]
+        texts, code = list(texts), code or {}
+
+        def call(part: Sequence[str]) -> tuple[list[str], dict[str, CodeRanges]]:
+            return list(part), {text: code[text] for text in part if text in code}
+
+        # Finding the inputs is light work: spread evenly over every actor.
+        share = max(1, -(-len(texts) // max(1, len(self._actors))))
+        inputs = [
+            found
+            for part in self._map(
+                "engine_inputs",
+                [call(texts[start : start + share]) for start in range(0, len(texts), share)],
+                number,
+                protection,
+            )
+            for found in part
+        ]
+        batches = engine_batches(texts, inputs, self.actor_batch_size or DEFAULT_BATCH_SIZE)
+        total, done = sum(batch.inputs for batch in batches), 0
+        if progress:
+            progress(0, total)
+        translations: dict[str, Translation] = {}
+        translated = self._map(
+            "translate_protected", [call(batch.texts) for batch in batches], number, protection
+        )
+        for batch, finished in zip(batches, translated, strict=True):
+            translations.update(finished)
+            if on_batch:
+                on_batch(finished)
+            if batch.inputs:
+                done += batch.inputs
+                if progress:
+                    progress(done, total)
+        return translations
+
+    def _map(
+        self, method: str, calls: Sequence[tuple[Any, ...]], number: int, protection: Protection
+    ) -> Iterator[Any]:
+        """``method`` of the actors over ``calls``, each result as it comes, in order;
+        the first call an actor gets of protection ``number`` carries it."""
+
+        def submit(actor: Any, arguments: tuple[Any, ...]) -> Any:
+            first = (id(actor), number) not in self._sent
+            self._sent.add((id(actor), number))
+            return getattr(actor, method).remote(number, protection if first else None, *arguments)
+
+        with self._failures():
+            yield from self._pool.map(submit, calls)
+
     def _spread(self, method: str, texts: Sequence[str], *more: Sequence[str]) -> list[str]:
         """``method`` of the actors over ``texts`` (and lists beside them), in order."""
         if not texts:
             return []
-        import ray
-
         size = self.actor_batch_size or len(texts)
         chunks = [
             [list(column[start : start + size]) for column in (texts, *more)]
             for start in range(0, len(texts), size)
         ]
-        try:
+        with self._failures():
             done = self._pool.map(
                 lambda actor, chunk: getattr(actor, method).remote(*chunk), chunks
             )
             return [english for outputs in done for english in outputs]
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        """Ray's errors as the pipeline's: the engine's own, or a lost actor."""
+        import ray
+
+        try:
+            yield
         except ray.exceptions.RayTaskError as exc:
             cause = exc.cause
             if isinstance(cause, PipelineError):
@@ -359,6 +536,57 @@ class MarkedClusterTranslator(ClusterTranslator):
         """The engine's ``translate_marked_matching``, spread over the actors in order, so
         that spans are placed by the pivot that wrote each English, as in a local run."""
         return self._spread("translate_marked_matching", texts, english)
+
+
+@dataclass(frozen=True)
+class EngineBatch:
+    """French texts translated together by one actor: one engine batch of a local run.
+
+    Attributes:
+        texts: The texts, in the order given.
+        inputs: How many distinct engine inputs they make (0: texts all code,
+            which never reach the engine).
+    """
+
+    texts: tuple[str, ...]
+    inputs: int
+
+
+def engine_batches(
+    texts: Sequence[str], inputs: Sequence[str | None], size: int
+) -> list[EngineBatch]:
+    """``texts`` grouped as a local run batches them for the engine.
+
+    A local run translates each distinct engine input once (two sentences that
+    differ only in a masked number or date are one input), in batches of ``size``
+    distinct inputs in order of first appearance; a batch is translated whole by
+    one engine call, and an engine may carry context from one sentence to the
+    next within a call. Each group holds the texts of one such batch, in their
+    order; the texts that are all code (input ``None``) come first, on their own.
+
+    Args:
+        texts: Distinct French texts.
+        inputs: The engine input of each (see
+            :func:`translate_pipeline.translation.engine_inputs`).
+        size: The engine's batch size.
+    """
+    number: dict[str, int] = {}
+    for found in inputs:
+        if found is not None and found not in number:
+            number[found] = len(number) // size
+    grouped: list[list[str]] = [[] for _ in range(-(-len(number) // size))]
+    only_code = []
+    for text, found in zip(texts, inputs, strict=True):
+        if found is None:
+            only_code.append(text)
+        else:
+            grouped[number[found]].append(text)
+    batches = [EngineBatch(tuple(only_code), 0)] if only_code else []
+    batches += [
+        EngineBatch(tuple(group), min(size, len(number) - index * size))
+        for index, group in enumerate(grouped)
+    ]
+    return batches
 
 
 # Reading tasks submitted ahead of the article the driver is at, per CPU of the

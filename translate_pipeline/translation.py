@@ -22,6 +22,7 @@ from translate_pipeline.glossary import Term
 from translate_pipeline.literal_words import fix_literal_words
 from translate_pipeline.memory import REVIEWED, MemoryHit
 from translate_pipeline.protect import (
+    MaskedText,
     Outcome,
     ProtectedSpan,
     SpanKind,
@@ -212,7 +213,8 @@ def translate_protected(
     as soon as they are done.
 
     A text that is only inline code (and punctuation) is its own English and
-    never reaches the engine.
+    never reaches the engine. An engine with a ``translate_protected`` of its own
+    (one spread over a Ray cluster) is handed the whole call, arguments as they are.
 
     Args:
         engine: The engine.
@@ -226,6 +228,11 @@ def translate_protected(
             none); it reaches the engine as a placeholder, or as it is for
             engines that do not take them, and must come back byte-identical.
     """
+    delegate = getattr(engine, "translate_protected", None)
+    if delegate is not None:
+        # An engine spread over a cluster does all of this on its workers, each on
+        # its share of the texts (translate_pipeline.cluster.ClusterTranslator).
+        return delegate(texts, terms, progress, on_batch, variant, lexicon, code)
     matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
     code = code or {}
     masked = {
@@ -250,9 +257,7 @@ def translate_protected(
         if on_batch:
             on_batch(only_code)
     dated = {
-        text: mask_dates_times(without_ligatures(item.text), variant)
-        if engine.uses_placeholders
-        else DateTimeMask(item.text, ())
+        text: _dated(item, engine.uses_placeholders, variant)
         for text, item in masked.items()
         if text not in only_code
     }
@@ -291,6 +296,37 @@ def translate_protected(
 
     translate_texts(engine, list(sources_of), progress, on_batch=finish)
     return translations
+
+
+def engine_inputs(
+    engine: Translator,
+    texts: Sequence[str],
+    terms: TermMatcher | Sequence[Term],
+    variant: EnglishVariant = DEFAULT_VARIANT,
+    code: Mapping[str, CodeRanges] | None = None,
+) -> list[str | None]:
+    """What :func:`translate_protected` gives ``engine`` for each of ``texts``.
+
+    ``None`` for a text that never reaches the engine (one that is all code).
+    Texts with the same input are translated once, so these tell a caller that
+    spreads the work (a cluster) how :func:`translate_protected` would batch it.
+    """
+    matcher = terms if isinstance(terms, TermMatcher) else TermMatcher.build(terms)
+    code = code or {}
+    inputs: list[str | None] = []
+    for text in texts:
+        item = mask(text, find_spans(text, matcher, code.get(text, ())), engine.uses_placeholders)
+        only_code = _only_code(text, item.spans)
+        inputs.append(None if only_code else _dated(item, engine.uses_placeholders, variant).text)
+    return inputs
+
+
+def _dated(item: MaskedText, uses_placeholders: bool, variant: EnglishVariant) -> DateTimeMask:
+    """The masked text as the engine gets it: with dates and times as placeholders
+    too, and ligatures spelt out, for an engine that takes placeholders."""
+    if uses_placeholders:
+        return mask_dates_times(without_ligatures(item.text), variant)
+    return DateTimeMask(item.text, ())
 
 
 def _only_code(text: str, spans: Sequence[ProtectedSpan]) -> bool:
