@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 from pathlib import Path
+from typing import IO
 
 import docx
 import pytest
@@ -11,15 +14,17 @@ from translate_pipeline.align import align_document
 from translate_pipeline.bilingual_docx import (
     CODE_FONT,
     VERBATIM_FILL,
+    bilingual_docx_bytes,
     qn,
     segment_id_from_cell,
     write_bilingual_docx,
 )
+from translate_pipeline.errors import OutputError
 from translate_pipeline.formats import read_document
 from translate_pipeline.segmenter import SentenceSplitter, segment_document
 
-from .bilingual_articles import written
-from .conftest import SEED_FILES
+from .bilingual_articles import rich_document, written
+from .conftest import SEED_FILES, output_contents
 
 
 def test_one_row_per_segment_with_exact_french(tmp_path: Path) -> None:
@@ -141,3 +146,33 @@ def test_segment_rows_never_split_across_pages(tmp_path: Path) -> None:
         )
         # A long code block may be taller than a page, so its row may split.
         assert cant_split is (segment_id_from_cell(row.cells[0]) != "keptasis")
+
+
+# The package is streamed into the output's temporary file (issue 10, item 9).
+
+
+def test_the_file_streamed_holds_the_package_built_in_memory(tmp_path: Path) -> None:
+    streamed, in_memory = tmp_path / "streamed", tmp_path / "in_memory"
+    streamed.mkdir()
+    in_memory.mkdir()
+    path = written(streamed)
+    (in_memory / path.name).write_bytes(bilingual_docx_bytes(rich_document(), "test (1)"))
+    # Part by part the same, and no temporary file left beside the output.
+    assert output_contents(streamed) == output_contents(in_memory)
+
+
+def test_a_write_failing_midway_leaves_the_previous_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = written(tmp_path)
+    before = path.read_bytes()
+
+    def disk_full(source: IO[bytes], target: IO[bytes], length: int = 0) -> None:
+        target.write(source.read(1000))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", disk_full)
+    with pytest.raises(OutputError, match=r"No space left on device.*Free some space"):
+        write_bilingual_docx(rich_document(), "test (2)", path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]

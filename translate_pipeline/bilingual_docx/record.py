@@ -20,6 +20,7 @@ from translate_pipeline.bilingual_docx.table import (
     table_rows,
 )
 from translate_pipeline.document import Inline
+from translate_pipeline.row_record import RowRecord
 
 RECORD_PROPERTY = "translate_pipeline.bilingual"
 RECORD_VERSION = 1
@@ -50,24 +51,32 @@ def record_of(rows: Sequence[TableRow]) -> dict[str, Any]:
     shown, so that an import can tell an editor's change of the French from a
     change of the article, and a newer review from this file's edit.
     """
-    record = RecordBuilder()
-    for row in rows:
-        record.add(row)
-    return record.result()
+    with RecordBuilder() as record:
+        for row in rows:
+            record.add(row)
+        result: dict[str, Any] = json.loads(record.as_json())
+        return result
 
 
 class RecordBuilder:
     """:func:`record_of`, one row at a time, so that no row need be kept.
 
     The digest is the SHA-256 of the JSON list of every row's state, fed to the
-    hash piece by piece exactly as ``json.dumps`` would write the list.
+    hash piece by piece exactly as ``json.dumps`` would write the list; what the
+    record keeps of each segment row waits in a temporary file (``RowRecord``).
+    Use as a context manager, so that the file is removed.
     """
 
     def __init__(self) -> None:
         self.digest = hashlib.sha256(b"[")
         self.rows = 0
-        self.english: dict[str, str] = {}
-        self.shown: dict[str, list[str]] = {}
+        self._kept = RowRecord()
+
+    def __enter__(self) -> RecordBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._kept.close()
 
     def add(self, row: TableRow) -> None:
         state = [
@@ -85,25 +94,21 @@ class RecordBuilder:
         self.digest.update(json.dumps(state, ensure_ascii=False).encode())
         self.rows += 1
         if not row.kept_as_is:
-            self.english[row.id_text] = row_fingerprint(row)
-            self.shown[row.id_text] = [
-                shown_text_hash(row.french[0]),
-                shown_text_hash(row.english[0]),
-            ]
+            self._kept.add(
+                row.id_text,
+                row_fingerprint(row),
+                [shown_text_hash(row.french[0]), shown_text_hash(row.english[0])],
+            )
 
-    def result(self) -> dict[str, Any]:
+    def as_json(self) -> str:
+        """The record, ``{"version", "digest", "rows", "shown"}``, as compact JSON."""
         digest = self.digest.copy()
         digest.update(b"]")
-        return {
-            "version": RECORD_VERSION,
-            "digest": digest.hexdigest(),
-            "rows": self.english,
-            "shown": self.shown,
-        }
+        return self._kept.as_json({"version": RECORD_VERSION, "digest": digest.hexdigest()})
 
 
-def add_record(doc: Any, record: dict[str, Any]) -> None:
-    """Store ``record`` as a custom document property (docProps/custom.xml)."""
+def add_record(doc: Any, record: str) -> None:
+    """Store ``record`` (its JSON) as a custom document property (docProps/custom.xml)."""
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -116,7 +121,7 @@ def add_record(doc: Any, record: dict[str, Any]) -> None:
     prop.set("fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}")
     prop.set("pid", "2")
     prop.set("name", RECORD_PROPERTY)
-    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = json.dumps(record, separators=(",", ":"))
+    etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = record
     blob = etree.tostring(properties, xml_declaration=True, encoding="UTF-8", standalone=True)
     package = doc.part.package
     part = Part(PackURI("/docProps/custom.xml"), CONTENT_TYPE.OFC_CUSTOM_PROPERTIES, blob, package)

@@ -2,7 +2,8 @@
 
 The rows are never held as one tree: each is built (:mod:`.cells`), serialised,
 read back for the record (:mod:`.record`) and dropped; their XML waits on disk
-and is put into the saved package's table at the end.
+and is put into the saved package's table at the end, as the package is
+compressed straight into the output's temporary file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,22 +39,57 @@ from translate_pipeline.bilingual_docx.styles import (
 )
 from translate_pipeline.bilingual_docx.table import external_links, table_row
 from translate_pipeline.document import AlignedDocument, AlignedRow, Block
-from translate_pipeline.output_files import write_atomic
+from translate_pipeline.output_files import AtomicFile
+
+
+def write_bilingual_docx(
+    document: AlignedDocument,
+    engine_label: str,
+    path: Path,
+    english_language: str = DEFAULT_ENGLISH,
+) -> None:
+    """Write the bilingual DOCX to ``path`` atomically.
+
+    The table's rows follow the article: one per segment (its ID and place, the
+    French exactly as in the source, and the English, both with their
+    formatting), and one greyed row per block kept as it is. Once the rows are
+    built, the package is compressed straight into the temporary file renamed
+    onto ``path``: it is never held in memory whole.
+
+    Args:
+        document: The aligned article.
+        engine_label: The engine named in the header line.
+        path: Where the file goes.
+        english_language: The language tag of the English cells (``en-GB``, ``en-US``).
+
+    Raises:
+        OutputError: The file cannot be written.
+    """
+    # The temporary file beside ``path`` is created only once the rows are built.
+    with (
+        _built(document, engine_label, english_language) as (skeleton, rows_xml),
+        AtomicFile(path, text=False) as out,
+    ):
+        _write_package(skeleton, rows_xml, out)
 
 
 def bilingual_docx_bytes(
     document: AlignedDocument, engine_label: str, english_language: str = DEFAULT_ENGLISH
 ) -> bytes:
-    """Build the bilingual DOCX in memory.
+    """The bilingual DOCX :func:`write_bilingual_docx` writes, built in memory instead."""
+    buffer = io.BytesIO()
+    with _built(document, engine_label, english_language) as (skeleton, rows_xml):
+        _write_package(skeleton, rows_xml, buffer)
+    return buffer.getvalue()
 
-    The table's rows follow the article: one per segment (its ID and place, the
-    French exactly as in the source, and the English, both with their
-    formatting), and one greyed row per block kept as it is.
 
-    Args:
-        document: The aligned article.
-        engine_label: The engine named in the header line.
-        english_language: The language tag of the English cells (``en-GB``, ``en-US``).
+@contextmanager
+def _built(
+    document: AlignedDocument, engine_label: str, english_language: str
+) -> Iterator[tuple[io.BytesIO, IO[bytes]]]:
+    """The document saved without its rows, and the rows' XML in a temporary file.
+
+    The rows' file is removed when the ``with`` block ends.
     """
     import docx
     from docx.enum.section import WD_ORIENT
@@ -108,11 +145,10 @@ def bilingual_docx_bytes(
 
     writer = CellWriter(link_id, english_language)
     body = table._tbl
-    record = RecordBuilder()
     # The rows are never held as one tree (about 80 MB per MB of article): each is
     # built in the table (so its namespaces resolve as in the whole document),
     # serialised, read back for the record, and dropped; their XML waits on disk.
-    with tempfile.TemporaryFile() as rows_xml:
+    with RecordBuilder() as record, tempfile.TemporaryFile() as rows_xml:
         for number, item in enumerate(ordered_items(document), start=2):
             if isinstance(item, Block):
                 tr = writer.verbatim_row(template, item)
@@ -122,10 +158,10 @@ def bilingual_docx_bytes(
             rows_xml.write(_row_xml(tr))
             record.add(table_row(tr, number, links))
             body.remove(tr)
-        add_record(doc, record.result())
+        add_record(doc, record.as_json())
         skeleton = io.BytesIO()
         doc.save(skeleton)
-        return _with_rows(skeleton, rows_xml)
+        yield skeleton, rows_xml
 
 
 def _row_xml(tr: Any) -> bytes:
@@ -141,13 +177,16 @@ def _row_xml(tr: Any) -> bytes:
 _INHERITED_DECLARATIONS = re.compile(rb'^(<w:tr)(?: xmlns(?::[\w.-]+)?="[^"]*")+')
 
 
-def _with_rows(skeleton: io.BytesIO, rows_xml: IO[bytes]) -> bytes:
-    """The saved skeleton package with the rows' XML put at the end of its table."""
-    buffer = io.BytesIO()
+def _write_package(skeleton: io.BytesIO, rows_xml: IO[bytes], out: IO[bytes]) -> None:
+    """Write to ``out`` the saved skeleton package, the rows' XML put at the end of its table.
+
+    ``out`` must be seekable (a file or a buffer): each part's sizes are written
+    back into its header once it is compressed.
+    """
     rows_size = rows_xml.tell()
     with (
         zipfile.ZipFile(skeleton) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
             if info.filename != "word/document.xml":
@@ -164,7 +203,6 @@ def _with_rows(skeleton: io.BytesIO, rows_xml: IO[bytes]) -> bytes:
                 rows_xml.seek(0)
                 shutil.copyfileobj(rows_xml, stream, 1 << 20)
                 stream.write(xml[end_of_table:])
-    return buffer.getvalue()
 
 
 def header_line(document: AlignedDocument, engine_label: str) -> str:
@@ -202,13 +240,3 @@ def ordered_items(document: AlignedDocument) -> Iterator[AlignedRow | Block]:
             yield block
         else:
             yield from rows
-
-
-def write_bilingual_docx(
-    document: AlignedDocument,
-    engine_label: str,
-    path: Path,
-    english_language: str = DEFAULT_ENGLISH,
-) -> None:
-    """Write the bilingual DOCX to ``path`` atomically."""
-    write_atomic(path, bilingual_docx_bytes(document, engine_label, english_language))
