@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from translate_pipeline.bilingual_docx.table import (
     TableRow,
@@ -100,15 +101,30 @@ class RecordBuilder:
                 [shown_text_hash(row.french[0]), shown_text_hash(row.english[0])],
             )
 
-    def as_json(self) -> str:
-        """The record, ``{"version", "digest", "rows", "shown"}``, as compact JSON."""
+    def json_pieces(self) -> Iterator[str]:
+        """The record, ``{"version", "digest", "rows", "shown"}``, as compact JSON
+        text, in pieces (a large article's never held whole)."""
         digest = self.digest.copy()
         digest.update(b"]")
-        return self._kept.as_json({"version": RECORD_VERSION, "digest": digest.hexdigest()})
+        return self._kept.json_pieces({"version": RECORD_VERSION, "digest": digest.hexdigest()})
+
+    def as_json(self) -> str:
+        """:meth:`json_pieces` joined."""
+        return "".join(self.json_pieces())
 
 
-def add_record(doc: Any, record: str) -> None:
-    """Store ``record`` (its JSON) as a custom document property (docProps/custom.xml)."""
+# Where the record's JSON goes in docProps/custom.xml as :func:`add_record` makes it:
+# the writer puts the JSON there, escaped, as it compresses the part.
+RECORD_PLACEHOLDER = "@translate_pipeline.record@"
+CUSTOM_PROPERTIES_PART = "docProps/custom.xml"
+
+
+def add_record(doc: Any, record: str = RECORD_PLACEHOLDER) -> None:
+    """Store ``record`` (its JSON) as a custom document property (docProps/custom.xml).
+
+    By default the part holds :data:`RECORD_PLACEHOLDER`, for the writer to replace
+    with the record as it writes the package (see :func:`custom_properties`).
+    """
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -184,3 +200,14 @@ def docx_was_edited(path: Path) -> bool | None:
         return True
     rows = table_rows(doc.tables[0]._tbl, external_links(doc.part), docx_comments(doc.part))
     return record_of(rows)["digest"] != record.get("digest")
+
+
+def custom_properties(blob: bytes, record: Iterable[str]) -> Iterator[bytes]:
+    """The custom properties part ``blob`` (made by :func:`add_record` with the
+    placeholder) with the JSON pieces of ``record`` in place of the placeholder,
+    escaped as lxml escapes a text node, in pieces."""
+    head, tail = blob.split(RECORD_PLACEHOLDER.encode(), 1)
+    yield head
+    for piece in record:
+        yield escape(piece).encode()
+    yield tail

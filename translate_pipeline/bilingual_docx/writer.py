@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,7 +28,12 @@ from translate_pipeline.bilingual_docx.cells import (
     row_template,
     shade,
 )
-from translate_pipeline.bilingual_docx.record import RecordBuilder, add_record
+from translate_pipeline.bilingual_docx.record import (
+    CUSTOM_PROPERTIES_PART,
+    RecordBuilder,
+    add_record,
+    custom_properties,
+)
 from translate_pipeline.bilingual_docx.styles import (
     BODY_PT,
     COLUMN_WIDTHS_CM,
@@ -67,10 +73,10 @@ def write_bilingual_docx(
     """
     # The temporary file beside ``path`` is created only once the rows are built.
     with (
-        _built(document, engine_label, english_language) as (skeleton, rows_xml),
+        _built(document, engine_label, english_language) as built,
         AtomicFile(path, text=False) as out,
     ):
-        _write_package(skeleton, rows_xml, out)
+        _write_package(built, out)
 
 
 def bilingual_docx_bytes(
@@ -78,16 +84,15 @@ def bilingual_docx_bytes(
 ) -> bytes:
     """The bilingual DOCX :func:`write_bilingual_docx` writes, built in memory instead."""
     buffer = io.BytesIO()
-    with _built(document, engine_label, english_language) as (skeleton, rows_xml):
-        _write_package(skeleton, rows_xml, buffer)
+    with _built(document, engine_label, english_language) as built:
+        _write_package(built, buffer)
     return buffer.getvalue()
 
 
 @contextmanager
-def _built(
-    document: AlignedDocument, engine_label: str, english_language: str
-) -> Iterator[tuple[io.BytesIO, IO[bytes]]]:
-    """The document saved without its rows, and the rows' XML in a temporary file.
+def _built(document: AlignedDocument, engine_label: str, english_language: str) -> Iterator[_Built]:
+    """The document saved without its rows or record, the rows' XML in a temporary
+    file, and the record.
 
     The rows' file is removed when the ``with`` block ends.
     """
@@ -158,10 +163,10 @@ def _built(
             rows_xml.write(_row_xml(tr))
             record.add(table_row(tr, number, links))
             body.remove(tr)
-        add_record(doc, record.as_json())
+        add_record(doc)
         skeleton = io.BytesIO()
         doc.save(skeleton)
-        yield skeleton, rows_xml
+        yield _Built(skeleton, rows_xml, record)
 
 
 def _row_xml(tr: Any) -> bytes:
@@ -177,32 +182,54 @@ def _row_xml(tr: Any) -> bytes:
 _INHERITED_DECLARATIONS = re.compile(rb'^(<w:tr)(?: xmlns(?::[\w.-]+)?="[^"]*")+')
 
 
-def _write_package(skeleton: io.BytesIO, rows_xml: IO[bytes], out: IO[bytes]) -> None:
-    """Write to ``out`` the saved skeleton package, the rows' XML put at the end of its table.
+@dataclass(frozen=True)
+class _Built:
+    """A bilingual DOCX built but not yet written: the package saved without its
+    rows (its table empty, its record a placeholder), the rows' XML, the record."""
+
+    skeleton: io.BytesIO
+    rows_xml: IO[bytes]
+    record: RecordBuilder
+
+
+def _write_package(built: _Built, out: IO[bytes]) -> None:
+    """Write to ``out`` the saved skeleton package, the rows' XML put at the end of its
+    table and the record in its custom properties, each streamed into its part.
 
     ``out`` must be seekable (a file or a buffer): each part's sizes are written
     back into its header once it is compressed.
     """
+    rows_xml = built.rows_xml
     rows_size = rows_xml.tell()
     with (
-        zipfile.ZipFile(skeleton) as source,
+        zipfile.ZipFile(built.skeleton) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
+            if info.filename == CUSTOM_PROPERTIES_PART:
+                with target.open(_like(info), "w") as stream:
+                    for piece in custom_properties(source.read(info), built.record.json_pieces()):
+                        stream.write(piece)
+                continue
             if info.filename != "word/document.xml":
                 target.writestr(info, source.read(info))
                 continue
             xml = source.read(info)
             end_of_table = xml.rindex(b"</w:tbl>")
-            part = zipfile.ZipInfo(info.filename, info.date_time)
-            part.compress_type = info.compress_type
-            part.external_attr = info.external_attr
             force_zip64 = len(xml) + rows_size > 2**31 - 1
-            with target.open(part, "w", force_zip64=force_zip64) as stream:
+            with target.open(_like(info), "w", force_zip64=force_zip64) as stream:
                 stream.write(xml[:end_of_table])
                 rows_xml.seek(0)
                 shutil.copyfileobj(rows_xml, stream, 1 << 20)
                 stream.write(xml[end_of_table:])
+
+
+def _like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """A new entry named, dated and compressed as ``info``, for writing a part anew."""
+    part = zipfile.ZipInfo(info.filename, info.date_time)
+    part.compress_type = info.compress_type
+    part.external_attr = info.external_attr
+    return part
 
 
 def header_line(document: AlignedDocument, engine_label: str) -> str:
