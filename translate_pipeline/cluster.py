@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate_pipeline.document import Document, Segment
+from translate_pipeline.document import AlignedDocument, Document, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, load_engine
 from translate_pipeline.english_lexicon import ANALYSER, EnglishLexicon
 from translate_pipeline.errors import EngineError, PipelineError, display_path
@@ -43,6 +43,14 @@ from translate_pipeline.pipeline.reading import (
     read_problem,
 )
 from translate_pipeline.pipeline.reports import DocumentReport
+from translate_pipeline.pipeline.writing import (
+    OutputPlan,
+    RenderedFiles,
+    commit_rendered,
+    plan_outputs,
+    render_elsewhere,
+    write_planned,
+)
 from translate_pipeline.protect import TermMatcher
 from translate_pipeline.segmenter import (
     SentenceSplitter,
@@ -63,7 +71,7 @@ from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
 if TYPE_CHECKING:
     from translate_pipeline.glossary import Term
-    from translate_pipeline.memory import Notice
+    from translate_pipeline.memory import Notice, TranslationMemory
     from translate_pipeline.pipeline import RunConfig
 
 # The address that means "start a Ray instance on this machine" (``--cluster`` alone).
@@ -693,6 +701,113 @@ def _splitter() -> SentenceSplitter:
     # Loaded once per Ray worker process (pysbd is slow to load), as a local run
     # loads it once per run.
     return SentenceSplitter()
+
+
+# Rendering tasks in flight per CPU of the cluster, at most: the driver writes what
+# comes back while the next articles render.
+RENDERS_AHEAD_PER_CPU = 2
+
+
+class RenderQueue:
+    """Articles' files rendered by Ray tasks and written by the driver, in article order.
+
+    The driver decides, as a local run does, which files of an article need
+    writing (:func:`plan_outputs`: the digest, the memory's record of each file,
+    files open in an office suite or changed by an editor); a Ray task renders them
+    (:func:`render_elsewhere`), from the aligned article and, when the English
+    file is to be written, the source's bytes (the Word writer rebuilds the English
+    in a copy of its source, which a node cannot read on the driver's disk); the
+    driver writes the bytes that come back atomically and records them in the
+    memory (:func:`commit_rendered`), article after article in the order given,
+    each article's report handed to the callback given with it.
+
+    The articles of a chunk are submitted one after the other and render in
+    parallel, up to :data:`RENDERS_AHEAD_PER_CPU` tasks per CPU of the cluster;
+    those at the head are written as soon as they are back. :meth:`finish` waits
+    for the rest.
+    """
+
+    def __init__(self, ray: Any, memory: TranslationMemory) -> None:
+        self._ray = ray
+        self._memory = memory
+        # No CPU reserved: the engine actors hold every CPU of the cluster, and they
+        # are idle while their chunk is written; the window below bounds the tasks.
+        self._task = ray.remote(num_cpus=0)(render_elsewhere)
+        self._ahead = max(2, RENDERS_AHEAD_PER_CPU * int(ray.cluster_resources().get("CPU", 1)))
+        self._pending: deque[tuple[OutputPlan | DocumentReport, Any, Callable[..., None]]] = deque()
+        self._in_flight = 0
+
+    def submit(
+        self,
+        aligned: AlignedDocument,
+        out_dir: Path,
+        label: str,
+        english: str,
+        done: Callable[[DocumentReport], None],
+    ) -> None:
+        """Decide and start the rendering of one article's files; ``done`` is told
+        its report once they are written (see :func:`write_document`)."""
+        decided = plan_outputs(aligned, out_dir, label, self._memory, english)
+        waiting = None
+        if isinstance(decided, OutputPlan) and decided.stale:
+            source = None
+            if decided.paths.english in decided.stale:
+                try:
+                    source = aligned.source_path.read_bytes()
+                except OSError:
+                    # Rendered here after the articles before it, so that its
+                    # writer names the problem as a local run does.
+                    self.finish()
+                    done(write_planned(decided, self._memory))
+                    return
+            waiting = self._task.remote(decided, source)
+            self._in_flight += 1
+        self._pending.append((decided, waiting, done))
+        self._write_ready(keep=self._ahead)
+
+    def finish(self) -> None:
+        """Wait for every article submitted and write it."""
+        self._write_ready(keep=-1)
+
+    def _write_ready(self, keep: int) -> None:
+        """Write the articles at the head whose files are back, waiting for them
+        while more than ``keep`` tasks are in flight."""
+        ray = self._ray
+        while self._pending:
+            decided, waiting, done = self._pending[0]
+            if waiting is not None and self._in_flight <= keep:
+                ready, _ = ray.wait([waiting], timeout=0)
+                if not ready:
+                    return
+            self._pending.popleft()
+            if waiting is None:
+                done(
+                    decided
+                    if isinstance(decided, DocumentReport)
+                    else commit_rendered(decided, RenderedFiles(()), self._memory)
+                )
+                continue
+            assert isinstance(decided, OutputPlan)
+            self._in_flight -= 1
+            done(commit_rendered(decided, self._rendered(decided, waiting), self._memory))
+
+    def _rendered(self, plan: OutputPlan, waiting: Any) -> RenderedFiles:
+        ray = self._ray
+        where = display_path(plan.aligned.source_path)
+        try:
+            rendered: RenderedFiles = ray.get(waiting)
+        except ray.exceptions.RayTaskError as exc:
+            raise EngineError(
+                f"{where}: rendering its outputs failed on the Ray cluster ({exc.cause!r}). "
+                "Report this with the source file"
+            ) from None
+        except ray.exceptions.RayError as exc:
+            raise EngineError(
+                f"{where}: its rendering task on the Ray cluster was lost "
+                f"({_last_line(exc)}); every article written before is in the translation "
+                "memory: run the same command again to resume"
+            ) from None
+        return rendered
 
 
 def _last_line(exc: BaseException) -> str:
