@@ -164,7 +164,7 @@ def test_local_ray_with_two_actors_writes_the_local_outputs(
     assert reports[0].translated > 0
     assert reports[0].qa.spans["term"]["kept"] > 0
     assert on_driver == []
-    # Every article's files were rendered by Ray tasks (the outputs are there, equal to
+    # Every article's files were rendered on the actors (the outputs are there, equal to
     # the local run's), none on the driver, which wrote them.
     assert all(r.written for r in reports[0].documents)
     assert rendered_here == []

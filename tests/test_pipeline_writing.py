@@ -1,7 +1,7 @@
 """An article's files decided, rendered elsewhere and written back are those a local
 write gives, and an editor's file is never overwritten on the way.
 
-``render_elsewhere`` is what a cluster run's Ray tasks do; here it runs in this
+``render_elsewhere`` is what a cluster run's actors do; here it runs in this
 process, from the source's bytes, as a node without the driver's disk would.
 """
 

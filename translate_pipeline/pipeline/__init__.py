@@ -693,8 +693,8 @@ class _Job:
     ) -> None:
         """Write one article's outputs, naming the engine ``label``, and keep its report.
 
-        Once a cluster run's actors have started, its files are rendered by a Ray
-        task and written when it is back (by the end of the chunk, see
+        Once a cluster run's actors have started, its files are rendered by one of
+        them and written when they are back (by the end of the chunk, see
         :meth:`translate_and_write`); an article held in a :class:`RowSpool` (larger
         than a chunk) is rendered here, streaming its rows from the driver's disk.
         """
@@ -711,7 +711,8 @@ class _Job:
                 if self._renders is None:
                     from translate_pipeline.cluster import RenderQueue, import_ray
 
-                    self._renders = RenderQueue(import_ray(), self.memory)
+                    assert self._choice is not None  # its actors have started
+                    self._renders = RenderQueue(import_ray(), self.memory, self._choice.load())
                 self._renders.submit(aligned, out_dir, label, self.config.english, keep)
             else:
                 keep(write_document(aligned, out_dir, label, self.memory, self.config.english))

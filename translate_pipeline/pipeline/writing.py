@@ -248,7 +248,7 @@ def write_planned(plan: OutputPlan, memory: TranslationMemory) -> DocumentReport
 def render_elsewhere(plan: OutputPlan, source: bytes | None) -> RenderedFiles:
     """``plan``'s stale files rendered in a temporary folder and read back as bytes.
 
-    For a machine that cannot write (or read) the driver's files: a Ray task. Each
+    For a machine that cannot write (or read) the driver's files: a Ray actor. Each
     file is rendered under its own name by the same renderer a local run uses.
 
     Args:
