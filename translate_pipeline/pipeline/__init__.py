@@ -371,7 +371,7 @@ class _Job:
         self._code_lost_now: set[str] = set()
         # Whether this cluster run's engine actors have started (Ray is connected).
         self._cluster_started = False
-        # A cluster run's rendering tasks, once its actors have started (see _write).
+        # Where a cluster run's actors render its files, once they have started (see _write).
         self._renders: RenderQueue | None = None
         self._sizes = {path: _source_size(path) for path in scan.files}
         # Articles done, and the bytes of those done before the chunk at hand.
