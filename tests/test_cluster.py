@@ -102,8 +102,9 @@ def test_local_ray_with_two_actors_writes_the_local_outputs(
     argos_local = run(
         RunConfig((SEEDS,), tmp_path / "argos-local", engine="argos", memory=tmp_path / "a.sqlite")
     )
-    # Masking and post-editing on the driver are recorded from here on; Ray's worker
-    # processes import the module afresh, so this sees only what the driver does.
+    # Masking, post-editing and rendering on the driver are recorded from here on;
+    # Ray's worker processes import the modules afresh, so this sees only what the
+    # driver does.
     on_driver: list[str] = []
     for name in ("find_spans", "mask", "post_edit"):
         spied = getattr(translation, name)
@@ -114,6 +115,7 @@ def test_local_ray_with_two_actors_writes_the_local_outputs(
                 lambda spied, name, *a, **k: on_driver.append(name) or spied(*a, **k), spied, name
             ),
         )
+    rendered_here = spy_on_rendering(monkeypatch)
     notices: list[str] = []
     ray.init(
         address="local",
@@ -162,6 +164,24 @@ def test_local_ray_with_two_actors_writes_the_local_outputs(
     assert reports[0].translated > 0
     assert reports[0].qa.spans["term"]["kept"] > 0
     assert on_driver == []
+    # Every article's files were rendered on the actors (the outputs are there, equal to
+    # the local run's), none on the driver, which wrote them.
+    assert all(r.written for r in reports[0].documents)
+    assert rendered_here == []
+
+
+def spy_on_rendering(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the output files the driver renders itself, from now on."""
+    from translate_pipeline.pipeline import writing
+
+    rendered: list[str] = []
+    render_file = writing.render_file
+    monkeypatch.setattr(
+        writing,
+        "render_file",
+        lambda plan, path, target: rendered.append(path.name) or render_file(plan, path, target),
+    )
+    return rendered
 
 
 def free_port() -> int:
@@ -404,6 +424,7 @@ def test_articles_after_the_first_chunk_are_read_by_ray_tasks(
     monkeypatch.setattr(
         ArticleReader, "read", lambda self, path: read_here.append(path) or driver_read(self, path)
     )
+    rendered_here = spy_on_rendering(monkeypatch)
     notices: list[str] = []
     ray.init(
         address="local",
@@ -425,6 +446,10 @@ def test_articles_after_the_first_chunk_are_read_by_ray_tasks(
     assert str(articles / "zz-casse.docx") in (clustered.failed[0].error or "")
     assert output_contents(tmp_path / "cluster") == output_contents(tmp_path / "local")
     assert clustered.segments == local.segments > 0
+    # Every article is larger than a chunk of one segment: its rows are in a spool on
+    # the driver's disk, so the driver renders its files itself, streaming them.
+    assert sorted(rendered_here) == sorted(p.name for r in clustered.documents for p in r.written)
+    assert len(rendered_here) == 12
     # The sentence spans the tasks found are kept in the driver's memory, as a local
     # run keeps its own, for the next run.
     riche = read_document(articles / "riche.docx")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate_pipeline.document import AlignedDocument, Document, Inline, Segment
 from translate_pipeline.engines import EngineChoice, EngineOptions, Translator, choose_engine
@@ -57,6 +58,9 @@ from translate_pipeline.translation import (
     translate_protected,
 )
 from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
+
+if TYPE_CHECKING:
+    from translate_pipeline.cluster import RenderQueue
 
 __all__ = [
     "DEFAULT_CHUNK_SEGMENTS",
@@ -367,6 +371,8 @@ class _Job:
         self._code_lost_now: set[str] = set()
         # Whether this cluster run's engine actors have started (Ray is connected).
         self._cluster_started = False
+        # Where a cluster run's actors render its files, once they have started (see _write).
+        self._renders: RenderQueue | None = None
         self._sizes = {path: _source_size(path) for path in scan.files}
         # Articles done, and the bytes of those done before the chunk at hand.
         self._done = RunProgress(0, len(scan.files), 0, 0, sum(self._sizes.values()))
@@ -552,6 +558,9 @@ class _Job:
                 aligned = self._checked(document, segments, done, qa)
                 self._write(document, aligned, len(segments), done.label)
                 del aligned
+            if self._renders is not None:
+                with self.watch.stage("write documents"):
+                    self._renders.finish()
         self._done = dataclasses.replace(
             self._done, bytes_done=self._done.bytes_done + self._chunk_bytes
         )
@@ -682,20 +691,31 @@ class _Job:
     def _write(
         self, document: Document, aligned: AlignedDocument, segments: int, label: str
     ) -> None:
-        """Write one article's outputs, naming the engine ``label``, and keep its report."""
-        with self.watch.stage("write documents"):
+        """Write one article's outputs, naming the engine ``label``, and keep its report.
+
+        Once a cluster run's actors have started, its files are rendered by one of
+        them and written when they are back (by the end of the chunk, see
+        :meth:`translate_and_write`); an article held in a :class:`RowSpool` (larger
+        than a chunk) is rendered here, streaming its rows from the driver's disk.
+        """
+        out_dir = self.config.out_dir / self.scan.subfolder(document.path)
+
+        def keep(report: DocumentReport) -> None:
             self.reports[document.path] = dataclasses.replace(
-                write_document(
-                    aligned,
-                    self.config.out_dir / self.scan.subfolder(document.path),
-                    label,
-                    self.memory,
-                    self.config.english,
-                ),
-                kept_as_is=document.kept_as_is,
-                unrepresented=document.unrepresented,
+                report, kept_as_is=document.kept_as_is, unrepresented=document.unrepresented
             )
-        self._written(document, segments)
+            self._written(document, segments)
+
+        with self.watch.stage("write documents"):
+            if self._cluster_started and not isinstance(aligned.rows, RowSpool):
+                if self._renders is None:
+                    from translate_pipeline.cluster import RenderQueue, import_ray
+
+                    assert self._choice is not None  # its actors have started
+                    self._renders = RenderQueue(import_ray(), self.memory, self._choice.load())
+                self._renders.submit(aligned, out_dir, label, self.config.english, keep)
+            else:
+                keep(write_document(aligned, out_dir, label, self.memory, self.config.english))
 
 
 @dataclass(frozen=True)
