@@ -32,7 +32,8 @@ from translate_pipeline.document import Block, BlockKind, Document, Inline, Inli
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.glossary import Term
 from translate_pipeline.memory import MACHINE, REVIEWED, MemoryHit
-from translate_pipeline.pipeline import _align_checked, code_ranges
+from translate_pipeline.pipeline import code_ranges
+from translate_pipeline.pipeline.aligning import _align_checked
 from translate_pipeline.protect import TermMatcher
 from translate_pipeline.translation import from_memory
 

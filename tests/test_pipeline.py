@@ -186,7 +186,7 @@ def test_formatting_is_placed_by_translating_spans_even_when_the_memory_served_a
         Segment,
     )
     from translate_pipeline.engines import EngineChoice
-    from translate_pipeline.pipeline import _align_checked, _span_translations
+    from translate_pipeline.pipeline.aligning import _align_checked, _span_translations
     from translate_pipeline.protect import TermMatcher
     from translate_pipeline.translation import Translation
 
@@ -223,7 +223,7 @@ def test_an_engine_failing_on_span_texts_leaves_the_spans_flagged() -> None:
     from translate_pipeline.document import Block, BlockKind, Document, Inline, InlineKind, Segment
     from translate_pipeline.engines import EngineChoice
     from translate_pipeline.errors import EngineError
-    from translate_pipeline.pipeline import _span_translations
+    from translate_pipeline.pipeline.aligning import _span_translations
     from translate_pipeline.protect import TermMatcher
     from translate_pipeline.translation import Translation
 

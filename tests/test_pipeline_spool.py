@@ -8,7 +8,7 @@ import pytest
 
 from translate_pipeline.align import rows_by_block
 from translate_pipeline.document import AlignedDocument, AlignedRow, Block, BlockKind, Segment
-from translate_pipeline.pipeline import block_slices
+from translate_pipeline.pipeline.job import block_slices
 from translate_pipeline.pipeline.spool import RowSpool
 
 

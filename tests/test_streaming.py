@@ -169,7 +169,9 @@ def test_the_engine_is_loaded_once_for_all_chunks(
     for number in range(4):
         (source / f"{number}.txt").write_text(f"Phrase numéro {number}. Fin.", encoding="utf-8")
     choice = EngineChoice(engine.name, engine.version, load)
-    monkeypatch.setattr("translate_pipeline.pipeline.choose_engine", lambda name, options: choice)
+    monkeypatch.setattr(
+        "translate_pipeline.pipeline.job.choose_engine", lambda name, options: choice
+    )
     report = run(RunConfig((source,), tmp_path / "out", chunk_segments=1))
     assert not report.failed and len(report.documents) == 4
     assert loads == [1]
@@ -184,7 +186,7 @@ def test_an_article_translated_in_slices_gives_the_outputs_of_one_pass(
     source.write_text(FORMATTED_MARKDOWN + "\nUn. Deux. Trois. Quatre. Cinq.\n", encoding="utf-8")
     whole = TaggingTranslator(calls=[], batch_size=2)
     run(RunConfig((source,), tmp_path / "whole", memory=tmp_path / "w.sqlite"), engine=whole)
-    monkeypatch.setattr("translate_pipeline.pipeline.MISSES_PER_SLICE", 3)
+    monkeypatch.setattr("translate_pipeline.pipeline.job.MISSES_PER_SLICE", 3)
     sliced = TaggingTranslator(calls=[], batch_size=2)
     run(RunConfig((source,), tmp_path / "sliced", memory=tmp_path / "s.sqlite"), engine=sliced)
     # Slices of two whole batches: the engine gets the same batches.
@@ -210,7 +212,7 @@ def test_an_article_larger_than_a_chunk_is_translated_and_written_slice_by_slice
             spooled.append(len(self))
             yield from super().__iter__()
 
-    monkeypatch.setattr("translate_pipeline.pipeline.RowSpool", CountingSpool)
+    monkeypatch.setattr("translate_pipeline.pipeline.job.RowSpool", CountingSpool)
     sliced = TaggingTranslator(calls=[])
     config = RunConfig((source,), tmp_path / "sliced", memory=tmp_path / "s.sqlite")
     report = run(dataclasses.replace(config, chunk_segments=4), engine=sliced)
