@@ -62,7 +62,7 @@ def test_an_article_is_sliced_at_block_ends(
     blocks: list[int], limit: int, expected: list[int]
 ) -> None:
     segments = [_segment(b, s) for b, count in enumerate(blocks, start=1) for s in range(count)]
-    slices = block_slices(segments, limit)
+    slices = list(block_slices(segments, limit))
     assert [len(piece) for piece in slices] == expected
     assert [s for piece in slices for s in piece] == segments
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from translate_pipeline.document import AlignedRow
+from translate_pipeline.document import AlignedRow, Segment
 from translate_pipeline.engines.apertium import PIVOTS, ApertiumTranslator
 from translate_pipeline.errors import EngineError
 from translate_pipeline.pipeline import RunConfig, RunReport, run
 from translate_pipeline.pipeline.spool import RowSpool
+from translate_pipeline.segmenter import DocumentSegments
 
 from .conftest import ROOT, SEEDS, TaggingTranslator, apertium_available, output_contents
 from .docx_articles import build_rich_article
@@ -213,6 +214,14 @@ def test_an_article_larger_than_a_chunk_is_translated_and_written_slice_by_slice
             yield from super().__iter__()
 
     monkeypatch.setattr("translate_pipeline.pipeline.job.RowSpool", CountingSpool)
+    lazy: list[int] = []
+
+    class CountingSegments(DocumentSegments):
+        def __iter__(self) -> Iterator[Segment]:
+            lazy.append(len(self))
+            return super().__iter__()
+
+    monkeypatch.setattr("translate_pipeline.pipeline.reading.DocumentSegments", CountingSegments)
     sliced = TaggingTranslator(calls=[])
     config = RunConfig((source,), tmp_path / "sliced", memory=tmp_path / "s.sqlite")
     report = run(dataclasses.replace(config, chunk_segments=4), engine=sliced)
@@ -227,3 +236,5 @@ def test_an_article_larger_than_a_chunk_is_translated_and_written_slice_by_slice
     # The large article's rows were written from the spool (the digest, the three
     # writers and the memory's record each went through them); the small one's never.
     assert len(spooled) >= 4 and set(spooled) == {24}
+    # Its segments were never held: made again, block by block, when sliced.
+    assert lazy == [24]

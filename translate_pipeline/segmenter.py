@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata, resources
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from translate_pipeline.document import (
     Block,
@@ -320,10 +320,40 @@ def segment_document(document: Document, splitter: SpanFinder) -> tuple[Segment,
     give no segment (their ``index`` is 0; the translatable blocks' indexes are the
     ``p`` of the IDs).
     """
-    segments: list[Segment] = []
+    return tuple(iter_segments(document, splitter))
+
+
+def iter_segments(document: Document, splitter: SpanFinder) -> Iterator[Segment]:
+    """:func:`segment_document`'s segments, made one block at a time."""
     for block in document.translatable_blocks:
-        segments.extend(_segment_block(document.doc_id, block, splitter))
-    return tuple(segments)
+        yield from _segment_block(document.doc_id, block, splitter)
+
+
+class DocumentSegments(Sequence[Segment]):
+    """The segments of an article too large to hold them all, made again, one block
+    at a time, each time they are gone through (their count is known from the start).
+
+    The document and its sentence spans are held; the segments are not.
+    """
+
+    def __init__(self, document: Document, splitter: SpanFinder) -> None:
+        self.document, self.splitter = document, splitter
+        self._count = sum(1 for _ in iter_segments(document, splitter))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Segment]:
+        return iter_segments(self.document, self.splitter)
+
+    @overload
+    def __getitem__(self, index: int) -> Segment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Segment]: ...
+
+    def __getitem__(self, index: int | slice) -> Segment | Sequence[Segment]:
+        return tuple(self)[index]
 
 
 def _segment_block(doc_id: str, block: Block, splitter: SpanFinder) -> list[Segment]:

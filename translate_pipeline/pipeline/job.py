@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,7 +73,7 @@ class _Counts:
     near_matches: int = 0
 
 
-Chunk = list[tuple[Document, tuple[Segment, ...]]]
+Chunk = list[tuple[Document, Sequence[Segment]]]
 
 
 class Job:
@@ -101,7 +101,9 @@ class Job:
         self.reports: dict[Path, DocumentReport] = {}
         self.counts = _Counts()
         self.matcher = TermMatcher.build(glossary.terms)
-        self.reader = ArticleReader(scan.files, memory, self.matcher)
+        self.reader = ArticleReader(
+            scan.files, memory, self.matcher, held_at_most=max(1, config.chunk_segments)
+        )
         # The label the outputs name the engine by; None until a chunk was read.
         self.label: str | None = None
         self.engine_identity = ("", "")
@@ -281,14 +283,18 @@ class Job:
         if len(chunk) == 1 and len(chunk[0][1]) > limit:
             document, segments = chunk[0]
             slices = block_slices(segments, limit)
-            # The chunk's copy is let go: the rows in the spool hold the segments.
+            # (Each slice holds at least ``limit`` segments, but the last.)
+            count = -(-len(segments) // limit)
+            # The chunk's copy is let go: the slices are made as they are asked for
+            # (an article read here has its segments made again, block by block,
+            # see ArticleReader), and the spool's rows hold those already done.
             chunk[0] = (document, ())
             del segments
             labels = set()
             with RowSpool() as spool:
                 for number, piece in enumerate(slices):
-                    slices[number] = ()
-                    done = self._translate([(document, piece)], (number, len(slices)))
+                    share = (min(number, count - 1), count)
+                    done = self._translate([(document, piece)], share)
                     spool.extend(self._checked(document, piece, done, qa).rows)
                     labels.add(done.label)
                     del done
@@ -484,19 +490,18 @@ class _Translated:
     notes: Mapping[str, str]
 
 
-def block_slices(segments: Sequence[Segment], limit: int) -> list[Sequence[Segment]]:
+def block_slices(segments: Iterable[Segment], limit: int) -> Iterator[tuple[Segment, ...]]:
     """``segments`` cut into runs of whole blocks of about ``limit`` segments each
-    (a run ends at the first block end at or past ``limit``; a block is never cut)."""
-    slices: list[Sequence[Segment]] = []
-    start = 0
-    for index in range(1, len(segments) + 1):
-        at_block_end = (
-            index == len(segments) or segments[index].block_index != segments[index - 1].block_index
-        )
-        if at_block_end and (index - start >= limit or index == len(segments)):
-            slices.append(segments[start:index])
-            start = index
-    return slices
+    (a run ends at the first block end at or past ``limit``; a block is never cut),
+    each made as it is asked for."""
+    piece: list[Segment] = []
+    for segment in segments:
+        if len(piece) >= limit and segment.block_index != piece[-1].block_index:
+            yield tuple(piece)
+            piece = []
+        piece.append(segment)
+    if piece:
+        yield tuple(piece)
 
 
 # Texts given to translate_protected at once (rounded up to whole engine batches).

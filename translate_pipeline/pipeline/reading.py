@@ -17,10 +17,12 @@ from translate_pipeline.memory import TranslationMemory
 from translate_pipeline.pipeline.reports import DocumentReport
 from translate_pipeline.protect import TermMatcher, find_spans, merge_ranges
 from translate_pipeline.segmenter import (
+    DocumentSegments,
     KeepingWhole,
     KnownSpans,
     SentenceSplitter,
     block_key,
+    iter_segments,
     rules_fingerprint,
     segment_document,
     splittable_texts,
@@ -39,23 +41,44 @@ class ArticleReader:
     """
 
     def __init__(
-        self, files: Sequence[Path], memory: TranslationMemory, matcher: TermMatcher
+        self,
+        files: Sequence[Path],
+        memory: TranslationMemory,
+        matcher: TermMatcher,
+        held_at_most: int | None = None,
     ) -> None:
         self.names = output_names(files)
+        # Above this many segments, an article's segments are made again each time
+        # they are gone through (DocumentSegments) rather than held; None: always held.
+        self.held_at_most = held_at_most
         self.memory, self.matcher = memory, matcher
         self.fingerprint = rules_fingerprint()
         self._splitter: SentenceSplitter | None = None
         self._fresh: dict[str, list[tuple[int, int]]] = {}
 
-    def read(self, path: Path) -> tuple[Document, tuple[Segment, ...]] | DocumentReport:
+    def read(self, path: Path) -> tuple[Document, Sequence[Segment]] | DocumentReport:
         """The article at ``path`` and its segments, or the report of why it cannot
-        be read."""
+        be read.
+
+        The segments are a tuple, or for an article of more than ``held_at_most``
+        segments a :class:`DocumentSegments`, which makes them again, block by
+        block, each time it is gone through.
+        """
         name = self.names[path]
         read = read_problem(path) or parse_article(path)
         if isinstance(read, str):
             return DocumentReport(source=path, doc_id=name, error=read)
         document = dataclasses.replace(read, doc_id=name)
-        return document, segment_document(document, self._span_finder(document))
+        finder = self._span_finder(document)
+        if self.held_at_most is None:
+            return document, segment_document(document, finder)
+        held: list[Segment] = []
+        for segment in iter_segments(document, finder):
+            held.append(segment)
+            if len(held) > self.held_at_most:
+                del held
+                return document, DocumentSegments(document, finder)
+        return document, tuple(held)
 
     def _span_finder(self, document: Document) -> KeepingWhole:
         """Where each paragraph of ``document`` splits into sentences."""
