@@ -98,18 +98,23 @@ def _formatting_lost(french: str, lost: tuple[Inline, ...]) -> QaFlag:
     return QaFlag(FlagCode.FORMATTING_LOST, ", ".join(names))
 
 
-def english_blocks(document: AlignedDocument) -> list[tuple[Segment, str]]:
-    """The English article as blocks: the first segment of each block and the block's text.
+def english_blocks(document: AlignedDocument) -> Iterator[tuple[Segment, str]]:
+    """The English article as blocks: the first segment of each block and the block's
+    text, one block at a time (the rows are gone through once, never all held).
 
     Sentences of one block are joined with single spaces.
     """
-    blocks: list[tuple[Segment, list[str]]] = []
+    first: Segment | None = None
+    parts: list[str] = []
     for row in document.rows:
-        if blocks and blocks[-1][0].block_index == row.segment.block_index:
-            blocks[-1][1].append(row.english)
-        else:
-            blocks.append((row.segment, [row.english]))
-    return [(first, " ".join(part for part in parts if part)) for first, parts in blocks]
+        if first is not None and first.block_index != row.segment.block_index:
+            yield first, " ".join(part for part in parts if part)
+            first, parts = None, []
+        if first is None:
+            first = row.segment
+        parts.append(row.english)
+    if first is not None:
+        yield first, " ".join(part for part in parts if part)
 
 
 def rows_by_block(
