@@ -21,7 +21,8 @@ from translate_pipeline.pipeline.config import (
     RunReport,
     Stopwatch,
 )
-from translate_pipeline.pipeline.job import MEMORY_ONLY, Job
+from translate_pipeline.pipeline.job import Job
+from translate_pipeline.pipeline.lookup import MEMORY_ONLY
 from translate_pipeline.pipeline.reading import code_ranges, output_names
 from translate_pipeline.pipeline.reports import DocumentReport
 from translate_pipeline.pipeline.writing import OUTPUT_FORMAT, document_digest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,10 +13,8 @@ from translate_pipeline.document import AlignedDocument, Document, Inline, Segme
 from translate_pipeline.engines import EngineChoice, Translator, choose_engine
 from translate_pipeline.english_lexicon import EnglishLexicon
 from translate_pipeline.errors import EngineError
-from translate_pipeline.fuzzy import find_near_matches
 from translate_pipeline.glossary import Glossary
 from translate_pipeline.memory import (
-    MACHINE,
     REVIEWED,
     MachineKey,
     MemoryHit,
@@ -46,7 +44,6 @@ from translate_pipeline.translation import (
     from_memory,
     translate_protected,
 )
-from translate_pipeline.typography import DEFAULT_VARIANT, EnglishVariant
 
 if TYPE_CHECKING:
     from translate_pipeline.cluster import RenderQueue
@@ -55,6 +52,12 @@ from translate_pipeline.pipeline.config import (
     RunProgress,
     RunProgressCallback,
     Stopwatch,
+)
+from translate_pipeline.pipeline.lookup import (
+    MEMORY_ONLY,
+    made_with,
+    near_matches,
+    served_by_memory,
 )
 
 
@@ -231,7 +234,7 @@ class Job:
 
     def _engine_for(self, texts: Sequence[str]) -> tuple[EngineChoice, dict[str, MemoryHit] | None]:
         """The run's engine, chosen at its first chunk; with no engine at all, the
-        memory's translations of ``texts`` too (see :func:`_served_by_memory`)."""
+        memory's translations of ``texts`` too (see :func:`served_by_memory`)."""
         config = self.config
         if self._choice is None and self._no_engine is None:
             with self.watch.stage("choose engine"):
@@ -256,7 +259,7 @@ class Job:
                     )
         if self._no_engine is not None:
             with self.watch.stage("choose engine"):
-                return _served_by_memory(
+                return served_by_memory(
                     self.memory, texts, config.engine, self.glossary, self._no_engine
                 )
         assert self._choice is not None
@@ -328,7 +331,7 @@ class Job:
         label = f"{choice.name} ({choice.version})"
         if self.label is None:
             self.label, self.engine_identity = label, (choice.name, choice.version)
-        key = MachineKey(choice.name, choice.version, _made_with(self.glossary, config.english))
+        key = MachineKey(choice.name, choice.version, made_with(self.glossary, config.english))
         code = code_ranges((s.text, s.inlines) for _, segments in pairs for s in segments)
         with watch.stage("memory lookup"):
             engine_at_hand = hits is None
@@ -386,7 +389,7 @@ class Job:
                     self._code_lost_now.update(t for t, tr in fresh.items() if code_lost(tr))
         self._translated = (number + 1) / count
         with watch.stage("near matches"):
-            near = _near_matches(self._reviewed_entries, translations, matcher)
+            near = near_matches(self._reviewed_entries, translations, matcher)
             translations.update(
                 {text: match.translation for text, match in near.items() if match.translation}
             )
@@ -521,77 +524,3 @@ def _source_size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-MEMORY_ONLY = "translation memory"
-
-
-def _served_by_memory(
-    memory: TranslationMemory,
-    texts: Sequence[str],
-    engine_name: str,
-    glossary: Glossary,
-    missing: EngineError,
-) -> tuple[EngineChoice, dict[str, MemoryHit]]:
-    """The memory's translations of every text, when no engine can be loaded.
-
-    The memory's machine translations of ``engine_name`` (any engine for "auto")
-    made with this glossary are taken, whatever the model version, since that
-    version cannot be learnt without the engine. The outputs name the engine that
-    made them when there was only one.
-
-    Raises:
-        EngineError: Some texts are not in the memory; the message says how many.
-    """
-    wanted = None if engine_name == "auto" else engine_name
-    hits = memory.lookup_without_engine(texts, wanted, glossary.version)
-    if not texts or len(hits) < len(texts):
-        raise EngineError(
-            f"{missing} ({len(texts) - len(hits)} of {len(texts)} sentences are not in the "
-            "translation memory, so they need an engine)"
-        )
-    makers = {(hit.engine, hit.engine_version) for hit in hits.values() if hit.origin == MACHINE}
-    name, version = makers.pop() if len(makers) == 1 else (MEMORY_ONLY, "no engine loaded")
-
-    def refuse() -> Translator:
-        raise missing
-
-    return EngineChoice(name, version, refuse), hits
-
-
-def _near_matches(
-    reviewed_entries: Callable[[], list[tuple[str, str]]],
-    translations: Mapping[str, Translation],
-    matcher: TermMatcher,
-) -> dict[str, _NearMatchRow]:
-    """The reviewed near matches of every text that has no reviewed translation.
-
-    Machine translations from the memory are included: the machine English of a
-    sentence is kept in the memory, and its near match is offered again on every
-    run until an editor reviews the sentence. A suggestion is checked against the
-    glossary as a review is (a term it lacks is flagged, never repaired).
-    """
-    pending = [text for text, t in translations.items() if t.origin != REVIEWED]
-    if not pending:
-        return {}
-    reviewed = reviewed_entries()
-    if not reviewed:
-        return {}
-    rows = {}
-    for text, match in find_near_matches(pending, reviewed).items():
-        shown = None
-        if match.suggestion is not None:
-            checked = from_memory(text, MemoryHit(match.suggestion, REVIEWED), matcher)
-            shown = dataclasses.replace(checked, origin=match.origin)
-        rows[text] = _NearMatchRow(match, shown)
-    return rows
-
-
-def _made_with(glossary: Glossary, english: EnglishVariant) -> str:
-    """What besides the engine a machine translation depends on, for the memory's key.
-
-    Dates and times reach the engine already in the variant's English, so a
-    sentence translated for en-US is not reused for en-GB; en-GB keeps the plain
-    glossary version, so memories made before the variant existed still serve.
-    """
-    return glossary.version if english is DEFAULT_VARIANT else f"{glossary.version}+{english}"
