@@ -40,27 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run_bench import build_corpus, measure_rss  # noqa: E402
-
-VENV_BIN = Path(sys.executable).parent
+from run_bench import build_corpus, measure_rss, translate_command  # noqa: E402
 
 
 def translate(corpus: Path, work: Path, engine: str, cluster: str | None) -> tuple[float, dict]:  # type: ignore[type-arg]
     """One ``translate run`` in a fresh process: wall seconds and its JSON summary."""
-    command = [
-        str(VENV_BIN / "translate"),
-        "run",
-        str(corpus),
-        "--out",
-        str(work / "out"),
-        "--memory",
-        str(work / "memory.sqlite"),
-        "--engine",
-        engine,
-        "--glossary",
-        str(ROOT / "glossary" / "terms.csv"),
-        "--json",
-    ]
+    command = translate_command(corpus, work, engine)
     if cluster is not None:
         command += ["--cluster"] if cluster == "local" else [f"--cluster={cluster}"]
     env = {**os.environ, "RAY_DISABLE_USAGE_STATS": "1"}

@@ -84,6 +84,25 @@ def measure_rss(command: list[str], env: dict[str, str] | None = None) -> Measur
         )
 
 
+def translate_command(corpus: Path, work: Path, engine: str) -> list[str]:
+    """``translate run --json`` of ``corpus`` into ``work/out`` with its own memory
+    (``work/memory.sqlite``) and the project's glossary."""
+    return [
+        str(VENV_BIN / "translate"),
+        "run",
+        str(corpus),
+        "--out",
+        str(work / "out"),
+        "--memory",
+        str(work / "memory.sqlite"),
+        "--engine",
+        engine,
+        "--glossary",
+        str(ROOT / "glossary" / "terms.csv"),
+        "--json",
+    ]
+
+
 def best_of(count: int, command: list[str], env: dict[str, str] | None = None) -> float:
     """The fastest of ``count`` runs (start-up time is noisy; the minimum is the cost)."""
     return min(measure_rss(command, env).seconds for _ in range(count))

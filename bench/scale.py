@@ -38,28 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run_bench import build_corpus, measure_rss  # noqa: E402
-
-VENV_BIN = Path(sys.executable).parent
-GLOSSARY = ROOT / "glossary" / "terms.csv"
-
-
-def command_for(corpus: Path, work: Path, engine: str) -> list[str]:
-    """``translate run`` of ``corpus`` into ``work`` with its own memory."""
-    return [
-        str(VENV_BIN / "translate"),
-        "run",
-        str(corpus),
-        "--out",
-        str(work / "out"),
-        "--memory",
-        str(work / "memory.sqlite"),
-        "--engine",
-        engine,
-        "--glossary",
-        str(GLOSSARY),
-        "--json",
-    ]
+from run_bench import build_corpus, measure_rss, translate_command  # noqa: E402
 
 
 def install_tiny_model(work: Path) -> dict[str, str]:
@@ -81,7 +60,7 @@ def install_tiny_model(work: Path) -> dict[str, str]:
 def measure(corpus: Path, work: Path, engine: str, env: dict[str, str]) -> dict[str, object]:
     """One fresh run: seconds, peak RSS, and the summary's counts."""
     work.mkdir(parents=True)
-    measured = measure_rss(command_for(corpus, work, engine), env)
+    measured = measure_rss(translate_command(corpus, work, engine), env)
     summary = json.loads(measured.stdout)
     articles = len(summary["documents"])
     return {
@@ -114,13 +93,13 @@ def kill_and_resume(
     work.mkdir(parents=True)
     delay = float(full["seconds"]) / 2  # type: ignore[arg-type]
     with tempfile.TemporaryFile() as sink:
-        process = subprocess.Popen(command_for(corpus, work, engine), stdout=sink, env=env)
+        process = subprocess.Popen(translate_command(corpus, work, engine), stdout=sink, env=env)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
     out = work / "out"
     written_before = len([p for p in out.glob("*.en.md")]) if out.exists() else 0
-    resumed = measure_rss(command_for(corpus, work, engine), env)
+    resumed = measure_rss(translate_command(corpus, work, engine), env)
     summary = json.loads(resumed.stdout)
     return {
         "killed_after_seconds": round(delay, 1),
